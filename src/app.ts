@@ -1,0 +1,42 @@
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { Config } from './config/load-config.js'
+import downstreams from './plugins/downstreams.js'
+import graphql from './plugins/graphql.js'
+import graphqlHttp from './plugins/graphql-http.js'
+import health from './plugins/health.js'
+import { requestIdFrom } from './request-id.js'
+
+export interface AppOptions {
+  /** pino options or a ready logger; false silences logs. @default config.server.logLevel to stdout */
+  readonly logger?: undefined | boolean | Record<string, unknown>
+}
+
+/**
+ * Builds the BFF: a fastify instance with every plugin registered, ready to
+ * `listen` (server.ts) or to be driven by tests. Plugins go external → infra →
+ * graphql → routes.
+ */
+export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? {
+      level: config.server.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
+    },
+    genReqId: requestIdFrom,
+    connectionTimeout: config.server.connectionTimeoutMs,
+    requestTimeout: config.server.requestTimeoutMs,
+    keepAliveTimeout: config.server.keepAliveTimeoutMs,
+    bodyLimit: config.server.bodyLimitBytes,
+    // Closing keep-alive sockets on close() lets graceful shutdown finish promptly.
+    forceCloseConnections: 'idle',
+  })
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+
+  await app.register(health)
+  await app.register(downstreams, { config })
+  await app.register(graphql, { config })
+  await app.register(graphqlHttp, { path: '/graphql', exposeErrorDetails: config.graphql.exposeErrorDetails })
+  return app
+}

@@ -1,0 +1,20 @@
+import { map, type Observable } from 'rxjs'
+import type { CallContext } from './call-context.js'
+import { inventoryBatch, type InventoryDto } from './dto.js'
+import type { ServiceCaller } from './service-caller.js'
+import { validated, withQuery } from './validate.js'
+
+export interface InventoryClient {
+  /** Stock and price for many products in one call. */
+  inventoryByIds(productIds: readonly string[], ctx: CallContext): Observable<readonly InventoryDto[]>
+}
+
+export function createInventoryClient(caller: ServiceCaller): InventoryClient {
+  const service = caller.service
+  return {
+    inventoryByIds: (productIds, ctx) =>
+      caller
+        .call({ method: 'GET', path: withQuery('/inventory', { ids: productIds.join(',') }) }, ctx)
+        .pipe(validated(service, inventoryBatch), map((body) => body.items)),
+  }
+}

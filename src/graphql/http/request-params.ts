@@ -1,0 +1,71 @@
+import { ClientError } from '../../errors.js'
+
+/** The GraphQL-over-HTTP request parameters, validated. */
+export interface GraphQLParams {
+  readonly query: string
+  readonly variables: Readonly<Record<string, unknown>> | undefined
+  readonly operationName: string | undefined
+  readonly extensions: Readonly<Record<string, unknown>> | undefined
+}
+
+const isMap = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+const badRequest = (message: string): ClientError => new ClientError('BAD_REQUEST', message)
+
+function optionalMap(name: string, value: unknown): Readonly<Record<string, unknown>> | undefined {
+  if (value === undefined || value === null) return undefined
+  if (!isMap(value)) throw badRequest(`"${name}" must be an object (map) or null`)
+  return value
+}
+
+/** GET carries variables/extensions as URL-encoded JSON strings. */
+function jsonParam(name: string, value: unknown): unknown {
+  if (typeof value !== 'string') return value
+  try {
+    return JSON.parse(value) as unknown
+  } catch {
+    throw badRequest(`"${name}" must be a JSON-encoded object`)
+  }
+}
+
+/**
+ * Validates the parameters per the GraphQL-over-HTTP spec: `query` must be a
+ * string, `variables` and `extensions` maps (or null), `operationName` a string
+ * (or null). Any violation is a request error (400), answered before parsing.
+ */
+export function readParams(source: unknown, method: 'GET' | 'POST'): GraphQLParams {
+  if (!isMap(source)) throw badRequest('the request body must be a JSON object')
+  const { query, operationName } = source
+  if (query === undefined || query === null || query === '') throw badRequest('"query" is required')
+  if (typeof query !== 'string') throw badRequest('"query" must be a string')
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {
+    throw badRequest('"operationName" must be a string or null')
+  }
+  const variables = method === 'GET' ? jsonParam('variables', source['variables']) : source['variables']
+  const extensions = method === 'GET' ? jsonParam('extensions', source['extensions']) : source['extensions']
+  return {
+    query,
+    variables: optionalMap('variables', variables),
+    operationName: operationName ?? undefined,
+    extensions: optionalMap('extensions', extensions),
+  }
+}
+
+export const GRAPHQL_RESPONSE_JSON = 'application/graphql-response+json'
+export const APPLICATION_JSON = 'application/json'
+
+/**
+ * Picks the response media type from Accept: the spec's own type when asked
+ * for, application/json for it, for wildcards and when Accept is missing;
+ * null when the client accepts neither (406).
+ */
+export function negotiate(accept: string | undefined): typeof GRAPHQL_RESPONSE_JSON | typeof APPLICATION_JSON | null {
+  if (accept === undefined || accept.trim() === '') return APPLICATION_JSON
+  const types = accept.split(',').map((part) => (part.split(';')[0] ?? '').trim().toLowerCase())
+  for (const type of types) {
+    if (type === GRAPHQL_RESPONSE_JSON) return GRAPHQL_RESPONSE_JSON
+    if (type === APPLICATION_JSON || type === '*/*' || type === 'application/*') return APPLICATION_JSON
+  }
+  return null
+}

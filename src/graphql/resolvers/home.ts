@@ -1,0 +1,41 @@
+import { valueFromASTUntyped } from 'graphql'
+import { notFound } from '../../errors.js'
+import { pageSize } from '../inputs.js'
+import { reportFieldError } from '../partial-errors.js'
+import { INVENTORY_FIELDS, selectedFields, selectsAny } from '../selection.js'
+import type { HomeResolvers, QueryResolvers } from '../generated.js'
+
+const DEFAULT_LATEST = 5
+
+export const homeQueries: Pick<QueryResolvers, 'home'> = {
+  // No I/O here: each Home field is its own leg, and GraphQL runs them concurrently.
+  home: (_root, { userId }) => ({ userId }),
+}
+
+export const Home: HomeResolvers = {
+  user: async ({ userId }, _args, { data }) => {
+    const user = await data.user(userId)
+    if (user === null) throw notFound('User', userId)
+    return user
+  },
+  recentOrders: async ({ userId }, { first }, { data }) =>
+    (await data.ordersOfUser(userId, pageSize(first, 50), undefined)).items,
+  recommendations: async ({ userId }, { first }, context, info) => {
+    try {
+      const ids = await context.data.recommendedProductIds(userId, pageSize(first, 50))
+      const views = await context.data.productViews(ids, selectsAny(info, INVENTORY_FIELDS))
+      return views.filter((view) => view !== null)
+    } catch (error) {
+      // Optional data: the screen renders without recommendations, and says why.
+      reportFieldError(context, info, error)
+      return []
+    }
+  },
+  notifications: ({ userId }, _args, _context, info) => {
+    const latest = selectedFields(info).find((field) => field.name.value === 'latest')
+    if (latest === undefined) return { userId, latestFirst: null }
+    const firstArg = latest.arguments?.find((arg) => arg.name.value === 'first')
+    const first = firstArg === undefined ? DEFAULT_LATEST : valueFromASTUntyped(firstArg.value, info.variableValues)
+    return { userId, latestFirst: typeof first === 'number' ? first : DEFAULT_LATEST }
+  },
+}

@@ -1,0 +1,22 @@
+import { notFound } from '../../errors.js'
+import { INVENTORY_FIELDS, selectsAny } from '../selection.js'
+import type { MutationResolvers, ReviewResolvers } from '../generated.js'
+
+export const reviewMutations: Pick<MutationResolvers, 'likeReview'> = {
+  likeReview: async (_root, { id }, { data }) => {
+    try {
+      return await data.likeReview(id)
+    } catch (error) {
+      if (error instanceof Error && 'code' in error && error.code === 'NOT_FOUND') throw notFound('Review', id)
+      throw error
+    }
+  },
+}
+
+export const Review: ReviewResolvers = {
+  author: (review, _args, { data }) => data.user(review.authorId),
+  product: async (review, _args, { data }, info) => {
+    const [view] = await data.productViews([review.productId], selectsAny(info, INVENTORY_FIELDS))
+    return view ?? null
+  },
+}

@@ -1,0 +1,108 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { GraphQLError } from 'graphql'
+import { ClientError } from '../errors.js'
+import { buildContext } from '../graphql/context.js'
+import { formatGraphQLErrors } from '../graphql/error-formatter.js'
+import { APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, negotiate, readParams } from '../graphql/http/request-params.js'
+
+export interface GraphQLHttpOptions {
+  readonly path: string
+  readonly exposeErrorDetails: boolean
+}
+
+interface MercuriusLikeError {
+  readonly code?: string
+  readonly statusCode?: number
+  readonly errors?: readonly unknown[]
+}
+
+/**
+ * GET and POST /graphql per the GraphQL-over-HTTP spec. Owning the routes
+ * (mercurius `routes: false`) lets request errors get a GraphQL-shaped body and
+ * the right status, and lets the websocket endpoint share the path.
+ */
+async function graphqlHttp(app: FastifyInstance, options: GraphQLHttpOptions): Promise<void> {
+  const { path, exposeErrorDetails } = options
+
+  function sendErrors(reply: FastifyReply, statusCode: number, errors: readonly Record<string, unknown>[]): FastifyReply {
+    const mediaType = negotiate(reply.request.headers.accept) ?? APPLICATION_JSON
+    return reply.code(statusCode).type(`${mediaType}; charset=utf-8`).send({ errors })
+  }
+
+  function requestError(reply: FastifyReply, statusCode: number, code: string, message: string): FastifyReply {
+    return sendErrors(reply, statusCode, [{ message, extensions: { code } }])
+  }
+
+  async function execute(request: FastifyRequest, reply: FastifyReply, source: unknown): Promise<FastifyReply> {
+    const method = request.method === 'GET' ? 'GET' : 'POST'
+    const mediaType = negotiate(request.headers.accept)
+    if (mediaType === null) {
+      return requestError(reply, 406, 'NOT_ACCEPTABLE', `Accept ${APPLICATION_JSON} or ${GRAPHQL_RESPONSE_JSON}`)
+    }
+    const params = readParams(source, method)
+    const controller = new AbortController()
+    // 'close' without a finished response means the client went away mid-request.
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) controller.abort()
+    })
+    const context = buildContext(reply, app.downstreams.clients, controller.signal)
+    try {
+      const result = await app.graphql(params.query, context, params.variables as Record<string, unknown>, params.operationName)
+      return reply.code(200).type(`${mediaType}; charset=utf-8`).send(result)
+    } catch (error) {
+      const failure = error as MercuriusLikeError
+      if (failure.code === 'MER_ERR_METHOD_NOT_ALLOWED') {
+        reply.header('allow', 'POST')
+        return requestError(reply, 405, 'METHOD_NOT_ALLOWED', 'Mutations and subscriptions need POST')
+      }
+      if (failure.code === 'MER_ERR_GQL_VALIDATION' && Array.isArray(failure.errors)) {
+        // application/json keeps 200 for document errors (legacy clients parse the body); the spec's own type uses 400.
+        const status = mediaType === GRAPHQL_RESPONSE_JSON ? 400 : 200
+        const graphqlErrors = failure.errors.map((inner) =>
+          inner instanceof GraphQLError ? inner : new GraphQLError(String((inner as Error).message ?? inner)),
+        )
+        const formatted = formatGraphQLErrors(graphqlErrors, request.log, { exposeErrorDetails }).map((entry) => ({
+          ...entry,
+          extensions: { ...(entry['extensions'] as object), code: validationCode(entry) },
+        }))
+        return sendErrors(reply, status, formatted)
+      }
+      throw error
+    }
+  }
+
+  /** Turns body/params failures into GraphQL-shaped request errors; masks the rest. */
+  function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+    if (error instanceof ClientError) return requestError(reply, 400, error.code, error.message)
+    const status = error.statusCode ?? 500
+    if (status >= 400 && status < 500) {
+      const code = status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST'
+      return requestError(reply, status, code, error.message)
+    }
+    request.log.error({ err: error }, 'graphql request failed')
+    return requestError(reply, 500, 'INTERNAL_SERVER_ERROR', exposeErrorDetails ? error.message : 'Unexpected error.')
+  }
+
+  app.route({
+    method: 'GET',
+    url: path,
+    errorHandler,
+    handler: (request, reply) => execute(request, reply, request.query),
+  })
+  app.route({
+    method: 'POST',
+    url: path,
+    errorHandler,
+    handler: (request, reply) => execute(request, reply, request.body),
+  })
+}
+
+function validationCode(entry: Record<string, unknown>): string {
+  const message = String(entry['message'])
+  if (message.startsWith('Syntax Error')) return 'GRAPHQL_PARSE_FAILED'
+  if (message.startsWith('Variable ')) return 'BAD_USER_INPUT'
+  return 'GRAPHQL_VALIDATION_FAILED'
+}
+
+export default fp(graphqlHttp, { name: 'graphql-http', dependencies: ['mercurius', 'downstreams'] })

@@ -1,0 +1,27 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import mercurius, { type IResolvers } from 'mercurius'
+import type { Config } from '../config/load-config.js'
+import { createErrorFormatter } from '../graphql/error-formatter.js'
+import { loadSchemaSdl } from '../graphql/load-schema.js'
+import { createResolvers } from '../graphql/resolvers/index.js'
+
+/**
+ * Registers mercurius as the execution engine (parse cache, validation, JIT,
+ * hooks) without its routes: graphql-http.ts owns the HTTP surface.
+ */
+async function graphql(app: FastifyInstance, options: { config: Config }): Promise<void> {
+  const { graphql: settings } = options.config
+  await app.register(mercurius, {
+    schema: loadSchemaSdl(),
+    // The generated Resolvers type is stricter than mercurius' own; the shapes are the same.
+    resolvers: createResolvers() as unknown as IResolvers,
+    routes: false,
+    graphiql: false,
+    jit: settings.jitAfter,
+    queryDepth: settings.queryDepthLimit,
+    errorFormatter: createErrorFormatter({ exposeErrorDetails: settings.exposeErrorDetails }) as never,
+  })
+}
+
+export default fp(graphql, { name: 'graphql', dependencies: ['downstreams'] })

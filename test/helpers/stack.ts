@@ -1,0 +1,102 @@
+import type { FastifyInstance } from 'fastify'
+import { request } from 'undici'
+import { startMocks, type RunningMocks, type StartMocksOptions } from '../../mocks/start-mocks.js'
+import { buildApp } from '../../src/app.js'
+import { loadConfig, type Config } from '../../src/config/load-config.js'
+import { SERVICE_NAMES } from '../../src/config/services.js'
+
+export interface Stack {
+  /** e.g. http://127.0.0.1:51234 */
+  readonly bffUrl: string
+  readonly app: FastifyInstance
+  readonly mocks: RunningMocks
+  readonly config: Config
+  close(): Promise<void>
+}
+
+export interface StackOptions {
+  /** Env-style overrides for the BFF config (e.g. { DOWNSTREAM_TIMEOUT_MS: '200' }). */
+  readonly env?: Record<string, string>
+  readonly mocks?: StartMocksOptions
+  /** Logger passed to buildApp; false by default (tests capture logs explicitly where they assert on them). */
+  readonly logger?: boolean | Record<string, unknown>
+}
+
+/** The seven mock services and the BFF, all on ephemeral ports, torn down by close(). */
+export async function startStack(options: StackOptions | Record<string, string> = {}): Promise<Stack> {
+  const opts: StackOptions = 'env' in options || 'mocks' in options || 'logger' in options ? (options as StackOptions) : { env: options as Record<string, string> }
+  const ports = Object.fromEntries(SERVICE_NAMES.map((name) => [name, 0]))
+  const mocks = await startMocks({ ports, ...opts.mocks })
+  const serviceUrls = Object.fromEntries(SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, mocks.urls[name]]))
+  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', ...serviceUrls, ...opts.env })
+  let app: FastifyInstance
+  try {
+    app = await buildApp(config, { logger: opts.logger ?? false })
+    await app.listen({ host: '127.0.0.1', port: 0 })
+  } catch (error) {
+    await mocks.close()
+    throw error
+  }
+  const address = app.server.address()
+  const port = typeof address === 'object' && address !== null ? address.port : 0
+  return {
+    bffUrl: `http://127.0.0.1:${port}`,
+    app,
+    mocks,
+    config,
+    async close() {
+      await app.close()
+      await mocks.close()
+    },
+  }
+}
+
+export interface GraphQLAnswer {
+  readonly status: number
+  readonly headers: Record<string, string | string[] | undefined>
+  readonly body: { data?: Record<string, unknown> | null; errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string } }[] }
+}
+
+/** POSTs one GraphQL operation to the running BFF over real HTTP. */
+export async function gql(
+  stack: Pick<Stack, 'bffUrl'>,
+  query: string,
+  variables?: Record<string, unknown>,
+  init: { signal?: AbortSignal; headers?: Record<string, string> } = {},
+): Promise<GraphQLAnswer> {
+  const response = await request(`${stack.bffUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...init.headers },
+    body: JSON.stringify({ query, variables }),
+    ...(init.signal ? { signal: init.signal } : {}),
+  })
+  const body = (await response.body.json()) as GraphQLAnswer['body']
+  return { status: response.statusCode, headers: response.headers, body }
+}
+
+/** Reads a mock service's /__admin/stats. */
+export async function mockStats(url: string): Promise<{ requests: number; byRoute: Record<string, number>; inFlight: number }> {
+  const response = await request(`${url}/__admin/stats`)
+  return (await response.body.json()) as { requests: number; byRoute: Record<string, number>; inFlight: number }
+}
+
+/** Sets faults on a mock service (POST /__admin/faults). */
+export async function setFaults(url: string, faults: Record<string, unknown>): Promise<void> {
+  const response = await request(`${url}/__admin/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(faults),
+  })
+  await response.body.dump()
+  if (response.statusCode !== 200) throw new Error(`setting faults failed with ${response.statusCode}`)
+}
+
+/** Resets stats and faults of every mock service. */
+export async function resetMocks(mocks: RunningMocks): Promise<void> {
+  await Promise.all(
+    SERVICE_NAMES.map(async (name) => {
+      const response = await request(`${mocks.urls[name]}/__admin/reset`, { method: 'POST' })
+      await response.body.dump()
+    }),
+  )
+}
