@@ -14,7 +14,8 @@ async function main(): Promise<void> {
   const mocks = await startMocks({
     ports: Object.fromEntries(SERVICE_NAMES.map((name) => [name, Number(new URL(config.downstream.services[name].url).port)])),
   })
-  const app = await startServer(config)
+  // Embedded default: mocks publish into, and the BFF reads from, one in-process log.
+  const app = await startServer(config, { eventLog: mocks.eventLog })
   const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? 'localhost' : config.server.host
   const base = `http://${host}:${config.server.port}`
   app.log.info(`GraphiQL: ${base}/graphiql   GraphQL: ${base}/graphql`)

@@ -1,6 +1,8 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config } from './config/load-config.js'
 import downstreams from './plugins/downstreams.js'
+import eventLogPlugin from './plugins/event-log.js'
+import type { EventLog } from './pubsub/event-log.js'
 import graphql from './plugins/graphql.js'
 import graphqlHttp from './plugins/graphql-http.js'
 import health from './plugins/health.js'
@@ -9,6 +11,8 @@ import { requestIdFrom } from './request-id.js'
 export interface AppOptions {
   /** pino options or a ready logger; false silences logs. @default config.server.logLevel to stdout */
   readonly logger?: undefined | boolean | Record<string, unknown>
+  /** The event log to read; shared with the mocks in the embedded default. @default a new in-process log */
+  readonly eventLog?: undefined | EventLog
 }
 
 /**
@@ -35,6 +39,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   })
 
   await app.register(health)
+  await app.register(eventLogPlugin, { eventLog: options.eventLog })
   await app.register(downstreams, { config })
   await app.register(graphql, { config })
   await app.register(graphqlHttp, { path: '/graphql', exposeErrorDetails: config.graphql.exposeErrorDetails })

@@ -1,0 +1,35 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Observable } from 'rxjs'
+import type { EventLog, LoggedEvent } from '../pubsub/event-log.js'
+import { tailEvents } from '../pubsub/event-tail.js'
+import { createMemoryEventLog } from '../pubsub/memory-event-log.js'
+
+export interface EventLogPluginOptions {
+  /**
+   * The log to read. In the embedded default (`npm start`) the mocks and the
+   * BFF share one in-process log; tests inject theirs. @default a new in-process log
+   */
+  readonly eventLog?: undefined | EventLog
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The domain event log every BFF instance reads. */
+    eventLog: EventLog
+    /** Hot stream of events appended after start-up (cache invalidation, subscriptions). */
+    domainEvents: Observable<LoggedEvent>
+  }
+}
+
+async function eventLogPlugin(app: FastifyInstance, options: EventLogPluginOptions): Promise<void> {
+  const owned = options.eventLog === undefined
+  const eventLog = options.eventLog ?? createMemoryEventLog()
+  app.decorate('eventLog', eventLog)
+  app.decorate('domainEvents', tailEvents(eventLog, { log: app.log.child({ component: 'event-tail' }) }))
+  app.addHook('onClose', async () => {
+    if (owned) await eventLog.close()
+  })
+}
+
+export default fp(eventLogPlugin, { name: 'event-log' })
