@@ -15,7 +15,7 @@ export interface ErrorFormatterOptions {
 
 /** Engine-raised errors (coercion, non-null violations) carry no original error. */
 function engineCode(error: GraphQLError): GraphQLErrorCode {
-  return error.message.startsWith('Cannot return null for non-nullable field') ? 'INTERNAL_SERVER_ERROR' : 'BAD_USER_INPUT'
+  return error.message.startsWith('Variable ') ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR'
 }
 
 /**
@@ -40,8 +40,10 @@ export function formatGraphQLErrors(
       return { ...base, extensions: { ...original.details, code: original.code } }
     }
     if (original === undefined || original === null || original instanceof GraphQLError) {
-      const code = (error.extensions['code'] as string | undefined) ?? engineCode(error)
-      return { ...base, extensions: { ...error.extensions, code } }
+      // graphql-jit's errors may come without `extensions` at all.
+      const extensions = (error.extensions as Record<string, unknown> | undefined) ?? {}
+      const code = (extensions['code'] as string | undefined) ?? engineCode(error)
+      return { ...base, extensions: { ...extensions, code } }
     }
     log?.error({ err: original, path: error.path }, 'unexpected resolver error')
     const message = options.exposeErrorDetails ? error.message : 'Unexpected error.'
@@ -54,7 +56,8 @@ export function createErrorFormatter(options: ErrorFormatterOptions) {
   return (execution: ExecutionResult & Required<Pick<ExecutionResult, 'errors'>>, context: MercuriusContext): FormattedResult => ({
     statusCode: 200,
     response: {
-      data: execution.data ?? null,
+      // undefined (not null) when execution never started, e.g. variable coercion failed.
+      data: execution.data,
       errors: formatGraphQLErrors(execution.errors, context.reply?.log, options),
     },
   })

@@ -40,6 +40,9 @@ async function graphqlHttp(app: FastifyInstance, options: GraphQLHttpOptions): P
     if (mediaType === null) {
       return requestError(reply, 406, 'NOT_ACCEPTABLE', `Accept ${APPLICATION_JSON} or ${GRAPHQL_RESPONSE_JSON}`)
     }
+    if (method === 'POST' && !isJsonContentType(request.headers['content-type'])) {
+      return requestError(reply, 415, 'UNSUPPORTED_MEDIA_TYPE', `POST bodies must be ${APPLICATION_JSON}`)
+    }
     const params = readParams(source, method)
     const controller = new AbortController()
     // 'close' without a finished response means the client went away mid-request.
@@ -48,8 +51,14 @@ async function graphqlHttp(app: FastifyInstance, options: GraphQLHttpOptions): P
     })
     const context = buildContext(reply, app.downstreams.clients, controller.signal)
     try {
-      const result = await app.graphql(params.query, context, params.variables as Record<string, unknown>, params.operationName)
-      return reply.code(200).type(`${mediaType}; charset=utf-8`).send(result)
+      // Always pass a variables map: mercurius only coerces variables when given some, and a
+      // missing required variable must be a 400 (BAD_USER_INPUT), not an execution failure.
+      const variables = (params.variables ?? {}) as Record<string, unknown>
+      const result = await app.graphql(params.query, context, variables, params.operationName)
+      // No `data` at all means execution never began (a request error, e.g. variable coercion on
+      // the JIT path): the spec's own media type answers those with 400.
+      const status = result.data === undefined && mediaType === GRAPHQL_RESPONSE_JSON ? 400 : 200
+      return reply.code(status).type(`${mediaType}; charset=utf-8`).send(result)
     } catch (error) {
       const failure = error as MercuriusLikeError
       if (failure.code === 'MER_ERR_METHOD_NOT_ALLOWED') {
@@ -96,6 +105,11 @@ async function graphqlHttp(app: FastifyInstance, options: GraphQLHttpOptions): P
     errorHandler,
     handler: (request, reply) => execute(request, reply, request.body),
   })
+}
+
+function isJsonContentType(header: string | undefined): boolean {
+  const type = (header ?? '').split(';')[0]?.trim().toLowerCase()
+  return type === APPLICATION_JSON
 }
 
 function validationCode(entry: Record<string, unknown>): string {

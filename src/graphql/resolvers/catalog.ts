@@ -4,7 +4,7 @@ import type { ProductView } from '../../fanout/product-views.js'
 import type { MercuriusContext } from 'mercurius'
 import { idList, pageSize } from '../inputs.js'
 import { INVENTORY_FIELDS, selectsAny } from '../selection.js'
-import type { ProductResolvers, QueryResolvers } from '../generated.js'
+import type { ProductEdgeResolvers, ProductResolvers, QueryResolvers } from '../generated.js'
 import { connection } from './connection.js'
 
 /** Inventory of a product: from its view when fetched alongside, else batched now. */
@@ -39,4 +39,8 @@ export const Product: ProductResolvers = {
   stock: async (product, _args, { data }) => (await inventoryOf(product, data)).stock,
   reviews: async (product, { first, after }, { data }) =>
     connection(await data.reviewsOfProduct(product.id, pageSize(first, 100), after ?? undefined)),
+}
+
+export const ProductEdge: ProductEdgeResolvers = {
+  node: (hit) => hit.product,
 }

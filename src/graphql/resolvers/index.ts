@@ -1,5 +1,5 @@
 import type { Resolvers } from '../generated.js'
-import { catalogQueries, Product } from './catalog.js'
+import { catalogQueries, Product, ProductEdge } from './catalog.js'
 import { Home, homeQueries } from './home.js'
 import { Money } from './money.js'
 import { NotificationFeed, notificationMutations } from './notifications.js'
@@ -15,6 +15,7 @@ export function createResolvers(): Resolvers {
     Home,
     User,
     Product,
+    ProductEdge,
     Order,
     OrderItem,
     Review,
