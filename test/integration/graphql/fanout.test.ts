@@ -49,6 +49,23 @@ describe('fan-out', () => {
     expect(s['inventory']).toEqual({ 'GET /inventory': 2 })
   })
 
+  it('makes identical calls once per request, however many fields ask', async () => {
+    const { body } = await gql(
+      stack,
+      `{ a: product(id: "7") { name price { amount } } b: product(id: "7") { name stock }
+         c: products(ids: ["7", "8", "7"]) { id }
+         u1: user(id: "3") { name } u2: user(id: "3") { handle }
+         h: home(userId: "3") { user { id } recommendations(first: 2) { id } }
+         h2: home(userId: "3") { recommendations(first: 2) { name } } }`,
+    )
+    expect(body.errors).toBeUndefined()
+    expect((await mockStats(stack.mocks.urls.users)).byRoute).toEqual({ 'GET /users': 1 })
+    expect((await mockStats(stack.mocks.urls.recommendations)).byRoute).toEqual({ 'GET /users/:userId/recommendations': 1 })
+    expect((await mockStats(stack.mocks.urls.inventory)).byRoute).toEqual({ 'GET /inventory': 1 })
+    // Products 7 and 8 in the first tick, the recommended ones when recommendations answer.
+    expect((await mockStats(stack.mocks.urls.catalog)).byRoute).toEqual({ 'GET /products': 2 })
+  })
+
   it('runs independent legs concurrently: latency is the critical path, not the sum', async () => {
     await Promise.all([
       setFaults(stack.mocks.urls.users, { latencyMs: 100 }),
