@@ -1,4 +1,5 @@
 import { notFound } from '../../errors.js'
+import { DownstreamError } from '../../downstream/errors.js'
 import { INVENTORY_FIELDS, selectsAny } from '../selection.js'
 import type { MutationResolvers, ReviewResolvers } from '../generated.js'
 
@@ -7,7 +8,8 @@ export const reviewMutations: Pick<MutationResolvers, 'likeReview'> = {
     try {
       return await data.likeReview(id)
     } catch (error) {
-      if (error instanceof Error && 'code' in error && error.code === 'NOT_FOUND') throw notFound('Review', id)
+      // The service's 404 says "not found"; the client is told which review.
+      if (error instanceof DownstreamError && error.code === 'NOT_FOUND') throw notFound('Review', id)
       throw error
     }
   },
