@@ -3,6 +3,7 @@ import { notFound } from '../../errors.js'
 import { pageSize } from '../inputs.js'
 import { reportFieldError } from '../partial-errors.js'
 import { INVENTORY_FIELDS, selectedFields, selectsAny } from '../selection.js'
+import type { ProductView } from '../../fanout/product-views.js'
 import type { HomeResolvers, QueryResolvers } from '../generated.js'
 
 const DEFAULT_LATEST = 5
@@ -24,7 +25,11 @@ export const Home: HomeResolvers = {
     try {
       const ids = await context.data.recommendedProductIds(userId, pageSize(first, 50))
       const views = await context.data.productViews(ids, selectsAny(info, INVENTORY_FIELDS))
-      return views.filter((view) => view !== null)
+      // An unpriceable product is not shown (Product.price is non-null); dropping it here, with
+      // one error entry, keeps an inventory outage from nulling the whole list.
+      const unpriced = views.find((view) => view?.inventory?.ok === false)?.inventory
+      if (unpriced !== undefined && !unpriced.ok) reportFieldError(context, info, unpriced.error)
+      return views.filter((view): view is ProductView => view !== null && view.inventory?.ok !== false)
     } catch (error) {
       // Optional data: the screen renders without recommendations, and says why.
       reportFieldError(context, info, error)

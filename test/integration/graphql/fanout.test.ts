@@ -82,7 +82,8 @@ describe('fan-out', () => {
     // Critical path: recommendations (200) → catalog ∥ inventory (100) = 300 ms.
     // Sequential would be 100+150+100+100+150+200+100+100 = 1000 ms.
     expect(elapsed).toBeGreaterThanOrEqual(300)
-    expect(elapsed).toBeLessThan(600)
+    // Bound with room for a loaded CI box, still far below the sequential 1000 ms.
+    expect(elapsed).toBeLessThan(750)
 
     // Structural proof from the mocks' own clocks (one process, one monotonic clock):
     // the first-level legs all started before any of them ended.
@@ -148,6 +149,10 @@ describe('partial failure', () => {
     const names = await gql(stack, '{ home(userId: "1") { recommendations(first: 3) { name } } }')
     expect(names.body.errors).toBeUndefined()
     expect((names.body.data?.['home'] as { recommendations: unknown[] }).recommendations).toHaveLength(3)
+    // Recommendations cannot be priced: the screen keeps an empty list and says why, once.
+    const home = await gql(stack, '{ home(userId: "1") { user { id } recommendations(first: 3) { name price { amount } } } }')
+    expect(home.body.data).toEqual({ home: { user: { id: '1' }, recommendations: [] } })
+    expect(home.body.errors?.map((e) => [e.path?.join('.'), e.extensions?.code])).toEqual([['home.recommendations', 'DOWNSTREAM_UNAVAILABLE']])
     const priced = await gql(stack, '{ products(ids: ["1", "2"]) { name price { amount } } }')
     expect(priced.body.data).toEqual({ products: [null, null] })
     expect(priced.body.errors?.every((e) => e.extensions?.code === 'DOWNSTREAM_UNAVAILABLE')).toBe(true)
