@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
+import type { Deadline } from './resilience/deadline.js'
 
 /** What every downstream call needs to know about the GraphQL request it serves. */
 export interface CallContext {
@@ -7,4 +8,10 @@ export interface CallContext {
   /** Aborted when the client goes away; in-flight calls are then cancelled. */
   readonly signal: AbortSignal
   readonly log: FastifyBaseLogger
+  /**
+   * When the whole request must have answered. Each call gets min(its own
+   * timeout, time left) and is aborted with DOWNSTREAM_TIMEOUT when it passes.
+   * Absent (work outside a GraphQL request): only the per-call timeouts apply.
+   */
+  readonly deadline?: undefined | Deadline
 }

@@ -4,12 +4,18 @@ import { Pool } from 'undici'
 import type { Config } from '../config/load-config.js'
 import { SERVICE_NAMES, type ServiceName } from '../config/services.js'
 import { createDownstreamClients, type DownstreamClients } from '../downstream/clients.js'
+import { createDownstreamsReadiness } from '../downstream/resilience/downstreams-readiness.js'
+import { createServicePolicy, type ServicePolicy } from '../downstream/resilience/service-policy.js'
 import { createServiceCaller, type ServiceCaller } from '../downstream/service-caller.js'
 
 export interface Downstreams {
   readonly clients: DownstreamClients
   readonly callers: Readonly<Record<ServiceName, ServiceCaller>>
   readonly pools: Readonly<Record<ServiceName, Pool>>
+  /** Per-service breaker, bulkhead, retry budget and stats, shared by every request. */
+  readonly policies: Readonly<Record<ServiceName, ServicePolicy>>
+  /** Time a GraphQL request has for all its downstream calls, in ms. */
+  readonly requestDeadlineMs: number
 }
 
 declare module 'fastify' {
@@ -21,10 +27,13 @@ declare module 'fastify' {
 /** One keep-alive undici Pool per downstream service, with every limit explicit. */
 async function downstreams(app: FastifyInstance, options: { config: Config }): Promise<void> {
   const settings = options.config.downstream
+  const resilience = options.config.resilience
   const pools = {} as Record<ServiceName, Pool>
   const callers = {} as Record<ServiceName, ServiceCaller>
+  const policies = {} as Record<ServiceName, ServicePolicy>
   for (const name of SERVICE_NAMES) {
     const service = settings.services[name]
+    const own = resilience.services[name]
     const pool = new Pool(service.url, {
       connections: service.connections,
       keepAliveTimeout: settings.keepAliveTimeoutMs,
@@ -34,12 +43,34 @@ async function downstreams(app: FastifyInstance, options: { config: Config }): P
       maxResponseSize: settings.maxResponseBytes,
     })
     pools[name] = pool
-    callers[name] = createServiceCaller({ service: name, dispatcher: pool, timeoutMs: service.timeoutMs })
+    const policy = createServicePolicy({
+      service: name,
+      retry: { ...resilience.retry, maxRetries: own.maxRetries },
+      breaker: resilience.breaker,
+      bulkheadConcurrency: own.bulkheadConcurrency,
+      bulkheadQueue: own.bulkheadQueue,
+      log: app.log,
+    })
+    policies[name] = policy
+    callers[name] = createServiceCaller({
+      service: name,
+      dispatcher: pool,
+      timeoutMs: service.timeoutMs,
+      attemptTimeoutMs: own.attemptTimeoutMs,
+      policy,
+    })
   }
-  app.decorate('downstreams', { clients: createDownstreamClients(callers), callers, pools })
+  app.decorate('downstreams', {
+    clients: createDownstreamClients(callers),
+    callers,
+    pools,
+    policies,
+    requestDeadlineMs: resilience.requestDeadlineMs,
+  })
+  app.readiness.register('downstreams', createDownstreamsReadiness(policies, resilience.coreServices))
   app.addHook('onClose', async () => {
     await Promise.all(Object.values(pools).map((pool) => pool.close()))
   })
 }
 
-export default fp(downstreams, { name: 'downstreams' })
+export default fp(downstreams, { name: 'downstreams', dependencies: ['health'] })
