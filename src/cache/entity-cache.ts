@@ -1,0 +1,184 @@
+import { setMaxListeners } from 'node:events'
+import type { FastifyBaseLogger } from 'fastify'
+import type { Cache, CacheBackend } from './cache.js'
+import type { CacheCounters } from './counters.js'
+import { createFlights } from './flights.js'
+import { createRefreshQueue } from './refresh-queue.js'
+import type { Keyspace } from './keys.js'
+import type { ResourceRuntime } from './read-through.js'
+import { createPassThroughCache, createRequestCache, type CacheCore, type InvalidationTarget, type RequestCache } from './request-cache.js'
+import { RESOURCES, labelOf, type ResourceDef, type ResourceName, type ValueOf } from './resources.js'
+import { policyFor, type CacheScope, type PolicyDefaults, type SchemaCacheHints } from './ttl-policy.js'
+
+export interface EntityCacheOptions {
+  /** null: caching disabled (CACHE_ENABLED=false); every read goes downstream. */
+  readonly store: Cache | null
+  readonly keyspace: Keyspace
+  /** The SDL's @cacheControl hints, config overrides applied. */
+  readonly hints: SchemaCacheHints
+  readonly defaults: PolicyDefaults
+  /** Lease held while fetching (ms) and how long others wait for its write (ms). */
+  readonly lease: { readonly ttlMs: number; readonly waitMs: number }
+  readonly counters: CacheCounters
+  readonly log: FastifyBaseLogger
+  /** Clock (epoch ms), injectable for tests. @default Date.now */
+  readonly now?: undefined | (() => number)
+  /** Invalidations remembered while the store is down, replayed on recovery; past it the namespace is flushed. @default 10_000 */
+  readonly maxMissedInvalidations?: undefined | number
+}
+
+export interface ResourcePolicyReport {
+  readonly maxAgeS: number
+  readonly scope: CacheScope
+  readonly cached: boolean
+}
+
+/** The app-wide cache: policies, flights and invalidation; hands each request its view. */
+export interface EntityCache {
+  readonly backend: CacheBackend | 'disabled'
+  /** The per-request view (one per GraphQL request). */
+  session(signal: AbortSignal): RequestCache
+  /**
+   * Drops entries (domain events, mutations) and stops in-flight fetches of
+   * them from being written back. Never rejects: while the store is down the
+   * keys are remembered and deleted on recovery.
+   */
+  invalidate(targets: readonly InvalidationTarget[]): Promise<void>
+  /**
+   * Drops every entry of this deployment's namespace (`<prefix>v<version>:`,
+   * SCAN-based on Redis), e.g. after a bad deploy or an upstream data fix.
+   */
+  flush(): Promise<void>
+  /** Replays invalidations missed during an outage (called when the store recovers). */
+  recover(): Promise<void>
+  /** Effective TTL and scope per resource, for readiness and docs. */
+  policies(): Readonly<Record<string, ResourcePolicyReport>>
+  /** Stops background refreshes and lease waits. */
+  close(): void
+}
+
+type Runtimes = { readonly [R in ResourceName]: ResourceRuntime<ValueOf<R>> }
+
+/**
+ * Background refreshes of one resource wait this long (ms) for others to share
+ * their call; the stale value is served meanwhile, so no reader waits for it.
+ */
+const REFRESH_WINDOW_MS = 25
+/** Ids per coalesced refresh call: the batch loaders' limit. */
+const REFRESH_MAX_BATCH = 200
+
+export function createEntityCache(options: EntityCacheOptions): EntityCache {
+  const { store, keyspace, counters, log } = options
+  const maxMissed = options.maxMissedInvalidations ?? 10_000
+  const shutdown = new AbortController()
+  // Every in-flight shared call listens for shutdown (and stops listening when it settles):
+  // many listeners are expected, not a leak.
+  setMaxListeners(0, shutdown.signal)
+
+  const runtimeOf = <T>(def: ResourceDef<T>): ResourceRuntime<T> => {
+    const policy = policyFor(options.hints, def.coordinates, options.defaults)
+    // An id names no owner: caching a PRIVATE value under it would share it with everyone.
+    const usable = def.keyedBy === 'owner' || policy.scope === 'PUBLIC'
+    if (!usable && policy.maxAgeMs > 0) log.warn({ resource: labelOf(def) }, 'PRIVATE resource keyed by id is not cached')
+    return {
+      def,
+      label: labelOf(def),
+      policy: usable ? policy : { ...policy, maxAgeMs: 0 },
+      flights: createFlights<T>(),
+      refreshes: createRefreshQueue<T>({ windowMs: REFRESH_WINDOW_MS, maxBatch: REFRESH_MAX_BATCH }),
+    }
+  }
+  const runtimes: Runtimes = {
+    user: runtimeOf(RESOURCES.user),
+    followers: runtimeOf(RESOURCES.followers),
+    product: runtimeOf(RESOURCES.product),
+    inventory: runtimeOf(RESOURCES.inventory),
+    review: runtimeOf(RESOURCES.review),
+    productReviews: runtimeOf(RESOURCES.productReviews),
+    userOrders: runtimeOf(RESOURCES.userOrders),
+    notificationFeed: runtimeOf(RESOURCES.notificationFeed),
+    unreadCount: runtimeOf(RESOURCES.unreadCount),
+    recommendations: runtimeOf(RESOURCES.recommendations),
+  }
+  const all = Object.values(runtimes)
+
+  const keyOf = (resource: ResourceName, id: string): string => {
+    const { def } = runtimes[resource]
+    return def.keyedBy === 'owner' ? keyspace.owned(def.service, def.name, id) : keyspace.entity(def.service, def.name, id)
+  }
+
+  const missed = new Set<string>()
+  let overflowed = false
+  const remember = (keys: readonly string[]): void => {
+    for (const key of keys) {
+      if (missed.size >= maxMissed) overflowed = true
+      else missed.add(key)
+    }
+  }
+
+  const deleteKeys = async (keys: readonly string[]): Promise<void> => {
+    if (store === null || keys.length === 0) return
+    try {
+      await store.invalidate(keys)
+    } catch (error) {
+      remember(keys)
+      log.debug({ err: error, keys: keys.length }, 'cache invalidation deferred until the store recovers')
+    }
+  }
+
+  const invalidate = async (targets: readonly InvalidationTarget[]): Promise<void> => {
+    const keys = [...new Set(targets.map((target) => keyOf(target.resource, target.id)))]
+    const dropped = new Set(keys)
+    for (const rt of all) rt.flights.invalidate(dropped)
+    await deleteKeys(keys)
+  }
+
+  const core: CacheCore | null =
+    store === null
+      ? null
+      : {
+          env: { store, keyspace, counters, now: options.now ?? Date.now, lease: options.lease, shutdown: shutdown.signal, log },
+          runtime: (resource) => runtimes[resource],
+          caches: (resource) => runtimes[resource].policy.maxAgeMs > 0,
+          keyOf,
+          invalidate,
+          indexKey: (resource, itemId) => {
+            const { def } = runtimes[resource]
+            return keyspace.entity(def.service, `${def.name}-owner`, itemId)
+          },
+        }
+
+  return {
+    backend: store === null ? 'disabled' : store.backend,
+    session: (signal) => (core === null ? createPassThroughCache(signal) : createRequestCache(core, signal)),
+    invalidate,
+    async flush() {
+      if (store === null) return
+      for (const rt of all) rt.flights.invalidateAll()
+      await store.invalidatePrefix(keyspace.namespace)
+    },
+    async recover() {
+      if (store === null) return
+      if (overflowed) {
+        overflowed = false
+        missed.clear()
+        // More changes were missed than remembered: nothing cached before the outage can be trusted.
+        const flushed = await store.invalidatePrefix(keyspace.namespace).catch(() => null)
+        if (flushed === null) overflowed = true
+        else log.info({ flushed }, 'cache namespace flushed after an outage with too many missed invalidations')
+        return
+      }
+      const keys = [...missed]
+      missed.clear()
+      await deleteKeys(keys)
+    },
+    policies: () =>
+      Object.fromEntries(
+        all.map((rt) => [
+          rt.label,
+          { maxAgeS: rt.policy.maxAgeMs / 1_000, scope: rt.policy.scope, cached: store !== null && rt.policy.maxAgeMs > 0 },
+        ]),
+      ),
+    close: () => shutdown.abort(),
+  }
+}

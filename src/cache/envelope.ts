@@ -1,0 +1,66 @@
+import type { z } from 'zod'
+import type { CachePolicy } from './ttl-policy.js'
+
+/**
+ * A cached value with its two deadlines (epoch ms). Stored as the compact JSON
+ * array `[freshUntil, keepUntil, value]`; `value` is the downstream DTO, or
+ * null for a cached "not found".
+ */
+export interface Entry<T> {
+  readonly value: T | null
+  /** Until then the entry is served as is. */
+  readonly freshUntil: number
+  /** After that it is gone (Redis PX drops the key; group members are checked here). */
+  readonly keepUntil: number
+}
+
+/**
+ * - fresh: serve it.
+ * - revalidate: past maxAge but within stale-while-revalidate: serve it and refresh in the background.
+ * - stale: only usable if the downstream fails (stale-if-error).
+ * - expired: a miss.
+ */
+export type Freshness = 'fresh' | 'revalidate' | 'stale' | 'expired'
+
+export interface EncodedEntry {
+  readonly raw: string
+  /** PX for the key: the entry's whole life, stale windows included. */
+  readonly ttlMs: number
+}
+
+export function encodeEntry(value: unknown, nowMs: number, policy: CachePolicy): EncodedEntry {
+  if (value === null) {
+    // Negative entries are never served stale: a "not found" is only trusted briefly.
+    const until = nowMs + policy.negativeTtlMs
+    return { raw: JSON.stringify([until, until, null]), ttlMs: Math.max(1, policy.negativeTtlMs) }
+  }
+  const freshUntil = nowMs + policy.maxAgeMs
+  const ttlMs = policy.maxAgeMs + Math.max(policy.staleWhileRevalidateMs, policy.staleIfErrorMs)
+  return { raw: JSON.stringify([freshUntil, nowMs + ttlMs, value]), ttlMs }
+}
+
+/**
+ * Parses a stored entry and validates its value against the DTO schema. An
+ * entry that does not parse (written by another version, or corrupted) is
+ * treated as absent, never trusted half-typed.
+ */
+export function decodeEntry<T>(raw: string, schema: z.ZodType<T>): Entry<T> | null {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(raw)
+  } catch {
+    return null
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 3) return null
+  const [freshUntil, keepUntil, value] = parsed as readonly unknown[]
+  if (typeof freshUntil !== 'number' || typeof keepUntil !== 'number') return null
+  if (value === null) return { value: null, freshUntil, keepUntil }
+  const result = schema.safeParse(value)
+  return result.success ? { value: result.data, freshUntil, keepUntil } : null
+}
+
+export function freshnessOf(entry: Entry<unknown>, nowMs: number, policy: CachePolicy): Freshness {
+  if (nowMs < entry.freshUntil) return 'fresh'
+  if (nowMs >= entry.keepUntil || entry.value === null) return 'expired'
+  return nowMs < entry.freshUntil + policy.staleWhileRevalidateMs ? 'revalidate' : 'stale'
+}

@@ -1,0 +1,128 @@
+import type { CacheAddress } from './cache.js'
+
+/**
+ * Process-wide single-flight. DataLoader only de-duplicates within one
+ * request; when 200 requests miss the same key at once, they must share one
+ * downstream call, so in-flight fetches are kept here, per resource, by
+ * cache address.
+ */
+
+/** One downstream call made for one or more keys, shared by every request waiting on them. */
+export interface SharedCall {
+  /** Passed to the downstream call: aborted when every waiter has gone (or on shutdown). */
+  readonly signal: AbortSignal
+  /** A background refresh: not tied to any request (no request deadline applies). */
+  readonly detached: boolean
+  /**
+   * Registers a waiter. The returned release must be called once the waiter
+   * is done; when the last waiter leaves before the call settled, the call is
+   * aborted (nobody wants the answer). Detached calls (background refreshes)
+   * are never aborted this way.
+   */
+  hold(): () => void
+  settle(): void
+}
+
+export function createSharedCall(options: { readonly detached: boolean; readonly shutdown: AbortSignal }): SharedCall {
+  const controller = new AbortController()
+  const onShutdown = (): void => controller.abort()
+  if (options.shutdown.aborted) controller.abort()
+  else options.shutdown.addEventListener('abort', onShutdown, { once: true })
+  let waiters = 0
+  let settled = false
+  return {
+    signal: controller.signal,
+    detached: options.detached,
+    hold() {
+      waiters += 1
+      let released = false
+      return () => {
+        if (released) return
+        released = true
+        waiters -= 1
+        if (waiters === 0 && !settled && !options.detached) controller.abort()
+      }
+    },
+    settle() {
+      settled = true
+      options.shutdown.removeEventListener('abort', onShutdown)
+    },
+  }
+}
+
+export interface Flight<T> {
+  /** Resolves with the fetched value (null: not found); rejects with the downstream error. */
+  readonly promise: Promise<T | null>
+  readonly call: SharedCall
+  /** False once invalidated: its (pre-change) answer must not be written back. */
+  writable: boolean
+}
+
+export interface FlightHandle<T> {
+  readonly flight: Flight<T>
+  resolve(value: T | null): void
+  reject(error: unknown): void
+}
+
+export interface Flights<T> {
+  get(key: string): Flight<T> | undefined
+  /** Registers a flight for `key` (synchronously, so concurrent readers find it). */
+  start(key: string, call: SharedCall): FlightHandle<T>
+  /** Forgets the flight of `key` if it is still this one (after its write-back settled). */
+  finish(key: string, flight: Flight<T>): void
+  /**
+   * Drops every flight of the given store keys (group members included) and
+   * marks it unwritable: a fetch that started before a change must neither be
+   * joined by later readers nor written back over the invalidation.
+   */
+  invalidate(keys: ReadonlySet<string>): void
+  /** invalidate() for every flight (namespace flush). */
+  invalidateAll(): void
+}
+
+/** Separates a group key from its member in flight keys; never part of a store key. */
+const MEMBER_SEPARATOR = '\u0000'
+
+export function flightKeyOf(address: CacheAddress): string {
+  return address.member === undefined ? address.key : `${address.key}${MEMBER_SEPARATOR}${address.member}`
+}
+
+function storeKeyOf(flightKey: string): string {
+  const at = flightKey.indexOf(MEMBER_SEPARATOR)
+  return at === -1 ? flightKey : flightKey.slice(0, at)
+}
+
+export function createFlights<T>(): Flights<T> {
+  const flights = new Map<string, Flight<T>>()
+  return {
+    get: (key) => flights.get(key),
+    start(key, call) {
+      let resolve!: (value: T | null) => void
+      let reject!: (error: unknown) => void
+      const promise = new Promise<T | null>((res, rej) => {
+        resolve = res
+        reject = rej
+      })
+      // A flight whose waiters all left still settles; its rejection must not go unhandled.
+      promise.catch(() => undefined)
+      const flight: Flight<T> = { promise, call, writable: true }
+      flights.set(key, flight)
+      return { flight, resolve, reject }
+    },
+    finish(key, flight) {
+      if (flights.get(key) === flight) flights.delete(key)
+    },
+    invalidateAll() {
+      for (const flight of flights.values()) flight.writable = false
+      flights.clear()
+    },
+    invalidate(keys) {
+      for (const [key, flight] of flights) {
+        if (keys.has(storeKeyOf(key))) {
+          flight.writable = false
+          flights.delete(key)
+        }
+      }
+    },
+  }
+}

@@ -1,0 +1,142 @@
+import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleAll } from 'cockatiel'
+import type { FastifyBaseLogger } from 'fastify'
+import { BffError } from '../errors.js'
+import type { Cache } from './cache.js'
+
+export type BreakerState = 'closed' | 'open' | 'half-open'
+
+/** A store call that failed, or was not made because the breaker is open. */
+export class CacheUnavailableError extends BffError {
+  /** True when the breaker refused the call: Redis was not contacted. */
+  readonly bypassed: boolean
+
+  constructor(operation: string, bypassed: boolean, cause: unknown) {
+    super('BFF_ERR_CACHE_UNAVAILABLE', `cache ${operation} ${bypassed ? 'bypassed (breaker open)' : 'failed'}`, { cause })
+    this.name = 'CacheUnavailableError'
+    this.bypassed = bypassed
+  }
+}
+
+export interface GuardedCacheOptions {
+  readonly inner: Cache
+  /**
+   * Hard limit per store call (ms), whatever the client does inside it
+   * (cluster redirections and retries included). @default 100
+   */
+  readonly timeoutMs?: undefined | number
+  /** Consecutive failures that open the breaker. @default 3 */
+  readonly failureThreshold?: undefined | number
+  /** Time (ms) the breaker stays open before one probe call is let through. @default 1_000 */
+  readonly halfOpenAfterMs?: undefined | number
+  readonly log: FastifyBaseLogger
+  /** Called once each time the store becomes usable again after an outage. */
+  readonly onRecover?: undefined | (() => void)
+}
+
+export interface GuardedCache extends Cache {
+  /** closed: the store is used; open: bypassed; half-open: one probe in flight. */
+  breakerState(): BreakerState
+}
+
+const STATES: Readonly<Record<CircuitState, BreakerState>> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.HalfOpen]: 'half-open',
+  [CircuitState.Open]: 'open',
+  [CircuitState.Isolated]: 'open',
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new TypeError(`createGuardedCache: ${name} must be a positive integer, got ${String(value)}`)
+  }
+  return value
+}
+
+/**
+ * Rejects when `promise` has not settled `timeoutMs` after the call. Lag-tolerant:
+ * timers run before I/O callbacks in an event-loop turn, so when the loop is
+ * busy (a saturated BFF) a reply can already sit in the socket when the timer
+ * fires. One setImmediate lets the poll phase deliver it first, so our own
+ * event-loop lag is not blamed on Redis (and does not open the breaker).
+ */
+function withDeadline<T>(promise: Promise<T>, timeoutMs: number, operation: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false
+    const timer = setTimeout(() => {
+      setImmediate(() => {
+        if (settled) return
+        settled = true
+        reject(new Error(`cache ${operation} took longer than ${timeoutMs} ms`))
+      })
+    }, timeoutMs)
+    promise.then(
+      (value) => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        resolve(value)
+      },
+      (error: unknown) => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        reject(error)
+      },
+    )
+  })
+}
+
+/**
+ * Puts a deadline and a circuit breaker around a store. While Redis is down
+ * or frozen, calls fail within `timeoutMs`; after `failureThreshold` of them
+ * the breaker opens and calls are refused at once (Redis is not contacted),
+ * so an outage costs queries nothing. A probe every `halfOpenAfterMs` closes
+ * it again when Redis answers. Degradation and recovery are logged once each.
+ */
+export function createGuardedCache(options: GuardedCacheOptions): GuardedCache {
+  const { inner, log, onRecover } = options
+  const timeoutMs = positive('timeoutMs', options.timeoutMs ?? 100)
+  const breaker = circuitBreaker(handleAll, {
+    halfOpenAfter: positive('halfOpenAfterMs', options.halfOpenAfterMs ?? 1_000),
+    breaker: new ConsecutiveBreaker(positive('failureThreshold', options.failureThreshold ?? 3)),
+  })
+  // cockatiel fires onBreak again after every failed probe; an outage is logged once.
+  let degraded = false
+  breaker.onBreak((reason) => {
+    if (degraded) return
+    degraded = true
+    log.warn({ err: 'error' in reason ? reason.error : undefined, backend: inner.backend }, 'cache degraded: store unavailable, bypassing it')
+  })
+  breaker.onReset(() => {
+    if (!degraded) return
+    degraded = false
+    log.info({ backend: inner.backend }, 'cache recovered: store available again')
+    onRecover?.()
+  })
+
+  const guard = async <T>(operation: string, call: () => Promise<T>): Promise<T> => {
+    try {
+      return await breaker.execute(() => withDeadline(call(), timeoutMs, operation))
+    } catch (error) {
+      throw new CacheUnavailableError(operation, error instanceof BrokenCircuitError, error)
+    }
+  }
+
+  return {
+    backend: inner.backend,
+    getMany: (addresses) => guard('read', () => inner.getMany(addresses)),
+    setMany: (writes) => guard('write', () => inner.setMany(writes)),
+    invalidate: (keys) => guard('invalidate', () => inner.invalidate(keys)),
+    tryLeases: (keys, ttlMs) => guard('lease', () => inner.tryLeases(keys, ttlMs)),
+    // A namespace flush scans the whole keyspace: it gets no deadline, only the breaker.
+    invalidatePrefix: async (prefix) => {
+      try {
+        return await breaker.execute(() => inner.invalidatePrefix(prefix))
+      } catch (error) {
+        throw new CacheUnavailableError('flush', error instanceof BrokenCircuitError, error)
+      }
+    },
+    close: () => inner.close(),
+    breakerState: () => STATES[breaker.state],
+  }
+}

@@ -1,0 +1,145 @@
+import { DownstreamError } from '../downstream/errors.js'
+import { ClientError } from '../errors.js'
+import { decodeEntry, freshnessOf } from './envelope.js'
+import { createSharedCall, flightKeyOf, type Flight } from './flights.js'
+import { fetchUnderLease } from './lease-fetch.js'
+import { ABORTED, createReadSession, storeFailed, type ReadEnv, type ReadRequest, type ReadResult, type ReadSession, type ResourceRuntime } from './read-env.js'
+
+export type { FetchScope, ReadEnv, ReadItem, ReadRequest, ReadResult, ReadSession, ResourceRuntime } from './read-env.js'
+
+/** Downstream failures worth hiding behind a stale entry (not "your input is wrong"). */
+const STALE_ON: ReadonlySet<string> = new Set([
+  'DOWNSTREAM_UNAVAILABLE',
+  'DOWNSTREAM_ERROR',
+  'DOWNSTREAM_TIMEOUT',
+  'DOWNSTREAM_CIRCUIT_OPEN',
+  'DOWNSTREAM_OVERLOADED',
+])
+const servesStaleOn = (error: unknown): boolean => !(error instanceof ClientError) || STALE_ON.has(error.code)
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)))
+
+/** Waits for a flight on behalf of one reader; leaving early (abort) releases its hold. */
+async function waitForFlight<T>(flight: Flight<T>, session: ReadSession, service: DownstreamError['service']): Promise<T | null> {
+  const release = flight.call.hold()
+  try {
+    return await Promise.race([flight.promise, session.aborted()])
+  } catch (error) {
+    throw error === ABORTED ? new DownstreamError('REQUEST_ABORTED', service, 'the client went away before the call finished') : error
+  } finally {
+    release()
+  }
+}
+
+/**
+ * Batch-aware cache-aside for one resource: one store read for every item,
+ * fresh entries served, stale-while-revalidate entries served with one
+ * background refresh, and the misses fetched downstream in one call shared by
+ * every request missing the same keys (in-process flights) and, across
+ * instances, by the holder of a `SET NX PX` lease. When the downstream fails,
+ * a stale-if-error entry is served instead and the session is marked stale.
+ */
+export async function readThrough<T>(
+  env: ReadEnv,
+  rt: ResourceRuntime<T>,
+  session: ReadSession,
+  request: ReadRequest<T>,
+): Promise<ReadResult<T>[]> {
+  const { items } = request
+  const out: ReadResult<T>[] = items.map(() => null)
+  const waits: Promise<void>[] = []
+
+  const join = async (index: number, flight: Flight<T>, staleValue: T | undefined): Promise<void> => {
+    try {
+      out[index] = await waitForFlight(flight, session, rt.def.service)
+    } catch (error) {
+      if (staleValue !== undefined && servesStaleOn(error)) {
+        out[index] = staleValue
+        session.stale = true
+        env.counters.add(rt.label, 'staleServed')
+      } else {
+        out[index] = asError(error)
+      }
+    }
+  }
+
+  // A key this instance is already fetching for a reader needs no store read: join the call.
+  // A background refresh is not joined here: the stale entry it refreshes is still servable.
+  const toRead: number[] = []
+  items.forEach((item, index) => {
+    const flight = rt.flights.get(flightKeyOf(item.address))
+    if (flight === undefined || flight.call.detached) toRead.push(index)
+    else waits.push(join(index, flight, undefined))
+  })
+
+  let raws: readonly (string | null)[] = []
+  if (toRead.length > 0 && !session.bypass) {
+    try {
+      raws = await env.store.getMany(toRead.map((index) => items[index]!.address))
+    } catch (error) {
+      storeFailed(env, rt.label, session, error)
+    }
+  }
+
+  const now = env.now()
+  const misses: number[] = []
+  const staleValues = new Map<number, T>()
+  const revalidate: number[] = []
+  toRead.forEach((index, n) => {
+    const raw = raws[n] ?? null
+    let entry = raw === null ? null : decodeEntry(raw, rt.def.schema)
+    if (raw !== null && entry === null) env.counters.add(rt.label, 'errors')
+    if (entry !== null && entry.value !== null && request.accept !== undefined && !request.accept(entry.value)) {
+      env.log.warn({ resource: rt.label }, 'cached value does not belong to its reader; ignored')
+      entry = null
+    }
+    const freshness = entry === null ? 'expired' : freshnessOf(entry, now, rt.policy)
+    if (entry !== null && freshness === 'fresh') {
+      out[index] = entry.value
+      env.counters.add(rt.label, 'hits')
+    } else if (entry !== null && entry.value !== null && freshness === 'revalidate') {
+      out[index] = entry.value
+      env.counters.add(rt.label, 'staleServed')
+      revalidate.push(index)
+    } else {
+      if (entry !== null && entry.value !== null && freshness === 'stale') staleValues.set(index, entry.value)
+      misses.push(index)
+    }
+  })
+
+  if (revalidate.length > 0) {
+    const stale = revalidate.map((index) => items[index]!)
+    if (request.coalesce === true) rt.refreshes.add(stale, request.fetch, (batch) => refresh(env, rt, batch, session.bypass))
+    else refresh(env, rt, { ...request, items: stale }, session.bypass)
+  }
+  if (misses.length > 0) {
+    env.counters.add(rt.label, 'misses', misses.length)
+    const own: number[] = []
+    for (const index of misses) {
+      // Another request may have started fetching this key while we read the store.
+      const flight = rt.flights.get(flightKeyOf(items[index]!.address))
+      if (flight === undefined) own.push(index)
+      else waits.push(join(index, flight, staleValues.get(index)))
+    }
+    if (own.length > 0) {
+      const call = createSharedCall({ detached: false, shutdown: env.shutdown })
+      const handles = own.map((index) => rt.flights.start(flightKeyOf(items[index]!.address), call))
+      own.forEach((index, n) => waits.push(join(index, handles[n]!.flight, staleValues.get(index))))
+      void fetchUnderLease(env, rt, session, request, own, handles, call)
+    }
+  }
+  await Promise.all(waits)
+  return out
+}
+
+/** Starts one background refresh for entries served stale-while-revalidate. */
+function refresh<T>(env: ReadEnv, rt: ResourceRuntime<T>, request: ReadRequest<T>, bypass: boolean): void {
+  if (env.shutdown.aborted) return
+  const items = request.items.filter((item) => rt.flights.get(flightKeyOf(item.address)) === undefined)
+  if (items.length === 0) return
+  // Detached: the refresh outlives the request that noticed the stale entry.
+  const call = createSharedCall({ detached: true, shutdown: env.shutdown })
+  const handles = items.map((item) => rt.flights.start(flightKeyOf(item.address), call))
+  env.counters.add(rt.label, 'refreshes', items.length)
+  const detached = createReadSession(call.signal, bypass)
+  void fetchUnderLease(env, rt, detached, { ...request, items }, items.map((_, index) => index), handles, call)
+}

@@ -1,0 +1,100 @@
+import { Cluster, type Redis } from 'ioredis'
+import type { Cache, CacheAddress, CacheWrite } from './cache.js'
+import { hashTagOf } from './keys.js'
+
+export interface RedisCacheOptions {
+  /**
+   * A connected ioredis client, owned by the caller (plugins/redis.ts), created
+   * with `enableAutoPipelining`, `enableOfflineQueue: false` and a
+   * `commandTimeout`: this module adds no queue or retry of its own.
+   */
+  readonly client: Redis | Cluster
+}
+
+/** How many keys one SCAN step asks for while flushing a namespace. */
+const SCAN_COUNT = 500
+
+/**
+ * The Redis implementation. Commands meant for one round trip are issued in
+ * the same tick, so ioredis auto-pipelining sends them as one batch per node.
+ *
+ * Cluster: a multi-key command must stay in one slot. Reads therefore use
+ * per-key GET (not MGET) in cluster mode; deletes group keys by hash tag
+ * (one user's private entries share `{u:<id>}`) and send the rest one by one.
+ */
+export function createRedisCache(options: RedisCacheOptions): Cache {
+  const { client } = options
+  const cluster = client instanceof Cluster
+
+  const readOne = (address: CacheAddress): Promise<string | null> =>
+    address.member === undefined ? client.get(address.key) : client.hget(address.key, address.member)
+
+  const writeOne = async ({ address, value, ttlMs }: CacheWrite): Promise<void> => {
+    if (address.member === undefined) {
+      await client.set(address.key, value, 'PX', ttlMs)
+      return
+    }
+    // MULTI so a group never exists without a TTL (anti-pattern: cache keys that live forever).
+    const results = await client.multi().hset(address.key, address.member, value).pexpire(address.key, ttlMs).exec()
+    const failed = results?.find(([error]) => error !== null)?.[0]
+    if (failed !== undefined && failed !== null) throw failed
+  }
+
+  const deleteKeys = async (keys: readonly string[]): Promise<void> => {
+    if (keys.length === 0) return
+    if (!cluster) {
+      await client.unlink(...keys)
+      return
+    }
+    const byTag = new Map<string, string[]>()
+    const untagged: string[] = []
+    for (const key of keys) {
+      const tag = hashTagOf(key)
+      if (tag === null) untagged.push(key)
+      else byTag.set(tag, [...(byTag.get(tag) ?? []), key])
+    }
+    await Promise.all([...[...byTag.values()].map((group) => client.unlink(...group)), ...untagged.map((key) => client.unlink(key))])
+  }
+
+  const scanDelete = (node: Redis, match: string): Promise<number> =>
+    new Promise((resolve, reject) => {
+      let deleted = 0
+      const pending: Promise<unknown>[] = []
+      const stream = node.scanStream({ match, count: SCAN_COUNT })
+      stream.on('data', (keys: string[]) => {
+        deleted += keys.length
+        // One UNLINK per key: keys of one SCAN page may sit in different cluster slots.
+        for (const key of keys) pending.push(node.unlink(key))
+      })
+      stream.on('error', reject)
+      stream.on('end', () => {
+        Promise.all(pending).then(() => resolve(deleted), reject)
+      })
+    })
+
+  return {
+    backend: cluster ? 'redis-cluster' : 'redis',
+    async getMany(addresses) {
+      if (addresses.length === 0) return []
+      if (!cluster && addresses.every((address) => address.member === undefined)) {
+        return client.mget(addresses.map((address) => address.key))
+      }
+      return Promise.all(addresses.map(readOne))
+    },
+    async setMany(writes) {
+      await Promise.all(writes.map(writeOne))
+    },
+    invalidate: deleteKeys,
+    async tryLeases(keys, ttlMs) {
+      const answers = await Promise.all(keys.map((key) => client.set(key, '1', 'PX', ttlMs, 'NX')))
+      return answers.map((answer) => answer === 'OK')
+    },
+    async invalidatePrefix(prefix) {
+      const nodes = client instanceof Cluster ? client.nodes('master') : [client]
+      const counts = await Promise.all(nodes.map((node) => scanDelete(node, `${prefix}*`)))
+      return counts.reduce((sum, count) => sum + count, 0)
+    },
+    // The client belongs to plugins/redis.ts, which quits it on close.
+    async close() {},
+  }
+}

@@ -1,0 +1,151 @@
+import { DownstreamError } from '../downstream/errors.js'
+import type { CacheAddress } from './cache.js'
+import { createReadSession } from './read-env.js'
+import { readThrough, type FetchScope, type ReadEnv, type ResourceRuntime } from './read-through.js'
+import type { EntityResource, ListResource, OwnedResource, ResourceName, ValueOf } from './resources.js'
+
+/** A resource whose entries to drop: for owned and list resources, every variant of `id`. */
+export interface InvalidationTarget {
+  readonly resource: ResourceName
+  /** Entity id, list id, or owner (user) id, by the resource's keying. */
+  readonly id: string
+}
+
+/** The app-wide parts a request's cache view works with (built by entity-cache.ts). */
+export interface CacheCore {
+  readonly env: ReadEnv
+  runtime<R extends ResourceName>(resource: R): ResourceRuntime<ValueOf<R>>
+  /** False when caching is off, or the resource's maxAge is 0. */
+  caches(resource: ResourceName): boolean
+  keyOf(resource: ResourceName, id: string): string
+  invalidate(targets: readonly InvalidationTarget[]): Promise<void>
+  /** Index entry naming the owner of an item (see ResourceDef.indexes). */
+  indexKey(resource: ResourceName, itemId: string): string
+}
+
+/**
+ * The cache as one GraphQL request sees it. Private entries are reachable
+ * only through `owned(resource, ownerId, …)`: the key is derived from the
+ * owner, the downstream fetch is handed that same owner, and a cached value
+ * naming any other owner is not served.
+ */
+export interface RequestCache {
+  /** Entities by id for a DataLoader batch: one store read, one downstream call for the misses. */
+  entities<R extends EntityResource>(
+    resource: R,
+    ids: readonly string[],
+    fetch: (ids: readonly string[], scope: FetchScope) => Promise<readonly ValueOf<R>[]>,
+    idOf: (value: ValueOf<R>) => string,
+  ): Promise<(ValueOf<R> | null | Error)[]>
+  /** One variant (page arguments) of a PUBLIC list that belongs to entity `id`. */
+  list<R extends ListResource>(resource: R, id: string, variant: string, fetch: (scope: FetchScope) => Promise<ValueOf<R>>): Promise<ValueOf<R>>
+  /** One variant of a PRIVATE entry of `ownerId`. */
+  owned<R extends OwnedResource>(
+    resource: R,
+    ownerId: string,
+    variant: string | undefined,
+    fetch: (ownerId: string, scope: FetchScope) => Promise<ValueOf<R>>,
+  ): Promise<ValueOf<R>>
+  /** Owner ids of items (e.g. notification ids), from the index written beside cached values. */
+  ownersOf(resource: OwnedResource, itemIds: readonly string[]): Promise<readonly string[]>
+  /** Drops entries before a mutation returns, so the client reads its own write. */
+  invalidate(targets: readonly InvalidationTarget[]): Promise<void>
+  /** True once this request was served a stale entry because a downstream failed. */
+  readonly stale: boolean
+}
+
+export function createRequestCache(core: CacheCore, signal: AbortSignal): RequestCache {
+  const session = createReadSession(signal)
+  const passThrough = createPassThroughCache(signal)
+  const foreground: FetchScope = { signal, background: false }
+
+  /** A single entry through the batch path; "not found" is cached (negative) and thrown again. */
+  async function single<R extends ResourceName>(
+    resource: R,
+    address: CacheAddress,
+    fetch: (scope: FetchScope) => Promise<ValueOf<R>>,
+    owner?: { readonly id: string; readonly accept: ((value: ValueOf<R>) => boolean) | undefined },
+  ): Promise<ValueOf<R>> {
+    const rt = core.runtime(resource)
+    const indexes = owner === undefined ? undefined : rt.def.indexes
+    const [result] = await readThrough(core.env, rt, session, {
+      items: [{ id: address.member ?? address.key, address }],
+      accept: owner?.accept,
+      fetch: async ([id], scope) => {
+        try {
+          return new Map([[id ?? '', await fetch(scope)]])
+        } catch (error) {
+          if (error instanceof DownstreamError && error.code === 'NOT_FOUND') return new Map([[id ?? '', null]])
+          throw error
+        }
+      },
+      alsoWrite:
+        indexes === undefined || owner === undefined
+          ? undefined
+          : (_id, value, ttlMs) =>
+              indexes(value).map((itemId) => ({
+                address: { key: core.indexKey(resource, itemId) },
+                value: JSON.stringify(owner.id),
+                ttlMs,
+              })),
+    })
+    if (result instanceof Error) throw result
+    if (result === null || result === undefined) throw new DownstreamError('NOT_FOUND', rt.def.service, `${rt.def.service}: not found`)
+    return result
+  }
+
+  return {
+    async entities(resource, ids, fetch, idOf) {
+      if (!core.caches(resource)) return passThrough.entities(resource, ids, fetch, idOf)
+      return readThrough(core.env, core.runtime(resource), session, {
+        items: ids.map((id) => ({ id, address: { key: core.keyOf(resource, id) } })),
+        coalesce: true,
+        fetch: async (missing, scope) => new Map((await fetch(missing, scope)).map((value) => [idOf(value), value])),
+      })
+    },
+    list(resource, id, variant, fetch) {
+      if (!core.caches(resource)) return fetch(foreground)
+      return single(resource, { key: core.keyOf(resource, id), member: variant }, fetch)
+    },
+    owned(resource, ownerId, variant, fetch) {
+      if (!core.caches(resource)) return fetch(ownerId, foreground)
+      const ownersOf = core.runtime(resource).def.ownersOf
+      const accept = ownersOf === undefined ? undefined : (value: ValueOf<typeof resource>) => ownersOf(value).every((owner) => owner === ownerId)
+      const address = { key: core.keyOf(resource, ownerId), member: variant }
+      return single(resource, address, (scope) => fetch(ownerId, scope), { id: ownerId, accept })
+    },
+    async ownersOf(resource, itemIds) {
+      if (!core.caches(resource) || itemIds.length === 0 || session.bypass) return []
+      try {
+        const raws = await core.env.store.getMany(itemIds.map((itemId) => ({ key: core.indexKey(resource, itemId) })))
+        const owners = raws.flatMap((raw) => {
+          const parsed: unknown = raw === null ? null : JSON.parse(raw)
+          return typeof parsed === 'string' ? [parsed] : []
+        })
+        return [...new Set(owners)]
+      } catch {
+        return []
+      }
+    },
+    invalidate: (targets) => core.invalidate(targets),
+    get stale() {
+      return session.stale
+    },
+  }
+}
+
+/** Caching off (CACHE_ENABLED=false): every read goes downstream, as if there were no cache layer. */
+export function createPassThroughCache(signal: AbortSignal): RequestCache {
+  const foreground: FetchScope = { signal, background: false }
+  return {
+    async entities(_resource, ids, fetch, idOf) {
+      const found = new Map((await fetch(ids, foreground)).map((value) => [idOf(value), value]))
+      return ids.map((id) => found.get(id) ?? null)
+    },
+    list: (_resource, _id, _variant, fetch) => fetch(foreground),
+    owned: (_resource, ownerId, _variant, fetch) => fetch(ownerId, foreground),
+    ownersOf: async () => [],
+    invalidate: async () => {},
+    stale: false,
+  }
+}

@@ -1,0 +1,104 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Subscription } from 'rxjs'
+import type { Cache } from '../cache/cache.js'
+import { createCacheCounters } from '../cache/counters.js'
+import { createEntityCache, type EntityCache } from '../cache/entity-cache.js'
+import { createGuardedCache, type GuardedCache } from '../cache/guarded-cache.js'
+import { invalidateOnEvents } from '../cache/invalidation.js'
+import { createKeyspace } from '../cache/keys.js'
+import { createMemoryCache } from '../cache/memory-cache.js'
+import { createRedisCache } from '../cache/redis-cache.js'
+import { readCacheHints } from '../cache/ttl-policy.js'
+import type { Config } from '../config/load-config.js'
+import { loadSchemaSdl } from '../graphql/load-schema.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The entity cache; data sources take a per-request view of it. */
+    cache: EntityCache
+  }
+}
+
+export interface CachePluginOptions {
+  readonly config: Config
+}
+
+/**
+ * Builds the entity cache: Redis (behind a deadline and a breaker) when the
+ * `redis` plugin has a client, else the bounded in-process LRU. TTLs come
+ * from the SDL's @cacheControl; domain events invalidate entries. The
+ * readiness section says `degraded` while Redis is bypassed, never "not ready":
+ * without a cache the BFF still serves every query.
+ */
+async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): Promise<void> {
+  const settings = options.config.cache
+  const log = app.log.child({ component: 'cache' })
+  const counters = createCacheCounters()
+  const keyspace = createKeyspace({ prefix: settings.keyPrefix, version: settings.keyVersion })
+  const hints = readCacheHints(loadSchemaSdl(), settings.ttlOverridesS)
+
+  let guarded: GuardedCache | null = null
+  let store: Cache | null = null
+  // Set right below; the breaker only calls onRecover after a later outage.
+  let recover: () => void = () => undefined
+  if (settings.enabled && app.redis !== null) {
+    guarded = createGuardedCache({
+      inner: createRedisCache({ client: app.redis }),
+      timeoutMs: settings.redisTimeoutMs,
+      failureThreshold: settings.breakerThreshold,
+      halfOpenAfterMs: settings.breakerHalfOpenMs,
+      log,
+      onRecover: () => recover(),
+    })
+    store = guarded
+  } else if (settings.enabled) {
+    store = createMemoryCache({
+      maxEntries: settings.memoryMaxEntries,
+      onEvict: (key) => counters.add(keyspace.resourceOf(key) ?? 'other', 'evictions'),
+    })
+  }
+
+  const cache = createEntityCache({
+    store,
+    keyspace,
+    hints,
+    defaults: {
+      defaultMaxAgeS: settings.defaultMaxAgeS,
+      staleWhileRevalidateS: settings.staleWhileRevalidateS,
+      staleIfErrorS: settings.staleIfErrorS,
+      negativeTtlS: settings.negativeTtlS,
+    },
+    lease: { ttlMs: settings.leaseTtlMs, waitMs: settings.leaseWaitMs },
+    counters,
+    log,
+  })
+  recover = () => {
+    cache.recover().catch((err: unknown) => log.warn({ err }, 'replaying missed cache invalidations failed'))
+  }
+  app.decorate('cache', cache)
+
+  const events: Subscription | null = store === null ? null : invalidateOnEvents(app.domainEvents, cache, log)
+
+  app.readiness.register('cache', () => {
+    const breaker = guarded?.breakerState() ?? 'closed'
+    const connected = app.redis === null || app.redis.status === 'ready'
+    const policies = cache.policies()
+    const stats = counters.snapshot()
+    return {
+      ready: true,
+      degraded: store !== null && (breaker !== 'closed' || !connected),
+      backend: cache.backend,
+      ...(guarded === null ? {} : { breaker, connected }),
+      resources: Object.fromEntries(Object.entries(policies).map(([label, policy]) => [label, { ...policy, ...stats[label] }])),
+    }
+  })
+
+  app.addHook('onClose', async () => {
+    events?.unsubscribe()
+    cache.close()
+    await store?.close()
+  })
+}
+
+export default fp(cachePlugin, { name: 'cache', dependencies: ['redis', 'event-log', 'health'] })

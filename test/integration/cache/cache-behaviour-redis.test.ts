@@ -1,0 +1,3 @@
+import { describeCacheBehaviour } from './cache-behaviour.js'
+
+describeCacheBehaviour('redis')

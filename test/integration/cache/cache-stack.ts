@@ -1,0 +1,143 @@
+import type { FastifyInstance } from 'fastify'
+import { Redis } from 'ioredis'
+import { request } from 'undici'
+import { startMocks, type RunningMocks } from '../../../mocks/start-mocks.js'
+import { buildApp } from '../../../src/app.js'
+import { loadConfig } from '../../../src/config/load-config.js'
+import { SERVICE_NAMES } from '../../../src/config/services.js'
+import type { EventLog } from '../../../src/pubsub/event-log.js'
+import { createMemoryEventLog } from '../../../src/pubsub/memory-event-log.js'
+import { startRedisCluster, type RedisCluster } from '../../helpers/redis-cluster.js'
+import { startRedisServer, type RedisServer } from '../../helpers/redis-server.js'
+
+export type Backend = 'memory' | 'redis' | 'redis-cluster'
+export const BACKENDS: readonly Backend[] = ['memory', 'redis', 'redis-cluster']
+
+/** The store a test stack caches in, with the Redis-side counters tests assert on. */
+export interface Backing {
+  readonly backend: Backend
+  /** Env that points the BFF at it. */
+  readonly env: Readonly<Record<string, string>>
+  /** Sum over nodes of `INFO commandstats` calls of `command` (0 for memory). */
+  commandCalls(command: string): Promise<number>
+  /** CONFIG RESETSTAT on every node. */
+  resetStats(): Promise<void>
+  readonly server: RedisServer | null
+  stop(): Promise<void>
+}
+
+function calls(info: string, command: string): number {
+  const match = new RegExp(`^cmdstat_${command}:calls=(\\d+)`, 'm').exec(info)
+  return match === null ? 0 : Number(match[1])
+}
+
+export async function startBacking(backend: Backend): Promise<Backing> {
+  if (backend === 'memory') {
+    return { backend, env: {}, commandCalls: async () => 0, resetStats: async () => {}, server: null, stop: async () => {} }
+  }
+  let server: RedisServer | null = null
+  let cluster: RedisCluster | null = null
+  let clients: Redis[]
+  if (backend === 'redis') {
+    server = await startRedisServer()
+    clients = [new Redis({ port: server.port, host: '127.0.0.1', maxRetriesPerRequest: 1, retryStrategy: () => 100 })]
+  } else {
+    cluster = await startRedisCluster()
+    clients = cluster.ports.map((port) => new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 1, retryStrategy: () => 100 }))
+  }
+  for (const client of clients) client.on('error', () => undefined)
+  return {
+    backend,
+    env: server !== null ? { REDIS_URL: server.url } : { REDIS_CLUSTER_NODES: cluster?.nodes ?? '' },
+    async commandCalls(command) {
+      const infos = await Promise.all(clients.map((client) => client.info('commandstats')))
+      return infos.reduce((sum, info) => sum + calls(info, command), 0)
+    },
+    async resetStats() {
+      await Promise.all(clients.map((client) => client.config('RESETSTAT')))
+    },
+    server,
+    async stop() {
+      for (const client of clients) client.disconnect()
+      await server?.stop()
+      await cluster?.stop()
+    },
+  }
+}
+
+export interface CacheStack {
+  readonly bffUrl: string
+  readonly app: FastifyInstance
+  readonly mocks: RunningMocks
+  /** The log the BFF tails; appending to it is what a service publishing an event does. */
+  readonly eventLog: EventLog
+  close(): Promise<void>
+}
+
+/**
+ * The mocks and the BFF on ephemeral ports, with cache settings from `env`.
+ * The BFF reads an in-process event log of its own (not the mocks'), so a test
+ * decides which events it sees: mutations are proven to invalidate by
+ * themselves, and event tests append the event the service would publish.
+ */
+export async function startCacheStack(
+  env: Readonly<Record<string, string>>,
+  options: { readonly logger?: Record<string, unknown> } = {},
+): Promise<CacheStack> {
+  const mocks = await startMocks({ ports: Object.fromEntries(SERVICE_NAMES.map((name) => [name, 0])) })
+  const eventLog = createMemoryEventLog()
+  const serviceUrls = Object.fromEntries(SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, mocks.urls[name]]))
+  // Generous call limits as in helpers/stack.ts: two shared cores trip an 800 ms limit by accident.
+  const limits = { DOWNSTREAM_TIMEOUT_MS: '5000', RECOMMENDATIONS_TIMEOUT_MS: '5000', REQUEST_DEADLINE_MS: '10000' }
+  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', GRAPHIQL_ENABLED: 'false', ...limits, ...serviceUrls, ...env })
+  let app: FastifyInstance
+  try {
+    app = await buildApp(config, { logger: options.logger ?? false, eventLog })
+    await app.listen({ host: '127.0.0.1', port: 0 })
+  } catch (error) {
+    await mocks.close()
+    await eventLog.close()
+    throw error
+  }
+  const address = app.server.address()
+  const port = typeof address === 'object' && address !== null ? address.port : 0
+  return {
+    bffUrl: `http://127.0.0.1:${port}`,
+    app,
+    mocks,
+    eventLog,
+    async close() {
+      await app.close()
+      await mocks.close()
+      await eventLog.close()
+    },
+  }
+}
+
+/** The cache section of /health/ready. */
+export interface CacheReadiness {
+  readonly status: number
+  readonly overall: string
+  readonly degraded: boolean
+  readonly breaker?: string
+  readonly resources: Readonly<Record<string, Readonly<Record<string, number | string | boolean>>>>
+}
+
+export async function cacheReadiness(stack: Pick<CacheStack, 'bffUrl'>): Promise<CacheReadiness> {
+  const response = await request(`${stack.bffUrl}/health/ready`)
+  const body = (await response.body.json()) as { status: string; cache: Omit<CacheReadiness, 'status' | 'overall'> }
+  return { status: response.statusCode, overall: body.status, ...body.cache }
+}
+
+/** One counter of one resource from readiness (0 when not yet counted). */
+export async function counter(stack: Pick<CacheStack, 'bffUrl'>, resource: string, name: string): Promise<number> {
+  const value = (await cacheReadiness(stack)).resources[resource]?.[name]
+  return typeof value === 'number' ? value : 0
+}
+
+/** Requests a mock route has served since the last reset. */
+export async function routeCalls(url: string, route: string): Promise<number> {
+  const response = await request(`${url}/__admin/stats`)
+  const body = (await response.body.json()) as { byRoute: Record<string, number> }
+  return body.byRoute[route] ?? 0
+}

@@ -1,0 +1,73 @@
+import Fastify, { type FastifyBaseLogger } from 'fastify'
+import type { Cache } from '../../../src/cache/cache.js'
+import { createCacheCounters, type CacheCounters } from '../../../src/cache/counters.js'
+import { createEntityCache, type EntityCache } from '../../../src/cache/entity-cache.js'
+import { createKeyspace, type Keyspace } from '../../../src/cache/keys.js'
+import { readCacheHints } from '../../../src/cache/ttl-policy.js'
+import { loadSchemaSdl } from '../../../src/graphql/load-schema.js'
+
+/** A real pino logger (fastify's) whose lines are parsed into `lines`. */
+export function captureLog(): { readonly log: FastifyBaseLogger; readonly lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = []
+  const app = Fastify({
+    logger: { level: 'debug', stream: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } },
+  })
+  return { log: app.log, lines }
+}
+
+export interface TestCache {
+  readonly cache: EntityCache
+  readonly counters: CacheCounters
+  readonly keyspace: Keyspace
+  /** Advances the cache's clock (entry freshness); store TTLs keep real time. */
+  advance(ms: number): void
+}
+
+const SDL = loadSchemaSdl()
+
+export function testCache(
+  store: Cache | null,
+  options: {
+    readonly overridesS?: Readonly<Record<string, number>>
+    readonly leaseWaitMs?: number
+    readonly swrS?: number
+    readonly staleIfErrorS?: number
+    readonly log?: FastifyBaseLogger
+  } = {},
+): TestCache {
+  let offset = 0
+  const counters = createCacheCounters()
+  const keyspace = createKeyspace({ prefix: 'test:', version: 1 })
+  const cache = createEntityCache({
+    store,
+    keyspace,
+    hints: readCacheHints(SDL, options.overridesS ?? {}),
+    defaults: {
+      defaultMaxAgeS: 0,
+      staleWhileRevalidateS: options.swrS ?? 10,
+      staleIfErrorS: options.staleIfErrorS ?? 300,
+      negativeTtlS: 5,
+    },
+    lease: { ttlMs: 1_000, waitMs: options.leaseWaitMs ?? 0 },
+    counters,
+    log: options.log ?? captureLog().log,
+    now: () => Date.now() + offset,
+  })
+  return { cache, counters, keyspace, advance: (ms) => void (offset += ms) }
+}
+
+export interface Deferred<T> {
+  readonly promise: Promise<T>
+  resolve(value: T): void
+  reject(error: unknown): void
+}
+
+export function createDeferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void
+  let reject!: (error: unknown) => void
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res
+    reject = rej
+  })
+  return { promise, resolve, reject }
+}

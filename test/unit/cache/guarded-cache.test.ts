@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest'
+import type { Cache } from '../../../src/cache/cache.js'
+import { createGuardedCache } from '../../../src/cache/guarded-cache.js'
+import { createMemoryCache } from '../../../src/cache/memory-cache.js'
+import { captureLog } from './fixtures.js'
+
+/** A store that hangs (frozen Redis) or fails (dead Redis) on demand, counting calls. */
+function flakyStore() {
+  const inner = createMemoryCache()
+  const state = { mode: 'up' as 'up' | 'hang' | 'fail', calls: 0 }
+  const store: Cache = {
+    ...inner,
+    backend: 'redis',
+    getMany: (addresses) => {
+      state.calls += 1
+      if (state.mode === 'hang') return new Promise(() => undefined)
+      if (state.mode === 'fail') return Promise.reject(new Error('ECONNREFUSED'))
+      return inner.getMany(addresses)
+    },
+  }
+  return { store, state }
+}
+
+describe('guarded cache (deadline + breaker around Redis)', () => {
+  it('fails a hanging call at the deadline with a coded error', async () => {
+    const { store, state } = flakyStore()
+    state.mode = 'hang'
+    const guarded = createGuardedCache({ inner: store, timeoutMs: 30, log: captureLog().log })
+    const started = performance.now()
+    await expect(guarded.getMany([{ key: 'k' }])).rejects.toMatchObject({ code: 'BFF_ERR_CACHE_UNAVAILABLE', bypassed: false })
+    expect(performance.now() - started).toBeLessThan(300)
+  })
+
+  it('stops calling the store once open, and closes by itself when it answers again, logging each once', async () => {
+    const { store, state } = flakyStore()
+    const { log, lines } = captureLog()
+    let recovered = 0
+    const guarded = createGuardedCache({ inner: store, timeoutMs: 50, failureThreshold: 2, halfOpenAfterMs: 50, log, onRecover: () => void (recovered += 1) })
+    state.mode = 'fail'
+    for (let i = 0; i < 2; i += 1) await expect(guarded.getMany([{ key: 'k' }])).rejects.toMatchObject({ bypassed: false })
+    expect(guarded.breakerState()).toBe('open')
+    const callsWhenOpened = state.calls
+    await expect(guarded.getMany([{ key: 'k' }])).rejects.toMatchObject({ bypassed: true })
+    expect(state.calls).toBe(callsWhenOpened)
+
+    // A probe goes through after halfOpenAfterMs and fails: the breaker re-opens without a second log line.
+    await expect.poll(async () => {
+      await guarded.getMany([{ key: 'k' }]).catch(() => undefined)
+      return state.calls
+    }).toBeGreaterThan(callsWhenOpened)
+    state.mode = 'up'
+    await expect.poll(async () => guarded.getMany([{ key: 'k' }]).then(() => true, () => false), { timeout: 2_000 }).toBe(true)
+    expect(guarded.breakerState()).toBe('closed')
+    expect(recovered).toBe(1)
+    const messages = lines.map((line) => line['msg'])
+    expect(messages.filter((m) => String(m).startsWith('cache degraded'))).toHaveLength(1)
+    expect(messages.filter((m) => String(m).startsWith('cache recovered'))).toHaveLength(1)
+  })
+})

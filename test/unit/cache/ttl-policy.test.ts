@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest'
+import { RESOURCES } from '../../../src/cache/resources.js'
+import { policyFor, readCacheHints } from '../../../src/cache/ttl-policy.js'
+import { loadSchemaSdl } from '../../../src/graphql/load-schema.js'
+
+const SDL = loadSchemaSdl()
+const defaults = { defaultMaxAgeS: 0, staleWhileRevalidateS: 10, staleIfErrorS: 300, negativeTtlS: 5 }
+const ttlOf = (coordinates: readonly string[], overrides: Record<string, number> = {}) => {
+  const policy = policyFor(readCacheHints(SDL, overrides), coordinates, defaults)
+  return { maxAgeS: policy.maxAgeMs / 1_000, scope: policy.scope }
+}
+
+describe('TTL policy from the SDL @cacheControl', () => {
+  it('takes type hints, and field hints over them', () => {
+    expect(ttlOf(RESOURCES.product.coordinates)).toEqual({ maxAgeS: 600, scope: 'PUBLIC' })
+    expect(ttlOf(RESOURCES.inventory.coordinates)).toEqual({ maxAgeS: 5, scope: 'PUBLIC' })
+    expect(ttlOf(RESOURCES.user.coordinates)).toEqual({ maxAgeS: 300, scope: 'PUBLIC' })
+    expect(ttlOf(RESOURCES.review.coordinates)).toEqual({ maxAgeS: 60, scope: 'PUBLIC' })
+  })
+
+  it('marks per-user data PRIVATE', () => {
+    expect(ttlOf(RESOURCES.userOrders.coordinates)).toEqual({ maxAgeS: 30, scope: 'PRIVATE' })
+    expect(ttlOf(RESOURCES.notificationFeed.coordinates)).toEqual({ maxAgeS: 10, scope: 'PRIVATE' })
+    expect(ttlOf(RESOURCES.recommendations.coordinates)).toEqual({ maxAgeS: 60, scope: 'PRIVATE' })
+  })
+
+  it('follows the Apollo inheritance rules for fields without a hint', () => {
+    // Object-returning field: the returned type's hint (User 300).
+    expect(ttlOf(RESOURCES.followers.coordinates)).toEqual({ maxAgeS: 300, scope: 'PUBLIC' })
+    // Scalar field: the parent type's hint (NotificationFeed 10 PRIVATE).
+    expect(ttlOf(RESOURCES.unreadCount.coordinates)).toEqual({ maxAgeS: 10, scope: 'PRIVATE' })
+    // Object without a hint (ReviewConnection): the default, 0 = not cached.
+    expect(ttlOf(RESOURCES.productReviews.coordinates)).toEqual({ maxAgeS: 0, scope: 'PUBLIC' })
+  })
+
+  it('lets config override a type or a field, and the override reaches inheriting fields', () => {
+    expect(ttlOf(RESOURCES.inventory.coordinates, { 'Product.price': 1 })).toEqual({ maxAgeS: 1, scope: 'PUBLIC' })
+    expect(ttlOf(RESOURCES.followers.coordinates, { User: 42 })).toEqual({ maxAgeS: 42, scope: 'PUBLIC' })
+    expect(ttlOf(RESOURCES.productReviews.coordinates, { 'Product.reviews': 60 })).toEqual({ maxAgeS: 60, scope: 'PUBLIC' })
+  })
+
+  it('rejects overrides naming no type or field, with a coded error', () => {
+    expect(() => readCacheHints(SDL, { Prodcut: 1, 'Product.prise': 2 })).toThrow(
+      expect.objectContaining({ code: 'BFF_ERR_CONFIG_INVALID', message: expect.stringContaining('Prodcut, Product.prise') }),
+    )
+  })
+})
