@@ -1,29 +1,64 @@
 /**
  * `npm start`: the seven mock services, the event generator and the BFF in one
- * process, sharing the in-process event log (the embedded default, no Redis).
+ * process, sharing the in-process event log (the embedded default, no Redis),
+ * or publishing to and reading from Redis Streams when REDIS_URL is set.
  * Service knobs: see mocks/README.md; BFF knobs: README.md "Configuration".
+ *
+ * Dev-only knobs of this script (not BFF configuration):
+ *   EVENT_GENERATOR=off              no background activity (default on)
+ *   EVENT_GENERATOR_INTERVAL_MS=<n>  pause between two generated changes (default 1000)
  */
 import closeWithGrace from 'close-with-grace'
+import { startEventGenerator, type EventGenerator } from '../mocks/event-generator.js'
+import { stderrLogger } from '../mocks/start-mocks-cli.js'
 import { startMocks } from '../mocks/start-mocks.js'
 import { loadConfig } from '../src/config/load-config.js'
 import { SERVICE_NAMES } from '../src/config/services.js'
+import { createRedisStreamEventLog } from '../src/pubsub/redis-stream-event-log.js'
 import { startServer } from '../src/server.js'
+
+function generatorIntervalMs(env: NodeJS.ProcessEnv): number | null {
+  if ((env['EVENT_GENERATOR'] ?? '').toLowerCase() === 'off') return null
+  const text = env['EVENT_GENERATOR_INTERVAL_MS'] || '1000'
+  const value = /^\d{1,7}$/.test(text) ? Number(text) : Number.NaN
+  if (!(value >= 10)) throw new Error(`EVENT_GENERATOR_INTERVAL_MS must be an integer >= 10, got "${text}"`)
+  return value
+}
 
 async function main(): Promise<void> {
   const config = loadConfig()
+  const intervalMs = generatorIntervalMs(process.env)
+  // With REDIS_URL the mocks publish to Redis Streams and the BFF reads it there (app.ts picks it from
+  // config); otherwise both share one in-process log.
+  const redisLog =
+    config.redis.url === null ? undefined : createRedisStreamEventLog({ url: config.redis.url, ...config.subscriptions.eventLog, log: stderrLogger })
   const mocks = await startMocks({
     ports: Object.fromEntries(SERVICE_NAMES.map((name) => [name, Number(new URL(config.downstream.services[name].url).port)])),
+    eventLog: redisLog,
   })
-  // Embedded default: mocks publish into, and the BFF reads from, one in-process log.
-  const app = await startServer(config, { eventLog: mocks.eventLog })
+  const app = await startServer(config, redisLog === undefined ? { eventLog: mocks.eventLog } : {})
+  // A steady trickle of order, stock and notification changes, so GraphiQL shows live updates at once.
+  const generator: EventGenerator | null =
+    intervalMs === null
+      ? null
+      : startEventGenerator({
+          urls: mocks.urls,
+          intervalMs,
+          onError: (err) => app.log.debug({ err }, 'event generator tick failed'),
+        })
   const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? 'localhost' : config.server.host
   const base = `http://${host}:${config.server.port}`
   app.log.info(`GraphiQL: ${base}/graphiql   GraphQL: ${base}/graphql`)
-  process.stdout.write(`\n  reactive-bff is up\n  GraphiQL  ${base}/graphiql\n  GraphQL   ${base}/graphql\n\n`)
+  process.stdout.write(
+    `\n  reactive-bff is up\n  GraphiQL  ${base}/graphiql\n  GraphQL   ${base}/graphql (HTTP and websocket)\n` +
+      `  events    ${generator === null ? 'generator off' : `generator every ${intervalMs} ms`}, ${redisLog === undefined ? 'in-process log' : 'Redis Streams'}\n\n`,
+  )
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err !== undefined) app.log.error({ err }, 'closing after an uncaught error')
+    await generator?.stop()
     await app.close()
     await mocks.close()
+    await redisLog?.close()
   })
 }
 

@@ -4,6 +4,7 @@ import type { Observable } from 'rxjs'
 import type { EventLog, LoggedEvent } from '../pubsub/event-log.js'
 import { tailEvents } from '../pubsub/event-tail.js'
 import { createMemoryEventLog } from '../pubsub/memory-event-log.js'
+import { createRedisStreamEventLog, type RedisStreamEventLogOptions } from '../pubsub/redis-stream-event-log.js'
 
 export interface EventLogPluginOptions {
   /**
@@ -11,6 +12,11 @@ export interface EventLogPluginOptions {
    * BFF share one in-process log; tests inject theirs. @default a new in-process log
    */
   readonly eventLog?: undefined | EventLog
+  /**
+   * Read the Redis Streams log on this server instead (config.redis.url set);
+   * ignored when `eventLog` is given. @default undefined (in-process log)
+   */
+  readonly redis?: undefined | Omit<RedisStreamEventLogOptions, 'log'>
 }
 
 declare module 'fastify' {
@@ -24,7 +30,11 @@ declare module 'fastify' {
 
 async function eventLogPlugin(app: FastifyInstance, options: EventLogPluginOptions): Promise<void> {
   const owned = options.eventLog === undefined
-  const eventLog = options.eventLog ?? createMemoryEventLog()
+  const eventLog =
+    options.eventLog ??
+    (options.redis === undefined
+      ? createMemoryEventLog()
+      : createRedisStreamEventLog({ ...options.redis, log: app.log.child({ component: 'event-log' }) }))
   app.decorate('eventLog', eventLog)
   app.decorate('domainEvents', tailEvents(eventLog, { log: app.log.child({ component: 'event-tail' }) }))
   app.addHook('onClose', async () => {

@@ -26,9 +26,11 @@ export function tailEvents(log: EventLog, options: EventTailOptions): Observable
     const controller = new AbortController()
     let failing = false
     const loop = async (): Promise<void> => {
-      let position = options.from === undefined || options.from === '$' ? await log.lastId() : options.from
+      // Resolved inside the retry loop: a log that is down at start-up must not stop the tail for good.
+      let position: string | null = options.from === undefined || options.from === '$' ? null : options.from
       while (!controller.signal.aborted) {
         try {
+          position ??= await log.lastId()
           const events = await log.read(position, { blockMs, limit: 500, signal: controller.signal })
           if (failing) {
             failing = false

@@ -1,0 +1,80 @@
+import { parseArgs } from 'node:util'
+
+export type BenchMode = 'latency' | 'cpu'
+
+export interface BenchOptions {
+  readonly mode: BenchMode
+  /** Measured seconds per run (latency mode) or per round and server (cpu mode). */
+  readonly durationS: number
+  readonly connections: number
+  /** Seconds of load before measuring, per server: JIT, pools and caches warm up. */
+  readonly warmupS: number
+  /** cpu mode: interleaved BFF/baseline rounds; the report takes medians. */
+  readonly rounds: number
+  /** Directory for `node --cpu-prof` profiles of the servers, or null for none. */
+  readonly profileDir: string | null
+  /** Keep the BFF's entity cache on (its defaults); off by default so every query fans out. */
+  readonly cache: boolean
+  /** Extra BFF environment, e.g. DOWNSTREAM_BULKHEAD_CONCURRENCY=64, for what-if runs. */
+  readonly bffEnv: Readonly<Record<string, string>>
+}
+
+export const USAGE = `Usage: npm run bench -- [flags]        (npm run bench:cpu = --mode cpu)
+
+  --mode latency|cpu   latency: mocks at 20–50 ms, autocannon in-process, p50 vs critical path (default)
+                       cpu: mocks at 1 ms, wrk in a separate process, BFF vs hand-written baseline
+  --duration <s>       measured seconds (latency: 20; cpu: 10 per round and server)
+  --connections <n>    concurrent connections (default 50)
+  --warmup <s>         warm-up seconds per server before measuring (default 5)
+  --rounds <n>         cpu mode: interleaved rounds, medians reported (default 5)
+  --profile <dir>      run the servers under node --cpu-prof, profiles written to <dir>
+  --cache              leave the BFF's entity cache on (default: CACHE_ENABLED=false, every query fans out)
+  --env KEY=VALUE      extra server environment for what-if runs, repeatable (cpu mode: the baseline
+                       gets it too; it reads only NODE_OPTIONS among them)
+`
+
+function positive(text: string | undefined, fallback: number, flag: string): number {
+  if (text === undefined) return fallback
+  const value = Number(text)
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${flag} must be a positive integer, got "${text}"`)
+  return value
+}
+
+function keyValue(text: string): [string, string] {
+  const eq = text.indexOf('=')
+  if (eq < 1) throw new Error(`--env needs KEY=VALUE, got "${text}"`)
+  return [text.slice(0, eq), text.slice(eq + 1)]
+}
+
+/** Reads the flags; returns null for --help. */
+export function parseBenchOptions(argv: readonly string[]): BenchOptions | null {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      mode: { type: 'string' },
+      duration: { type: 'string' },
+      connections: { type: 'string' },
+      warmup: { type: 'string' },
+      rounds: { type: 'string' },
+      profile: { type: 'string' },
+      cache: { type: 'boolean' },
+      env: { type: 'string', multiple: true },
+      help: { type: 'boolean' },
+    },
+  })
+  if (values.help === true) return null
+  const mode = values.mode ?? 'latency'
+  if (mode !== 'latency' && mode !== 'cpu') throw new Error(`--mode must be latency or cpu, got "${mode}"`)
+  const options: BenchOptions = {
+    mode,
+    durationS: positive(values.duration, mode === 'latency' ? 20 : 10, 'duration'),
+    connections: positive(values.connections, 50, 'connections'),
+    warmupS: positive(values.warmup, 5, 'warmup'),
+    rounds: positive(values.rounds, 5, 'rounds'),
+    profileDir: values.profile ?? null,
+    cache: values.cache === true,
+    bffEnv: Object.fromEntries((values.env ?? []).map(keyValue)),
+  }
+  return options
+}

@@ -1,0 +1,54 @@
+/**
+ * `npm run bench [-- --mode cpu]`: the home-query benchmark of issue 2. Starts
+ * the mocks and the servers as child processes on loopback, drives load for a
+ * fixed time, prints the figures, and stops every child on the way out —
+ * normal end, error or Ctrl-C — so no process is left holding ports or CPU.
+ */
+import { parseBenchOptions, USAGE } from './bench-options.js'
+import { killAllNow, stopAll } from './child-processes.js'
+import { runCpuMode } from './cpu-mode.js'
+import { runLatencyMode } from './latency-mode.js'
+
+let interrupted = false
+const onSignal = (signal: NodeJS.Signals): void => {
+  if (interrupted) {
+    killAllNow()
+    process.exit(130)
+  }
+  interrupted = true
+  process.stderr.write(`home-bench: ${signal}, stopping child processes\n`)
+  void stopAll().finally(() => process.exit(130))
+}
+process.on('SIGINT', onSignal)
+process.on('SIGTERM', onSignal)
+// Whatever path leads out (process.exit included), no child survives the bench.
+process.on('exit', killAllNow)
+
+async function main(): Promise<number> {
+  let options
+  try {
+    options = parseBenchOptions(process.argv.slice(2))
+  } catch (error) {
+    process.stderr.write(`home-bench: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`)
+    return 2
+  }
+  if (options === null) {
+    process.stdout.write(USAGE)
+    return 0
+  }
+  if (options.warmupS < 5) process.stderr.write('home-bench: warm-up under 5 s; figures will include JIT warm-up\n')
+  try {
+    await (options.mode === 'cpu' ? runCpuMode(options) : runLatencyMode(options))
+    return 0
+  } catch (error) {
+    // After Ctrl-C the children were killed under the running step; its failure is expected noise.
+    if (interrupted) return 130
+    process.stderr.write(`home-bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+    return 1
+  } finally {
+    // Graceful stop, so servers run under --cpu-prof write their profiles.
+    await stopAll()
+  }
+}
+
+process.exitCode = await main()

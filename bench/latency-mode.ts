@@ -1,0 +1,90 @@
+import { SERVICE_NAMES } from '../src/config/services.js'
+import { runAutocannon } from './autocannon-load.js'
+import type { BenchOptions } from './bench-options.js'
+import { homeCriticalPath, HOME_SERVICES, LATENCY_MODE_LATENCIES } from './critical-path.js'
+import { callsBetween, readSettledStats, totalCalls } from './mock-stats.js'
+import { startMocksProcess } from './mocks-process.js'
+import { cpuTimeMs } from './process-cpu.js'
+import { conditions, fixed, log, table } from './report-format.js'
+import { USER_COUNT } from './home-query.js'
+import { checkBff } from './sanity-check.js'
+import { bffEnv, describeBffEnv, profileArgs } from './server-env.js'
+import { startServerProcess } from './server-process.js'
+
+/** The issue's target: p50 within 15 % of the critical path at 50 connections on 2 cores. */
+const TARGET_RATIO = 1.15
+
+/**
+ * Latency mode: downstream latency dominates, so the question is whether the
+ * BFF overlaps its calls. autocannon runs in this process: at a few hundred
+ * requests per second it costs little, and its histogram is what we report.
+ */
+export async function runLatencyMode(options: BenchOptions): Promise<void> {
+  const latencies = LATENCY_MODE_LATENCIES
+  const critical = homeCriticalPath(latencies)
+  log('home-query benchmark: latency mode')
+  log(conditions())
+
+  const mocks = await startMocksProcess(latencies)
+  log(`mock latencies (ms, as each mock reports it): ${HOME_SERVICES.map((s) => `${s} ${JSON.stringify(mocks.latencies[s])}`).join(', ')}`)
+  log(`critical path: ${critical.ms} ms = ${critical.chain}`)
+  log(describeBffEnv(options))
+  const bff = await startServerProcess({
+    name: 'bff',
+    entry: '../src/server.js',
+    env: bffEnv(mocks.urls, options),
+    nodeArgs: profileArgs(options.profileDir, 'bff-latency'),
+  })
+  await checkBff(bff.origin)
+
+  log(`warm-up ${options.warmupS} s, then ${options.durationS} s measured, ${options.connections} connections, users 1..2000 scattered`)
+  const load = { origin: bff.origin, kind: 'bff' as const, connections: options.connections }
+  await runAutocannon({ ...load, durationS: options.warmupS })
+  // One connection: no queueing anywhere, so this p50 is the fan-out's own latency. Far above
+  // the critical path means legs run in series; close to it while the 50-connection p50 is not
+  // means the BFF runs out of CPU under load.
+  const single = await runAutocannon({ ...load, connections: 1, durationS: 5 })
+
+  const before = await readSettledStats(mocks.urls)
+  const cpuBefore = { bff: cpuTimeMs(bff.child.pid), mocks: cpuTimeMs(mocks.child.pid), bench: cpuTimeMs(process.pid) }
+  const result = await runAutocannon({ ...load, durationS: options.durationS })
+  const cpuAfter = { bff: cpuTimeMs(bff.child.pid), mocks: cpuTimeMs(mocks.child.pid), bench: cpuTimeMs(process.pid) }
+  const after = await readSettledStats(mocks.urls)
+
+  // Queries cut off when the run ends made some calls but are not counted as completed, which
+  // biases the figure above up by at most connections ÷ completed. One bounded pass over every
+  // user (autocannon waits for all answers) gives the exact count.
+  const exactBefore = await readSettledStats(mocks.urls)
+  const exact = await runAutocannon({ ...load, connections: 10, durationS: 60, amount: USER_COUNT })
+  const exactCalls = totalCalls(callsBetween(exactBefore, await readSettledStats(mocks.urls))) / exact.requests
+
+  const calls = callsBetween(before, after)
+  const perQuery = (n: number): string => fixed(n / result.requests, 2)
+  const ratio = result.latencyMs.p50 / critical.ms
+  const wallMs = result.durationS * 1_000
+  log()
+  log(
+    table([
+      ['requests/s', fixed(result.reqPerS)],
+      ['queries completed', String(result.requests)],
+      ['latency p50', `${fixed(result.latencyMs.p50)} ms`],
+      ['latency p97.5', `${fixed(result.latencyMs.p97_5)} ms`],
+      ['latency p99', `${fixed(result.latencyMs.p99)} ms`],
+      ['non-2xx', String(result.non2xx)],
+      ['socket errors/timeouts', String(result.socketErrors)],
+      ['200s with GraphQL errors', `${result.graphqlErrors} ${JSON.stringify(result.errorCodes ?? {})}`],
+      ['downstream calls/query (run ÷ completed)', perQuery(totalCalls(calls))],
+      ...SERVICE_NAMES.filter((s) => calls[s] > 0).map((s) => [`  ${s}`, perQuery(calls[s])]),
+      [`downstream calls/query (exact, ${exact.requests} users)`, fixed(exactCalls, 3)],
+      ['BFF CPU', `${fixed(((cpuAfter.bff - cpuBefore.bff) / wallMs) * 100, 0)} % of a core`],
+      ['mocks CPU', `${fixed(((cpuAfter.mocks - cpuBefore.mocks) / wallMs) * 100, 0)} % of a core`],
+      ['autocannon (bench process) CPU', `${fixed(((cpuAfter.bench - cpuBefore.bench) / wallMs) * 100, 0)} % of a core`],
+      ['BFF CPU ms/query', fixed((cpuAfter.bff - cpuBefore.bff) / result.requests, 3)],
+      ['p50 at 1 connection (reference)', `${fixed(single.latencyMs.p50)} ms`],
+      ['p50 ÷ critical path', `${fixed(ratio, 3)}  (${fixed(result.latencyMs.p50)} / ${critical.ms} ms)`],
+    ]),
+  )
+  log()
+  log(`target p50 ÷ critical path ≤ ${TARGET_RATIO}: ${ratio <= TARGET_RATIO ? 'met' : 'MISSED'}`)
+  log(conditions())
+}

@@ -1,0 +1,34 @@
+import { join } from 'node:path'
+import type { ServiceName } from '../src/config/services.js'
+import type { BenchOptions } from './bench-options.js'
+import { downstreamEnv } from './mocks-process.js'
+
+/**
+ * The BFF's environment in the benchmark: its defaults for everything that
+ * shapes performance (pools, timeouts, bulkheads, JIT), pointed at the mocks,
+ * logging only warnings (per-request info logs would measure pino, not the
+ * BFF). The entity cache is off unless asked for: issue 2 measures the
+ * fan-out, and with products cached neither the downstream call count nor
+ * the critical path would mean what they say. REDIS_URL is left out: the
+ * embedded default is what ships.
+ */
+export function bffEnv(urls: Readonly<Record<ServiceName, string>>, options: BenchOptions): Record<string, string> {
+  return {
+    ...downstreamEnv(urls),
+    LOG_LEVEL: 'warn',
+    GRAPHIQL_ENABLED: 'false',
+    ...(options.cache ? {} : { CACHE_ENABLED: 'false' }),
+    ...options.bffEnv,
+  }
+}
+
+/** What differs from the BFF's defaults, for the report. */
+export function describeBffEnv(options: BenchOptions): string {
+  const changes = [options.cache ? 'entity cache on' : 'CACHE_ENABLED=false', ...Object.entries(options.bffEnv).map(([k, v]) => `${k}=${v}`)]
+  return `BFF: LOG_LEVEL=warn, ${changes.join(', ')}, other settings at their defaults`
+}
+
+/** `node --cpu-prof` flags writing into `<profileDir>/<name>/` (on a graceful exit only), or none. */
+export function profileArgs(profileDir: string | null, name: string): readonly string[] {
+  return profileDir === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, name)}`]
+}

@@ -1,0 +1,20 @@
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth'
+import { GraphQLError, type ValidationRule } from 'graphql'
+
+/**
+ * The query depth limit, one rule for HTTP and websockets alike so neither is
+ * a way around it. graphql-armor's rule rather than mercurius' queryDepth: it
+ * skips introspection, whose standard query (GraphiQL's schema load) is 15
+ * levels deep, and it follows fragments.
+ */
+export function depthLimitRule(maxDepth: number): ValidationRule {
+  return maxDepthRule({
+    n: maxDepth,
+    ignoreIntrospection: true,
+    flattenFragments: true,
+    // It throws by default; reporting instead makes it an ordinary validation error (400).
+    propagateOnRejection: false,
+    // graphql-armor prefixes "Syntax Error:", which misleads: the query parsed fine.
+    onReject: [(context, error) => context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, '')))],
+  })
+}

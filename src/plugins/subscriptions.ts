@@ -1,0 +1,113 @@
+import fastifyWebsocket, { type WebsocketHandler } from '@fastify/websocket'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { CloseCode, handleProtocols } from 'graphql-ws'
+import type { SubscriptionsConfig } from '../config/load-config.js'
+import { depthLimitRule } from '../graphql/depth-limit.js'
+import { CLOSE_CODES } from '../subscriptions/close-codes.js'
+import { createConnectionRegistry } from '../subscriptions/connection-registry.js'
+import { createEventDataSources } from '../subscriptions/event-data-sources.js'
+import { createEventHub } from '../subscriptions/event-hub.js'
+import { createLiveEvents, overflowPolicies } from '../subscriptions/live-events.js'
+import { createOperationContext } from '../subscriptions/operation-context.js'
+import { createSubscriptionStats, type SubscriptionStatsSnapshot } from '../subscriptions/subscription-stats.js'
+import { allowAllConnections, createWsHandler, type AuthorizeConnection } from '../subscriptions/ws-handler.js'
+
+export interface SubscriptionsPluginOptions {
+  readonly settings: SubscriptionsConfig
+  readonly exposeErrorDetails: boolean
+  /** Deepest selection accepted, as over HTTP (GRAPHQL_QUERY_DEPTH_LIMIT). */
+  readonly queryDepthLimit: number
+  /** Validates the `connection_init` payload; false closes with 4403. @default allow all */
+  readonly authorize?: undefined | AuthorizeConnection
+}
+
+export interface Subscriptions {
+  /** The websocket side of GET /graphql (graphql-http.ts puts it on its route). */
+  readonly wsHandler: WebsocketHandler
+  stats(): SubscriptionStatsSnapshot
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    subscriptions: Subscriptions
+  }
+}
+
+/**
+ * GraphQL subscriptions over websockets (graphql-transport-ws) fed by the
+ * event log. Registers @fastify/websocket, so it must come before the routes
+ * that carry `wsHandler`. On close: refuse new sockets, stop taking events
+ * in, let events already being resolved finish, then close every socket with
+ * 1012 so graphql-ws clients reconnect (to another instance) and resume.
+ */
+async function subscriptions(app: FastifyInstance, options: SubscriptionsPluginOptions): Promise<void> {
+  const { settings } = options
+  const log = app.log.child({ component: 'subscriptions' })
+  const stats = createSubscriptionStats()
+  const registry = createConnectionRegistry({ maxConnections: settings.maxConnections, keepAliveMs: settings.keepAliveMs, stats, log })
+  // Subscribed now, before listen: see createEventHub on why the tail must start before any client.
+  const hub = createEventHub(app.domainEvents)
+  const policies = overflowPolicies(settings.bufferEvents)
+  const cache = app.hasDecorator('cache') ? app.cache : null
+  const eventData = createEventDataSources({ clients: app.downstreams.clients, cache, log })
+
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: settings.maxPayloadBytes, handleProtocols },
+    // The default handler terminates the socket, which would cut off the close code ws is sending (e.g. 1009).
+    errorHandler(error, socket, request) {
+      request.log.warn({ err: error }, 'websocket error')
+      if (socket.readyState === socket.OPEN) socket.close(CloseCode.InternalServerError, 'Internal server error')
+    },
+    async preClose() {
+      registry.stopAccepting()
+      hub.close()
+      const drained = await stats.idle(settings.drainTimeoutMs)
+      if (!drained) log.warn({ inFlight: stats.snapshot().inFlight }, 'closing websockets with events still in flight')
+      await registry.closeAll(CLOSE_CODES.serviceRestart, 'Server restarting; reconnect and resume with after', settings.drainTimeoutMs)
+    },
+  })
+
+  const wsHandler = createWsHandler({
+    schema: () => app.graphql.schema,
+    registry,
+    authorize: options.authorize ?? allowAllConnections,
+    initTimeoutMs: settings.initTimeoutMs,
+    maxPerConnection: settings.maxPerConnection,
+    exposeErrorDetails: options.exposeErrorDetails,
+    // The HTTP path's depth rule (plugins/graphql.ts), so a websocket is no way around it.
+    validationRules: [depthLimitRule(options.queryDepthLimit)],
+    createContext: (connection, operationId) =>
+      createOperationContext({
+        clients: app.downstreams.clients,
+        cache,
+        dataForEvent: (eventId) => eventData.forEvent(eventId),
+        log: connection.request.log,
+        connectionId: connection.request.id,
+        operationId,
+        createLive: (onEvent) =>
+          createLiveEvents({
+            log: app.eventLog,
+            hub,
+            policies,
+            stats,
+            onEvent,
+            onSlowConsumer(field, error) {
+              stats.slowConsumerCloses += 1
+              stats.eventsDropped += error.queued
+              connection.request.log.warn({ field, queued: error.queued }, 'closing a websocket whose subscriber stopped reading')
+              connection.socket.close(CLOSE_CODES.slowConsumer, `Slow consumer: over ${error.capacity} events queued for ${field}; resume with after`)
+            },
+          }),
+      }),
+  })
+
+  app.decorate('subscriptions', { wsHandler, stats: () => stats.snapshot() })
+  app.readiness.register('subscriptions', () => ({ ready: true, ...stats.snapshot() }))
+  app.addHook('onClose', async () => {
+    hub.close()
+    eventData.close()
+  })
+}
+
+export default fp(subscriptions, { name: 'subscriptions', dependencies: ['health', 'event-log', 'downstreams', 'graphql'] })

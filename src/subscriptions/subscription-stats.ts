@@ -1,0 +1,82 @@
+/** What /health/ready shows of subscriptions: nothing is dropped or conflated unseen. */
+export interface SubscriptionStatsSnapshot {
+  /** Open websocket connections. */
+  readonly connections: number
+  /** Subscription streams open. */
+  readonly subscriptions: number
+  /** Events being resolved or written right now. */
+  readonly inFlight: number
+  readonly eventsDelivered: number
+  /** Events replaced by a newer one for the same product (stockChanged). */
+  readonly eventsConflated: number
+  /** Events that were queued for a subscriber closed as too slow (it can resume with `after`). */
+  readonly eventsDropped: number
+  /** Connections closed with 4413. */
+  readonly slowConsumerCloses: number
+  /** Connections refused by the per-instance cap or during shutdown. */
+  readonly connectionsRefused: number
+}
+
+export interface SubscriptionStats {
+  connections: number
+  subscriptions: number
+  eventsDelivered: number
+  eventsConflated: number
+  eventsDropped: number
+  slowConsumerCloses: number
+  connectionsRefused: number
+  /** An event was handed over for resolution. */
+  startWork(): void
+  /** Its resolution and write finished (the subscriber pulled again or left). */
+  endWork(): void
+  /** Resolves true once nothing is in flight, false after `timeoutMs`. */
+  idle(timeoutMs: number): Promise<boolean>
+  snapshot(): SubscriptionStatsSnapshot
+}
+
+export function createSubscriptionStats(): SubscriptionStats {
+  let inFlight = 0
+  let waiters: Array<() => void> = []
+  return {
+    connections: 0,
+    subscriptions: 0,
+    eventsDelivered: 0,
+    eventsConflated: 0,
+    eventsDropped: 0,
+    slowConsumerCloses: 0,
+    connectionsRefused: 0,
+    startWork() {
+      inFlight += 1
+    },
+    endWork() {
+      inFlight -= 1
+      if (inFlight === 0) {
+        const wake = waiters
+        waiters = []
+        for (const resolve of wake) resolve()
+      }
+    },
+    idle(timeoutMs) {
+      if (inFlight === 0) return Promise.resolve(true)
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(false), timeoutMs)
+        waiters.push(() => {
+          clearTimeout(timer)
+          resolve(true)
+        })
+      })
+    },
+    snapshot() {
+      return {
+        connections: this.connections,
+        subscriptions: this.subscriptions,
+        inFlight,
+        eventsDelivered: this.eventsDelivered,
+        eventsConflated: this.eventsConflated,
+        eventsDropped: this.eventsDropped,
+        slowConsumerCloses: this.slowConsumerCloses,
+        connectionsRefused: this.connectionsRefused,
+      }
+    },
+  }
+}

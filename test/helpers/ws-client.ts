@@ -1,0 +1,139 @@
+import { createClient, type Client, type ClientOptions, type FormattedExecutionResult } from 'graphql-ws'
+import WebSocket from 'ws'
+
+/**
+ * Queue-based websocket clients for tests: every message and close is queued
+ * as it arrives and taken with a bounded wait, so tests wait for events, not
+ * for guessed times (after graphql-ws' tests/utils/tclient.ts).
+ */
+
+interface Waiter<T> {
+  resolve(value: T): void
+  reject(error: Error): void
+}
+
+/** A FIFO whose `take` waits up to `expireMs` for the next item. */
+export function createQueue<T>(what: string) {
+  const items: T[] = []
+  const waiters: Waiter<T>[] = []
+  return {
+    push(item: T): void {
+      const waiter = waiters.shift()
+      if (waiter === undefined) items.push(item)
+      else waiter.resolve(item)
+    },
+    take(expireMs = 5_000): Promise<T> {
+      const item = items.shift()
+      if (item !== undefined) return Promise.resolve(item)
+      return new Promise<T>((resolve, reject) => {
+        const waiter: Waiter<T> = {
+          resolve: (value) => {
+            clearTimeout(timer)
+            resolve(value)
+          },
+          reject,
+        }
+        const timer = setTimeout(() => {
+          waiters.splice(waiters.indexOf(waiter), 1)
+          reject(new Error(`no ${what} within ${expireMs} ms`))
+        }, expireMs)
+        waiters.push(waiter)
+      })
+    },
+    /** Resolves true when nothing arrives within `expireMs` (negative assertions). */
+    async nothingWithin(expireMs: number): Promise<boolean> {
+      try {
+        await this.take(expireMs)
+        return false
+      } catch {
+        return true
+      }
+    },
+    get size(): number {
+      return items.length
+    },
+  }
+}
+
+export interface CloseInfo {
+  readonly code: number
+  readonly reason: string
+}
+
+/** A raw graphql-transport-ws connection for protocol-level tests. */
+export interface RawClient {
+  readonly ws: WebSocket
+  send(message: unknown): void
+  /** The next message the server sent, parsed. */
+  waitForMessage(expireMs?: number): Promise<Record<string, unknown>>
+  waitForClose(expireMs?: number): Promise<CloseInfo>
+}
+
+export async function connectRaw(
+  url: string,
+  options: { protocol?: string | null; autoPong?: boolean } = {},
+): Promise<RawClient> {
+  const protocol = options.protocol === null ? [] : (options.protocol ?? 'graphql-transport-ws')
+  const ws = new WebSocket(url, protocol, { autoPong: options.autoPong ?? true })
+  const messages = createQueue<Record<string, unknown>>('message')
+  const closes = createQueue<CloseInfo>('close')
+  ws.on('message', (data) => messages.push(JSON.parse(String(data)) as Record<string, unknown>))
+  ws.on('close', (code, reason) => closes.push({ code, reason: reason.toString() }))
+  ws.on('error', () => undefined)
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve())
+    ws.once('error', reject)
+  })
+  return {
+    ws,
+    send: (message) => ws.send(typeof message === 'string' ? message : JSON.stringify(message)),
+    waitForMessage: (expireMs) => messages.take(expireMs),
+    waitForClose: (expireMs) => closes.take(expireMs),
+  }
+}
+
+/** A graphql-ws client on the `ws` package; no retries unless asked, so failures surface. */
+export function createWsClient(url: string, options: Partial<ClientOptions> = {}): Client {
+  return createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, onNonLazyError: () => undefined, ...options })
+}
+
+export type Result = FormattedExecutionResult<Record<string, unknown>, unknown>
+
+/** One subscription's results, queued. */
+export interface SubscriptionProbe {
+  next(expireMs?: number): Promise<Result>
+  nothingWithin(expireMs: number): Promise<boolean>
+  /** Settles with the error (or undefined on completion) that ended the subscription. */
+  readonly ended: Promise<unknown>
+  dispose(): void
+  readonly received: number
+}
+
+export function subscribe(client: Client, query: string, variables: Record<string, unknown> = {}): SubscriptionProbe {
+  const results = createQueue<Result>('subscription result')
+  let received = 0
+  let settle: (value: unknown) => void = () => undefined
+  const ended = new Promise<unknown>((resolve) => {
+    settle = resolve
+  })
+  const dispose = client.subscribe<Record<string, unknown>>(
+    { query, variables },
+    {
+      next: (value) => {
+        received += 1
+        results.push(value)
+      },
+      error: (error) => settle(error),
+      complete: () => settle(undefined),
+    },
+  )
+  return {
+    next: (expireMs) => results.take(expireMs),
+    nothingWithin: (expireMs) => results.nothingWithin(expireMs),
+    ended,
+    dispose,
+    get received() {
+      return received
+    },
+  }
+}
