@@ -1,11 +1,16 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config } from './config/load-config.js'
+import cache from './plugins/cache.js'
+import cacheNotes from './plugins/cache-notes.js'
 import downstreams from './plugins/downstreams.js'
 import eventLogPlugin from './plugins/event-log.js'
 import type { EventLog } from './pubsub/event-log.js'
 import graphql from './plugins/graphql.js'
 import graphqlHttp from './plugins/graphql-http.js'
 import health from './plugins/health.js'
+import redis from './plugins/redis.js'
+import subscriptions from './plugins/subscriptions.js'
+import type { AuthorizeConnection } from './subscriptions/ws-handler.js'
 import { requestIdFrom } from './request-id.js'
 
 export interface AppOptions {
@@ -13,6 +18,8 @@ export interface AppOptions {
   readonly logger?: undefined | boolean | Record<string, unknown>
   /** The event log to read; shared with the mocks in the embedded default. @default a new in-process log */
   readonly eventLog?: undefined | EventLog
+  /** Validates a websocket's `connection_init` payload (auth token); false closes with 4403. @default allow all */
+  readonly authorizeSubscription?: undefined | AuthorizeConnection
 }
 
 /**
@@ -39,9 +46,22 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   })
 
   await app.register(health)
-  await app.register(eventLogPlugin, { eventLog: options.eventLog })
+  const redisLog = config.redis.url === null ? undefined : { url: config.redis.url, ...config.subscriptions.eventLog }
+  await app.register(eventLogPlugin, { eventLog: options.eventLog, redis: redisLog })
+  // --- cache ---
+  await app.register(redis, { config })
+  await app.register(cache, { config })
   await app.register(downstreams, { config })
   await app.register(graphql, { config })
+  await app.register(cacheNotes)
+  // Before graphql-http: it registers @fastify/websocket, which must see the route that takes the wsHandler.
+  await app.register(subscriptions, {
+    settings: config.subscriptions,
+    exposeErrorDetails: config.graphql.exposeErrorDetails,
+    queryDepthLimit: config.graphql.queryDepthLimit,
+    authorize: options.authorizeSubscription,
+  })
   await app.register(graphqlHttp, { path: '/graphql', exposeErrorDetails: config.graphql.exposeErrorDetails })
+  if (config.graphql.graphiql) await app.register(import('./plugins/graphiql.js'), { endpoint: '/graphql', subscriptionEndpoint: '/graphql' })
   return app
 }

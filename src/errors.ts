@@ -19,6 +19,10 @@ export const GRAPHQL_ERROR_CODES = [
   'UNSUPPORTED_MEDIA_TYPE',
   'REQUEST_ABORTED',
   'INTERNAL_SERVER_ERROR',
+  // --- subscriptions ---
+  'EVENTS_EXPIRED',
+  'TOO_MANY_SUBSCRIPTIONS',
+  'EVENT_LOG_UNAVAILABLE',
 ] as const
 
 export type GraphQLErrorCode = (typeof GRAPHQL_ERROR_CODES)[number]
@@ -27,6 +31,9 @@ export const BFF_ERROR_CODES = {
   BFF_ERR_CONFIG_INVALID: 'Configuration is invalid',
   BFF_ERR_SCHEMA_LOAD: 'GraphQL schema could not be loaded',
   BFF_ERR_OPTION_INVALID: 'Invalid option',
+  BFF_ERR_SUBSCRIBER_OVERFLOW: 'A subscriber fell too far behind',
+  /** The cache store failed, timed out or is bypassed by its breaker; callers go downstream instead. */
+  BFF_ERR_CACHE_UNAVAILABLE: 'Cache is unavailable',
 } as const
 
 export type BffErrorCode = keyof typeof BFF_ERROR_CODES

@@ -2,6 +2,7 @@ import type { FastifyReply } from 'fastify'
 import type { GraphQLError } from 'graphql'
 import type { DownstreamClients } from '../downstream/clients.js'
 import { createDataSources, type DataSources } from '../downstream/data-sources.js'
+import type { Deadline } from '../downstream/resilience/deadline.js'
 
 declare module 'mercurius' {
   interface MercuriusContext {
@@ -25,10 +26,17 @@ export interface RequestContext {
 
 /**
  * Builds the context of one GraphQL operation. `signal` aborts when the client
- * goes away, which cancels every downstream call still in flight.
+ * goes away, which cancels every downstream call still in flight; `deadline`
+ * bounds every downstream call of the operation.
  */
-export function buildContext(reply: FastifyReply, clients: DownstreamClients, signal: AbortSignal): RequestContext {
+export function buildContext(
+  reply: FastifyReply,
+  clients: DownstreamClients,
+  signal: AbortSignal,
+  deadline?: undefined | Deadline,
+): RequestContext {
   const requestId = reply.request.id
-  const data = createDataSources(clients, { requestId, signal, log: reply.request.log })
+  // The entity cache is app-wide (plugins/cache.ts); each request gets its own view of it.
+  const data = createDataSources(clients, { requestId, signal, log: reply.request.log, deadline }, reply.server.cache)
   return { reply, data, requestId }
 }

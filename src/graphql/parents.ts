@@ -1,6 +1,7 @@
 import type { OrderDto, ProductDto, MoneyDto } from '../downstream/dto.js'
 import type { SearchHit } from '../downstream/catalog-client.js'
 import type { Page } from '../downstream/dto.js'
+import type { OrderStatus } from '../pubsub/domain-events.js'
 
 /**
  * Parent values of GraphQL types that have no downstream DTO of their own.
@@ -39,6 +40,8 @@ export interface OrderEventParent {
   readonly eventId: string
   readonly occurredAt: string
   readonly orderId: string
+  /** The status the event announced; the order is shown with it, whatever it is by now. */
+  readonly status: OrderStatus
 }
 export interface NotificationEventParent {
   readonly eventId: string

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin'
 import { GraphQLError } from 'graphql'
 import { ClientError } from '../errors.js'
+import { createDeadline } from '../downstream/resilience/deadline.js'
 import { buildContext } from '../graphql/context.js'
 import { formatGraphQLErrors } from '../graphql/error-formatter.js'
 import { APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, negotiate, readParams } from '../graphql/http/request-params.js'
@@ -49,7 +50,9 @@ async function graphqlHttp(app: FastifyInstance, options: GraphQLHttpOptions): P
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) controller.abort()
     })
-    const context = buildContext(reply, app.downstreams.clients, controller.signal)
+    // The deadline starts once the operation is known: every downstream leg inherits what is left of it.
+    const deadline = createDeadline(app.downstreams.requestDeadlineMs)
+    const context = buildContext(reply, app.downstreams.clients, controller.signal, deadline)
     try {
       // Always pass a variables map: mercurius only coerces variables when given some, and a
       // missing required variable must be a 400 (BAD_USER_INPUT), not an execution failure.
@@ -97,6 +100,8 @@ async function graphqlHttp(app: FastifyInstance, options: GraphQLHttpOptions): P
     method: 'GET',
     url: path,
     errorHandler,
+    // The graphql-transport-ws endpoint shares the path (plugins/subscriptions.ts).
+    ...(app.hasDecorator('subscriptions') ? { wsHandler: app.subscriptions.wsHandler } : {}),
     handler: (request, reply) => execute(request, reply, request.query),
   })
   app.route({
@@ -114,6 +119,8 @@ function isJsonContentType(header: string | undefined): boolean {
 
 function validationCode(entry: Record<string, unknown>): string {
   const message = String(entry['message'])
+  // graphql-armor words its depth rejections as syntax errors; they are validation failures.
+  if (message.includes('Query depth limit')) return 'GRAPHQL_VALIDATION_FAILED'
   if (message.startsWith('Syntax Error')) return 'GRAPHQL_PARSE_FAILED'
   if (message.startsWith('Variable ')) return 'BAD_USER_INPUT'
   return 'GRAPHQL_VALIDATION_FAILED'

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import mercurius, { type IResolvers } from 'mercurius'
 import type { Config } from '../config/load-config.js'
+import { depthLimitRule } from '../graphql/depth-limit.js'
 import { createErrorFormatter } from '../graphql/error-formatter.js'
 import { loadSchemaSdl } from '../graphql/load-schema.js'
 import { createResolvers } from '../graphql/resolvers/index.js'
@@ -17,9 +18,11 @@ async function graphql(app: FastifyInstance, options: { config: Config }): Promi
     // The generated Resolvers type is stricter than mercurius' own; the shapes are the same.
     resolvers: createResolvers() as unknown as IResolvers,
     routes: false,
+    // Only so Subscription resolvers keep their `subscribe`: src/subscriptions serves the socket (graphql-ws).
+    subscription: true,
     graphiql: false,
     jit: settings.jitAfter,
-    queryDepth: settings.queryDepthLimit,
+    validationRules: [depthLimitRule(settings.queryDepthLimit)],
     errorFormatter: createErrorFormatter({ exposeErrorDetails: settings.exposeErrorDetails }) as never,
   })
 }

@@ -7,22 +7,30 @@ import { INVENTORY_FIELDS, selectsAny } from '../selection.js'
 import type { ProductEdgeResolvers, ProductResolvers, QueryResolvers } from '../generated.js'
 import { connection } from './connection.js'
 
-/** Inventory of a product: from its view when fetched alongside, else batched now. */
-async function inventoryOf(product: ProductView, data: MercuriusContext['data']): Promise<InventoryDto> {
+function missingInventory(productId: string): ClientError {
+  return new ClientError('DOWNSTREAM_ERROR', `inventory has no record of product ${productId}`, { productId })
+}
+
+/**
+ * Inventory of a product: from its view when it was fetched alongside (then
+ * synchronously: most products arrive that way, and a promise per field adds
+ * up over a screen of them), else batched now.
+ */
+function inventoryOf(product: ProductView, data: MercuriusContext['data']): InventoryDto | Promise<InventoryDto> {
   const outcome = product.inventory
-  if (outcome !== undefined && !outcome.ok) throw outcome.error
-  const inventory = outcome?.ok === true ? outcome.value : await data.inventory(product.id)
-  if (inventory === null) {
-    throw new ClientError('DOWNSTREAM_ERROR', `inventory has no record of product ${product.id}`, { productId: product.id })
+  if (outcome !== undefined) {
+    if (!outcome.ok) throw outcome.error
+    if (outcome.value === null) throw missingInventory(product.id)
+    return outcome.value
   }
-  return inventory
+  return data.inventory(product.id).then((inventory) => {
+    if (inventory === null) throw missingInventory(product.id)
+    return inventory
+  })
 }
 
 export const catalogQueries: Pick<QueryResolvers, 'product' | 'products' | 'search'> = {
-  product: async (_root, { id }, { data }, info) => {
-    const [view] = await data.productViews([id], selectsAny(info, INVENTORY_FIELDS))
-    return view ?? null
-  },
+  product: (_root, { id }, { data }, info) => data.productView(id, selectsAny(info, INVENTORY_FIELDS)),
   products: (_root, { ids }, { data }, info) => data.productViews(idList(ids, 100), selectsAny(info, INVENTORY_FIELDS)),
   search: async (_root, { query, first, after }, { data }) => {
     const trimmed = query.trim()
@@ -35,8 +43,14 @@ export const catalogQueries: Pick<QueryResolvers, 'product' | 'products' | 'sear
 }
 
 export const Product: ProductResolvers = {
-  price: async (product, _args, { data }) => (await inventoryOf(product, data)).price,
-  stock: async (product, _args, { data }) => (await inventoryOf(product, data)).stock,
+  price: (product, _args, { data }) => {
+    const inventory = inventoryOf(product, data)
+    return inventory instanceof Promise ? inventory.then((found) => found.price) : inventory.price
+  },
+  stock: (product, _args, { data }) => {
+    const inventory = inventoryOf(product, data)
+    return inventory instanceof Promise ? inventory.then((found) => found.stock) : inventory.stock
+  },
   reviews: async (product, { first, after }, { data }) =>
     connection(await data.reviewsOfProduct(product.id, pageSize(first, 100), after ?? undefined)),
 }

@@ -1,5 +1,6 @@
 import type { Resolvers } from '../generated.js'
 import { catalogQueries, Product, ProductEdge } from './catalog.js'
+import { eventResolvers } from './events.js'
 import { Home, homeQueries } from './home.js'
 import { Money } from './money.js'
 import { NotificationFeed, notificationMutations } from './notifications.js'
@@ -21,5 +22,6 @@ export function createResolvers(): Resolvers {
     Review,
     NotificationFeed,
     Money,
+    ...eventResolvers,
   }
 }

@@ -1,21 +1,30 @@
 import type { MoneyResolvers } from '../generated.js'
 
-const formatters = new Map<string, Intl.NumberFormat>()
+interface CurrencyFormat {
+  readonly format: (value: number) => string
+  /** 10^(minor-unit digits): 100 for USD, 1 for JPY. */
+  readonly minorUnits: number
+}
 
-/** Intl formatters are costly to build and immutable: one per currency. */
-function formatterFor(currency: string): Intl.NumberFormat {
-  let formatter = formatters.get(currency)
-  if (formatter === undefined) {
-    formatter = new Intl.NumberFormat('en-US', { style: 'currency', currency })
-    formatters.set(currency, formatter)
+const formats = new Map<string, CurrencyFormat>()
+
+/**
+ * Intl formatters are costly to build (and resolvedOptions() allocates on
+ * every call), yet immutable: one per currency, with its minor units read once.
+ */
+function formatFor(currency: string): CurrencyFormat {
+  let entry = formats.get(currency)
+  if (entry === undefined) {
+    const formatter = new Intl.NumberFormat('en-US', { style: 'currency', currency })
+    entry = { format: formatter.format, minorUnits: 10 ** (formatter.resolvedOptions().maximumFractionDigits ?? 2) }
+    formats.set(currency, entry)
   }
-  return formatter
+  return entry
 }
 
 export function formatMoney(amount: number, currency: string): string {
-  const formatter = formatterFor(currency)
-  const digits = formatter.resolvedOptions().maximumFractionDigits ?? 2
-  return formatter.format(amount / 10 ** digits)
+  const { format, minorUnits } = formatFor(currency)
+  return format(amount / minorUnits)
 }
 
 export const Money: MoneyResolvers = {

@@ -27,7 +27,6 @@ export const Order: OrderResolvers = {
 
 export const OrderItem: OrderItemResolvers = {
   product: async (item, _args, { data }, info) => {
-    const [view] = await data.productViews([item.productId], selectsAny(info, INVENTORY_FIELDS))
-    return view ?? null
+    return data.productView(item.productId, selectsAny(info, INVENTORY_FIELDS))
   },
 }

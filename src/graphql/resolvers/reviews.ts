@@ -18,7 +18,6 @@ export const reviewMutations: Pick<MutationResolvers, 'likeReview'> = {
 export const Review: ReviewResolvers = {
   author: (review, _args, { data }) => data.user(review.authorId),
   product: async (review, _args, { data }, info) => {
-    const [view] = await data.productViews([review.productId], selectsAny(info, INVENTORY_FIELDS))
-    return view ?? null
+    return data.productView(review.productId, selectsAny(info, INVENTORY_FIELDS))
   },
 }
