@@ -14,7 +14,7 @@ import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { isRecord, requestJson } from './admin-client.js'
-import { delay, killAllNow, stopAll } from './child-processes.js'
+import { delay, stopAll, stopChildrenOnExit } from './child-processes.js'
 import type { Latencies } from './critical-path.js'
 import { HOME_QUERY, userIdAt } from './home-query.js'
 import { downstreamEnv, startMocksProcess } from './mocks-process.js'
@@ -180,19 +180,7 @@ async function main(): Promise<void> {
   await mocks.child.stop()
 }
 
-let interrupted = false
-const onSignal = (signal: NodeJS.Signals): void => {
-  if (interrupted) {
-    killAllNow()
-    process.exit(130)
-  }
-  interrupted = true
-  process.stderr.write(`chaos-bench: ${signal}, stopping child processes\n`)
-  void stopAll().finally(() => process.exit(130))
-}
-process.on('SIGINT', onSignal)
-process.on('SIGTERM', onSignal)
-process.on('exit', killAllNow)
+stopChildrenOnExit('chaos-bench')
 
 main().then(
   () => stopAll(),

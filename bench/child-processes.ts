@@ -119,3 +119,29 @@ export function killAllNow(): void {
 export async function stopAll(): Promise<void> {
   await Promise.all([...running].map((child) => child.stop()))
 }
+
+/**
+ * Every bench entry point: the first SIGINT/SIGTERM stops the children
+ * gracefully, a second kills them at once, and whatever path leads out
+ * (process.exit included), no child survives the bench.
+ */
+export function stopChildrenOnExit(name: string): { readonly interrupted: boolean } {
+  let interrupted = false
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (interrupted) {
+      killAllNow()
+      process.exit(130)
+    }
+    interrupted = true
+    process.stderr.write(`${name}: ${signal}, stopping child processes\n`)
+    void stopAll().finally(() => process.exit(130))
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  process.on('exit', killAllNow)
+  return {
+    get interrupted() {
+      return interrupted
+    },
+  }
+}

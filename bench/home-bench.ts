@@ -5,24 +5,11 @@
  * normal end, error or Ctrl-C — so no process is left holding ports or CPU.
  */
 import { parseBenchOptions, USAGE } from './bench-options.js'
-import { killAllNow, stopAll } from './child-processes.js'
+import { stopAll, stopChildrenOnExit } from './child-processes.js'
 import { runCpuMode } from './cpu-mode.js'
 import { runLatencyMode } from './latency-mode.js'
 
-let interrupted = false
-const onSignal = (signal: NodeJS.Signals): void => {
-  if (interrupted) {
-    killAllNow()
-    process.exit(130)
-  }
-  interrupted = true
-  process.stderr.write(`home-bench: ${signal}, stopping child processes\n`)
-  void stopAll().finally(() => process.exit(130))
-}
-process.on('SIGINT', onSignal)
-process.on('SIGTERM', onSignal)
-// Whatever path leads out (process.exit included), no child survives the bench.
-process.on('exit', killAllNow)
+const signals = stopChildrenOnExit('home-bench')
 
 async function main(): Promise<number> {
   let options
@@ -42,7 +29,7 @@ async function main(): Promise<number> {
     return 0
   } catch (error) {
     // After Ctrl-C the children were killed under the running step; its failure is expected noise.
-    if (interrupted) return 130
+    if (signals.interrupted) return 130
     process.stderr.write(`home-bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
     return 1
   } finally {

@@ -4,6 +4,7 @@ import { startMocks, type RunningMocks, type StartMocksOptions } from '../../moc
 import { buildApp } from '../../src/app.js'
 import { loadConfig, type Config } from '../../src/config/load-config.js'
 import { SERVICE_NAMES } from '../../src/config/services.js'
+import type { EventLog } from '../../src/pubsub/event-log.js'
 
 export interface Stack {
   /** e.g. http://127.0.0.1:51234 */
@@ -20,6 +21,11 @@ export interface StackOptions {
   readonly mocks?: StartMocksOptions
   /** Logger passed to buildApp; false by default (tests capture logs explicitly where they assert on them). */
   readonly logger?: boolean | Record<string, unknown>
+  /**
+   * The log the BFF tails. @default the mocks' own log (as `npm start`), or
+   * none of ours when REDIS_URL points the BFF at Redis Streams
+   */
+  readonly eventLog?: EventLog
 }
 
 /**
@@ -34,7 +40,10 @@ const GENEROUS_TIME_LIMITS: Record<string, string> = {
 
 /** The seven mock services and the BFF, all on ephemeral ports, torn down by close(). */
 export async function startStack(options: StackOptions | Record<string, string> = {}): Promise<Stack> {
-  const opts: StackOptions = 'env' in options || 'mocks' in options || 'logger' in options ? (options as StackOptions) : { env: options as Record<string, string> }
+  const opts: StackOptions =
+    'env' in options || 'mocks' in options || 'logger' in options || 'eventLog' in options
+      ? (options as StackOptions)
+      : { env: options as Record<string, string> }
   const ports = Object.fromEntries(SERVICE_NAMES.map((name) => [name, 0]))
   const mocks = await startMocks({ ports, ...opts.mocks })
   const serviceUrls = Object.fromEntries(SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, mocks.urls[name]]))
@@ -42,7 +51,7 @@ export async function startStack(options: StackOptions | Record<string, string> 
   let app: FastifyInstance
   try {
     // As in `npm start`: the BFF reads the log the mocks write (unless it is configured for Redis).
-    const eventLog = config.redis.url === null ? mocks.eventLog : undefined
+    const eventLog = opts.eventLog ?? (config.redis.url === null ? mocks.eventLog : undefined)
     app = await buildApp(config, { logger: opts.logger ?? false, eventLog })
     await app.listen({ host: '127.0.0.1', port: 0 })
   } catch (error) {

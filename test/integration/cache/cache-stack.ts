@@ -1,14 +1,12 @@
 import type { FastifyInstance } from 'fastify'
 import { Redis } from 'ioredis'
 import { request } from 'undici'
-import { startMocks, type RunningMocks } from '../../../mocks/start-mocks.js'
-import { buildApp } from '../../../src/app.js'
-import { loadConfig } from '../../../src/config/load-config.js'
-import { SERVICE_NAMES } from '../../../src/config/services.js'
+import type { RunningMocks } from '../../../mocks/start-mocks.js'
 import type { EventLog } from '../../../src/pubsub/event-log.js'
 import { createMemoryEventLog } from '../../../src/pubsub/memory-event-log.js'
 import { startRedisCluster, type RedisCluster } from '../../helpers/redis-cluster.js'
 import { startRedisServer, type RedisServer } from '../../helpers/redis-server.js'
+import { startStack } from '../../helpers/stack.js'
 
 export type Backend = 'memory' | 'redis' | 'redis-cluster'
 export const BACKENDS: readonly Backend[] = ['memory', 'redis', 'redis-cluster']
@@ -84,33 +82,22 @@ export async function startCacheStack(
   env: Readonly<Record<string, string>>,
   options: { readonly logger?: Record<string, unknown> } = {},
 ): Promise<CacheStack> {
-  const mocks = await startMocks({ ports: Object.fromEntries(SERVICE_NAMES.map((name) => [name, 0])) })
   const eventLog = createMemoryEventLog()
-  const serviceUrls = Object.fromEntries(SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, mocks.urls[name]]))
-  // Generous call limits as in helpers/stack.ts: two shared cores trip an 800 ms limit by accident.
-  const limits = { DOWNSTREAM_TIMEOUT_MS: '5000', RECOMMENDATIONS_TIMEOUT_MS: '5000', REQUEST_DEADLINE_MS: '10000' }
-  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', GRAPHIQL_ENABLED: 'false', ...limits, ...serviceUrls, ...env })
-  let app: FastifyInstance
   try {
-    app = await buildApp(config, { logger: options.logger ?? false, eventLog })
-    await app.listen({ host: '127.0.0.1', port: 0 })
+    const stack = await startStack({ env: { GRAPHIQL_ENABLED: 'false', ...env }, eventLog, ...(options.logger ? { logger: options.logger } : {}) })
+    return {
+      bffUrl: stack.bffUrl,
+      app: stack.app,
+      mocks: stack.mocks,
+      eventLog,
+      async close() {
+        await stack.close()
+        await eventLog.close()
+      },
+    }
   } catch (error) {
-    await mocks.close()
     await eventLog.close()
     throw error
-  }
-  const address = app.server.address()
-  const port = typeof address === 'object' && address !== null ? address.port : 0
-  return {
-    bffUrl: `http://127.0.0.1:${port}`,
-    app,
-    mocks,
-    eventLog,
-    async close() {
-      await app.close()
-      await mocks.close()
-      await eventLog.close()
-    },
   }
 }
 
