@@ -1,7 +1,7 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process'
-import { createServer, type AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
+import { freePort } from './free-port.js'
 import type { ServerMessage, ServerRequest, ServerStats } from './ws-bench-server.js'
 
 /** Processes `npm run bench:ws` starts; each is killed when the bench exits, however it exits. */
@@ -51,14 +51,6 @@ export async function forkServer(role: 'bff' | 'mocks', ...args: string[]): Prom
       children.delete(child)
     },
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
 }
 
 /** A throw-away redis-server on loopback (no persistence), for the Redis Streams log. */

@@ -5,6 +5,7 @@ import cacheNotes from './plugins/cache-notes.js'
 import downstreams from './plugins/downstreams.js'
 import eventLogPlugin from './plugins/event-log.js'
 import type { EventLog } from './pubsub/event-log.js'
+import { loadSchemaSdl } from './graphql/load-schema.js'
 import graphql from './plugins/graphql.js'
 import graphqlHttp from './plugins/graphql-http.js'
 import health from './plugins/health.js'
@@ -48,11 +49,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(health)
   const redisLog = config.redis.url === null ? undefined : { url: config.redis.url, ...config.subscriptions.eventLog }
   await app.register(eventLogPlugin, { eventLog: options.eventLog, redis: redisLog })
-  // --- cache ---
   await app.register(redis, { config })
-  await app.register(cache, { config })
+  // schema/*.graphql is the source of truth for execution and for cache TTLs: read it once.
+  const sdl = loadSchemaSdl()
+  await app.register(cache, { config, sdl })
   await app.register(downstreams, { config })
-  await app.register(graphql, { config })
+  await app.register(graphql, { config, sdl })
   await app.register(cacheNotes)
   // Before graphql-http: it registers @fastify/websocket, which must see the route that takes the wsHandler.
   await app.register(subscriptions, {

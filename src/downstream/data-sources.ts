@@ -8,7 +8,7 @@ import { productViews, type InventoryOutcome, type ProductView } from '../fanout
 import type { CallContext } from './call-context.js'
 import type { SearchHit } from './catalog-client.js'
 import type { DownstreamClients } from './clients.js'
-import type { InventoryDto, NotificationDto, OrderDto, Page, ReviewDto, UserDto } from './dto.js'
+import type { InventoryDto, OrderDto, Page, ReviewDto, UserDto } from './dto.js'
 import { createBatchLoaders, scopedContext } from './batch-loaders.js'
 import { createRequestMemo } from './memo.js'
 import type { NotificationFeedDto } from './notifications-client.js'
@@ -50,8 +50,6 @@ export interface CacheNotes {
   /** True when a stale entry stood in for a failed downstream call (the response says so in `extensions`). */
   readonly stale: boolean
 }
-
-export type { NotificationDto, ProductView }
 
 function settleInventory(load: Promise<InventoryDto | null>): Promise<InventoryOutcome> {
   return load.then(

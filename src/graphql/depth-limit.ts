@@ -15,6 +15,11 @@ export function depthLimitRule(maxDepth: number): ValidationRule {
     // It throws by default; reporting instead makes it an ordinary validation error (400).
     propagateOnRejection: false,
     // graphql-armor prefixes "Syntax Error:", which misleads: the query parsed fine.
-    onReject: [(context, error) => context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, '')))],
+    onReject: [
+      (context, error) =>
+        context?.reportError(
+          new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
+        ),
+    ],
   })
 }

@@ -1,4 +1,4 @@
-import type { OrderDto, ProductDto, MoneyDto } from '../downstream/dto.js'
+import type { MoneyDto } from '../downstream/dto.js'
 import type { SearchHit } from '../downstream/catalog-client.js'
 import type { Page } from '../downstream/dto.js'
 import type { OrderStatus } from '../pubsub/domain-events.js'
@@ -55,4 +55,3 @@ export interface StockEventParent {
   readonly productId: string
 }
 
-export type { OrderDto, ProductDto }

@@ -1,26 +1,39 @@
-import { Kind, type GraphQLResolveInfo, type SelectionSetNode, type FieldNode } from 'graphql'
+import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql'
 
 /**
- * The fields selected directly under the current field, looking through
- * fragments. Used to start legs early (e.g. inventory alongside catalog) only
- * when the query will need them.
+ * The first field selected directly under the current field that `match`
+ * accepts, looking through fragments. Used to start legs early (e.g.
+ * inventory alongside catalog) only when the query will need them. It runs
+ * once per list item, so it stops at the first match and builds nothing.
  */
-export function selectedFields(info: GraphQLResolveInfo): readonly FieldNode[] {
-  const found: FieldNode[] = []
-  const visit = (set: SelectionSetNode | undefined): void => {
-    if (set === undefined) return
+function findSelected(info: GraphQLResolveInfo, match: (field: FieldNode) => boolean): FieldNode | undefined {
+  const visit = (set: SelectionSetNode | undefined): FieldNode | undefined => {
+    if (set === undefined) return undefined
     for (const selection of set.selections) {
-      if (selection.kind === Kind.FIELD) found.push(selection)
-      else if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet)
-      else visit(info.fragments[selection.name.value]?.selectionSet)
+      const found =
+        selection.kind === Kind.FIELD
+          ? match(selection)
+            ? selection
+            : undefined
+          : visit(selection.kind === Kind.INLINE_FRAGMENT ? selection.selectionSet : info.fragments[selection.name.value]?.selectionSet)
+      if (found !== undefined) return found
     }
+    return undefined
   }
-  for (const node of info.fieldNodes) visit(node.selectionSet)
-  return found
+  for (const node of info.fieldNodes) {
+    const found = visit(node.selectionSet)
+    if (found !== undefined) return found
+  }
+  return undefined
+}
+
+/** The selected field named `name` under the current field, if any. */
+export function selectedField(info: GraphQLResolveInfo, name: string): FieldNode | undefined {
+  return findSelected(info, (field) => field.name.value === name)
 }
 
 export function selectsAny(info: GraphQLResolveInfo, names: readonly string[]): boolean {
-  return selectedFields(info).some((field) => names.includes(field.name.value))
+  return findSelected(info, (field) => names.includes(field.name.value)) !== undefined
 }
 
 /** Fields of a product that need the inventory service. */

@@ -11,7 +11,6 @@ import { createMemoryCache } from '../cache/memory-cache.js'
 import { createRedisCache } from '../cache/redis-cache.js'
 import { readCacheHints } from '../cache/ttl-policy.js'
 import type { Config } from '../config/load-config.js'
-import { loadSchemaSdl } from '../graphql/load-schema.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -22,6 +21,8 @@ declare module 'fastify' {
 
 export interface CachePluginOptions {
   readonly config: Config
+  /** The schema's SDL (read once by buildApp): its @cacheControl hints set the TTLs. */
+  readonly sdl: string
 }
 
 /**
@@ -36,7 +37,7 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
   const log = app.log.child({ component: 'cache' })
   const counters = createCacheCounters()
   const keyspace = createKeyspace({ prefix: settings.keyPrefix, version: settings.keyVersion })
-  const hints = readCacheHints(loadSchemaSdl(), settings.ttlOverridesS)
+  const hints = readCacheHints(options.sdl, settings.ttlOverridesS)
 
   let guarded: GuardedCache | null = null
   let store: Cache | null = null

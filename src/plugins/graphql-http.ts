@@ -74,9 +74,13 @@ async function graphqlHttp(app: FastifyInstance, options: GraphQLHttpOptions): P
         const graphqlErrors = failure.errors.map((inner) =>
           inner instanceof GraphQLError ? inner : new GraphQLError(String((inner as Error).message ?? inner)),
         )
-        const formatted = formatGraphQLErrors(graphqlErrors, request.log, { exposeErrorDetails }).map((entry) => ({
+        // A code the rule that raised the error gave it wins; graphql-js's own errors carry none.
+        const formatted = formatGraphQLErrors(graphqlErrors, request.log, { exposeErrorDetails }).map((entry, index) => ({
           ...entry,
-          extensions: { ...(entry['extensions'] as object), code: validationCode(entry) },
+          extensions: {
+            ...(entry['extensions'] as object),
+            code: (graphqlErrors[index]?.extensions['code'] as string | undefined) ?? validationCode(entry),
+          },
         }))
         return sendErrors(reply, status, formatted)
       }
@@ -119,8 +123,6 @@ function isJsonContentType(header: string | undefined): boolean {
 
 function validationCode(entry: Record<string, unknown>): string {
   const message = String(entry['message'])
-  // graphql-armor words its depth rejections as syntax errors; they are validation failures.
-  if (message.includes('Query depth limit')) return 'GRAPHQL_VALIDATION_FAILED'
   if (message.startsWith('Syntax Error')) return 'GRAPHQL_PARSE_FAILED'
   if (message.startsWith('Variable ')) return 'BAD_USER_INPUT'
   return 'GRAPHQL_VALIDATION_FAILED'

@@ -4,17 +4,22 @@ import mercurius, { type IResolvers } from 'mercurius'
 import type { Config } from '../config/load-config.js'
 import { depthLimitRule } from '../graphql/depth-limit.js'
 import { createErrorFormatter } from '../graphql/error-formatter.js'
-import { loadSchemaSdl } from '../graphql/load-schema.js'
 import { createResolvers } from '../graphql/resolvers/index.js'
 
 /**
  * Registers mercurius as the execution engine (parse cache, validation, JIT,
  * hooks) without its routes: graphql-http.ts owns the HTTP surface.
  */
-async function graphql(app: FastifyInstance, options: { config: Config }): Promise<void> {
+export interface GraphQLPluginOptions {
+  readonly config: Config
+  /** The schema's SDL, read once by buildApp from schema/*.graphql. */
+  readonly sdl: string
+}
+
+async function graphql(app: FastifyInstance, options: GraphQLPluginOptions): Promise<void> {
   const { graphql: settings } = options.config
   await app.register(mercurius, {
-    schema: loadSchemaSdl(),
+    schema: options.sdl,
     // The generated Resolvers type is stricter than mercurius' own; the shapes are the same.
     resolvers: createResolvers() as unknown as IResolvers,
     routes: false,

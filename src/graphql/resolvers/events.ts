@@ -58,8 +58,8 @@ const NotificationEvent: NotificationEventResolvers = {
 
 const StockEvent: StockEventResolvers = {
   product: async (event, _args, { data }, info) => {
-    const [view] = await data.productViews([event.productId], selectsAny(info, INVENTORY_FIELDS))
-    if (view === null || view === undefined) throw notFound('product', event.productId)
+    const view = await data.productView(event.productId, selectsAny(info, INVENTORY_FIELDS))
+    if (view === null) throw notFound('product', event.productId)
     return view
   },
 }

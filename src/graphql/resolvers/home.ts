@@ -2,7 +2,7 @@ import { valueFromASTUntyped } from 'graphql'
 import { notFound } from '../../errors.js'
 import { pageSize } from '../inputs.js'
 import { reportFieldError } from '../partial-errors.js'
-import { INVENTORY_FIELDS, selectedFields, selectsAny } from '../selection.js'
+import { INVENTORY_FIELDS, selectedField, selectsAny } from '../selection.js'
 import type { ProductView } from '../../fanout/product-views.js'
 import type { HomeResolvers, QueryResolvers } from '../generated.js'
 
@@ -37,7 +37,7 @@ export const Home: HomeResolvers = {
     }
   },
   notifications: ({ userId }, _args, _context, info) => {
-    const latest = selectedFields(info).find((field) => field.name.value === 'latest')
+    const latest = selectedField(info, 'latest')
     if (latest === undefined) return { userId, latestFirst: null }
     const firstArg = latest.arguments?.find((arg) => arg.name.value === 'first')
     const first = firstArg === undefined ? DEFAULT_LATEST : valueFromASTUntyped(firstArg.value, info.variableValues)

@@ -4,6 +4,7 @@ import pino from 'pino'
 import type { EventLog } from '../../../src/pubsub/event-log.js'
 import { tailEvents } from '../../../src/pubsub/event-tail.js'
 import { createMemoryEventLog } from '../../../src/pubsub/memory-event-log.js'
+import { waitFor } from '../../helpers/wait-for.js'
 
 const silent = pino({ level: 'silent' })
 const created = (orderId: string) => ({ type: 'order.created', orderId, userId: '1', status: 'PLACED' }) as const
@@ -35,10 +36,14 @@ describe('tailEvents', () => {
     // Append until the recovered tail sees one: no guess at when the retry happens.
     let delivered: string | undefined
     void received.then((event) => (delivered = (event.event as { orderId: string }).orderId))
-    for (let i = 0; delivered === undefined && i < 200; i++) {
-      await inner.append(created(String(i)))
-      await new Promise((resolve) => setTimeout(resolve, 10))
-    }
+    let next = 0
+    await waitFor(
+      async () => {
+        await inner.append(created(String(next++)))
+        return delivered !== undefined
+      },
+      { timeoutMs: 2_000, message: 'the recovered tail to deliver an event' },
+    )
     expect(delivered).toBeDefined()
     await inner.close()
   })
