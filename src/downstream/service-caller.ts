@@ -1,10 +1,12 @@
-import { Observable, catchError, defer, finalize, map, retry, throwError, timeout, timer, type MonoTypeOperatorFunction } from 'rxjs'
+import { Observable, type Subscriber } from 'rxjs'
 import type { Dispatcher } from 'undici'
 import type { ServiceName } from '../config/services.js'
 import type { CallContext } from './call-context.js'
 import { DownstreamError, fromStatus, fromTransportError } from './errors.js'
-import { fromHttpCall, type HttpCall } from './http-source.js'
+import { sendHttp, type HttpCall, type HttpExchange, type HttpReceiver } from './http-source.js'
 import { fullJitterDelayMs } from './resilience/backoff.js'
+import type { BulkheadEntry } from './resilience/bulkhead.js'
+import type { BreakerPermit } from './resilience/circuit-breaker.js'
 import { failureOutcome, isRetryable } from './resilience/outcome.js'
 import { logDecision } from './resilience/policy-log.js'
 import { createServicePolicy, type ServicePolicy } from './resilience/service-policy.js'
@@ -41,64 +43,6 @@ export interface ServiceCallerOptions {
   readonly random?: undefined | (() => number)
 }
 
-/** Errors the subscriber when `signal` aborts; the teardown then aborts the HTTP request. */
-export function abortWhen<T>(signal: AbortSignal, service: ServiceName): MonoTypeOperatorFunction<T> {
-  const aborted = (): DownstreamError =>
-    new DownstreamError('REQUEST_ABORTED', service, 'the client went away before the call finished')
-  return (source) =>
-    new Observable<T>((subscriber) => {
-      if (signal.aborted) {
-        subscriber.error(aborted())
-        return undefined
-      }
-      const onAbort = (): void => subscriber.error(aborted())
-      signal.addEventListener('abort', onAbort, { once: true })
-      const inner = source.subscribe(subscriber)
-      return () => {
-        signal.removeEventListener('abort', onAbort)
-        inner.unsubscribe()
-      }
-    })
-}
-
-interface SettleHandlers {
-  value(): void
-  error(error: unknown): void
-  /** Unsubscribed before an outcome: nothing was learned about the service. */
-  cancel(): void
-}
-
-/** Reports how an attempt ended exactly once, including "it was cancelled". */
-function settle<T>(handlers: SettleHandlers): MonoTypeOperatorFunction<T> {
-  return (source) =>
-    new Observable<T>((subscriber) => {
-      let settled = false
-      const once = (report: () => void): void => {
-        if (settled) return
-        settled = true
-        report()
-      }
-      const inner = source.subscribe({
-        next: (value) => {
-          once(handlers.value)
-          subscriber.next(value)
-        },
-        error: (error: unknown) => {
-          once(() => handlers.error(error))
-          subscriber.error(error)
-        },
-        complete: () => {
-          once(handlers.value)
-          subscriber.complete()
-        },
-      })
-      return () => {
-        inner.unsubscribe()
-        once(handlers.cancel)
-      }
-    })
-}
-
 function positiveMs(service: ServiceName, name: string, value: number): number {
   if (!Number.isFinite(value) || value <= 0) {
     throw new TypeError(`createServiceCaller(${service}): ${name} must be a positive number, got ${String(value)}`)
@@ -106,133 +50,281 @@ function positiveMs(service: ServiceName, name: string, value: number): number {
   return value
 }
 
+/** What every call of one service shares. */
+interface CallerSettings {
+  readonly service: ServiceName
+  readonly dispatcher: Dispatcher
+  readonly timeoutMs: number
+  readonly attemptTimeoutMs: number
+  readonly policy: ServicePolicy
+  readonly random: () => number
+}
+
 /**
- * The per-service call pipeline, outermost first: client abort → retry (GET
- * only, full-jitter backoff, retry budget) → per attempt: deadline check →
- * circuit breaker → bulkhead → attempt timeout → HTTP. Every exit path tears
- * down what is inside it, so an abort, a timeout or the request deadline
- * frees the queue place, the breaker probe slot and the socket.
+ * One call, outermost first: client abort → retry (GET only, full-jitter
+ * backoff, retry budget) → per attempt: deadline check → circuit breaker →
+ * bulkhead → attempt timeout → HTTP. Every exit path (answer, failure,
+ * timeout, client abort, unsubscribe) releases what the attempt holds: the
+ * queue place or slot, the breaker's probe, the socket, the timers.
+ *
+ * Written as one state machine rather than an operator chain: a screen makes
+ * eight calls, and the chain (defer, timeout, map, catchError, retry,
+ * finalize and three custom operators) allocated a dozen subscribers per call
+ * and was the BFF's largest cost after the GC it caused.
  */
-export function createServiceCaller(options: ServiceCallerOptions): ServiceCaller {
-  const { service, dispatcher } = options
-  const timeoutMs = positiveMs(service, 'timeoutMs', options.timeoutMs)
-  const attemptTimeoutMs = positiveMs(service, 'attemptTimeoutMs', options.attemptTimeoutMs ?? timeoutMs)
-  const policy = options.policy ?? createServicePolicy({ service })
-  const random = options.random ?? Math.random
-  const { breaker, bulkhead, retryBudget, now } = policy
+class CallRun implements HttpReceiver {
+  readonly #settings: CallerSettings
+  readonly #call: HttpCall
+  readonly #request: HttpCall
+  readonly #ctx: CallContext
+  readonly #subscriber: Subscriber<unknown>
+  readonly #legEnd: number
+  /** The request deadline, not the service's own timeout, ends this call. */
+  readonly #deadlineBinds: boolean
+  readonly #retries: number
+  #finished = false
+  #retryCount = 0
+  #holdsRetryToken = false
+  #deadlineLogged = false
+  #retryTimer: ReturnType<typeof setTimeout> | null = null
+  #onAbort: (() => void) | null = null
 
-  function runCall(call: HttpCall, ctx: CallContext): Observable<unknown> {
-    const request: HttpCall = { ...call, headers: { ...call.headers, 'x-request-id': ctx.requestId } }
-    const startedAt = now()
+  // The attempt in progress; all null between attempts.
+  #permit: BreakerPermit | null = null
+  #entry: BulkheadEntry | null = null
+  #exchange: HttpExchange | null = null
+  #attemptTimer: ReturnType<typeof setTimeout> | null = null
+  #sentAt: number | null = null
+  #limit = 0
+  #deadlineCut = false
+
+  constructor(settings: CallerSettings, call: HttpCall, ctx: CallContext, subscriber: Subscriber<unknown>) {
+    this.#settings = settings
+    this.#call = call
+    this.#ctx = ctx
+    this.#subscriber = subscriber
+    this.#request = { ...call, headers: { ...call.headers, 'x-request-id': ctx.requestId } }
+    const startedAt = settings.policy.now()
     const deadlineAt = ctx.deadline?.expiresAt ?? Number.POSITIVE_INFINITY
-    const legEnd = Math.min(startedAt + timeoutMs, deadlineAt)
-    // The request deadline, not the service's own timeout, ends this call.
-    const deadlineBinds = deadlineAt < startedAt + timeoutMs
-    let holdsRetryToken = false
-    let deadlineLogged = false
-    let lastDeadlineCut = false
-
-    const legTimeout = (sent: boolean): DownstreamError => {
-      if (!deadlineBinds) {
-        return new DownstreamError('DOWNSTREAM_TIMEOUT', service, `${service} service did not answer within ${timeoutMs} ms`)
-      }
-      if (!deadlineLogged) {
-        deadlineLogged = true
-        logDecision(ctx.log, service, 'deadline_abort', { inFlight: sent, method: call.method })
-      }
-      return new DownstreamError('DOWNSTREAM_TIMEOUT', service, `${service} service call cut off by the request deadline`)
-    }
-
-    const attempt = defer(() => {
-      const left = legEnd - now()
-      if (left <= 0) {
-        lastDeadlineCut = deadlineBinds
-        return throwError(() => legTimeout(false))
-      }
-      const limit = Math.min(attemptTimeoutMs, left)
-      const deadlineCut = deadlineBinds && limit < attemptTimeoutMs
-      lastDeadlineCut = deadlineCut
-      const permit = breaker.tryAcquire(ctx.requestId)
-      if (permit === null) {
-        logDecision(ctx.log, service, 'circuit_rejected')
-        return throwError(() => new DownstreamError('DOWNSTREAM_CIRCUIT_OPEN', service, `${service} service circuit is open`))
-      }
-      let sentAt: number | null = null
-      const http = defer(() => {
-        sentAt = now()
-        return fromHttpCall(dispatcher, request)
-      })
-      return bulkhead.run(http).pipe(
-        timeout({
-          first: limit,
-          with: () =>
-            throwError(() =>
-              limit < attemptTimeoutMs
-                ? legTimeout(sentAt !== null)
-                : new DownstreamError('DOWNSTREAM_TIMEOUT', service, `${service} service did not answer within ${attemptTimeoutMs} ms`),
-            ),
-        }),
-        map((answer) => {
-          if (answer.statusCode >= 200 && answer.statusCode < 300) return answer.body
-          throw fromStatus(service, answer.statusCode, answer.body)
-        }),
-        catchError((error: unknown) => throwError(() => fromTransportError(service, error))),
-        settle({
-          value: () => {
-            breaker.record(permit, 'success', ctx.requestId)
-            if (sentAt !== null) policy.recordAttempt('success', now() - sentAt)
-          },
-          error: (error) => {
-            if (sentAt === null && error instanceof DownstreamError && error.code === 'DOWNSTREAM_OVERLOADED') {
-              logDecision(ctx.log, service, 'bulkhead_rejected', { inFlight: bulkhead.inFlight, queued: bulkhead.queued })
-            }
-            const outcome = failureOutcome({ error, sent: sentAt !== null, deadlineCut })
-            breaker.record(permit, outcome, ctx.requestId)
-            if (sentAt !== null && outcome !== 'ignore') policy.recordAttempt(outcome, now() - sentAt)
-          },
-          cancel: () => breaker.record(permit, 'ignore', ctx.requestId),
-        }),
-      )
-    })
-
-    const retryDelay = (error: unknown, retryCount: number): Observable<unknown> => {
-      if (!isRetryable({ error, deadlineCut: lastDeadlineCut })) return throwError(() => error)
-      const delayMs = fullJitterDelayMs(retryCount - 1, policy.retry, random)
-      const leftAfterDelay = legEnd - now() - delayMs
-      // A retry with less time than the service usually needs would most likely be cut off: load for nothing.
-      const medianMs = policy.medianLatencyMs() ?? 0
-      if (leftAfterDelay <= medianMs) {
-        logDecision(ctx.log, service, 'retry_skipped', { leftMs: Math.round(leftAfterDelay), medianMs: Math.round(medianMs) })
-        return throwError(() => error)
-      }
-      if (!holdsRetryToken) {
-        if (!retryBudget.tryAcquire()) {
-          logDecision(ctx.log, service, 'retry_denied', { ...retryBudget.snapshot() })
-          return throwError(() => error)
-        }
-        holdsRetryToken = true
-      }
-      const code = error instanceof DownstreamError ? error.code : undefined
-      logDecision(ctx.log, service, 'retry', { retry: retryCount, delayMs: Math.round(delayMs), code, path: call.path })
-      return timer(delayMs)
-    }
-
-    retryBudget.begin()
+    this.#legEnd = Math.min(startedAt + settings.timeoutMs, deadlineAt)
+    this.#deadlineBinds = deadlineAt < startedAt + settings.timeoutMs
     // Only GET is idempotent here; POST/PUT are never retried (PUT /inventory changes stock).
-    const retries = call.method === 'GET' ? policy.retry.maxRetries : 0
-    return attempt.pipe(
-      retry({ count: retries, delay: retryDelay }),
-      finalize(() => {
-        retryBudget.end()
-        if (holdsRetryToken) retryBudget.release()
-      }),
+    this.#retries = call.method === 'GET' ? settings.policy.retry.maxRetries : 0
+  }
+
+  start(): void {
+    const { signal } = this.#ctx
+    if (signal.aborted) {
+      // Nothing was taken yet (no budget, no listener), so there is nothing to give back.
+      this.#finished = true
+      this.#subscriber.error(this.#aborted())
+      return
+    }
+    this.#onAbort = () => this.#fail(this.#aborted())
+    signal.addEventListener('abort', this.#onAbort, { once: true })
+    this.#settings.policy.retryBudget.begin()
+    this.#attempt()
+  }
+
+  /** Unsubscribed: nothing was learned about the service. */
+  cancel(): void {
+    if (this.#finished) return
+    this.#endAttempt('ignore')
+    this.#finish()
+  }
+
+  #attempt(): void {
+    const { policy, service, attemptTimeoutMs } = this.#settings
+    const left = this.#legEnd - policy.now()
+    if (left <= 0) {
+      this.#deadlineCut = this.#deadlineBinds
+      this.#retryOrFail(this.#legTimeout(false))
+      return
+    }
+    const limit = Math.min(attemptTimeoutMs, left)
+    this.#limit = limit
+    this.#deadlineCut = this.#deadlineBinds && limit < attemptTimeoutMs
+    const permit = policy.breaker.tryAcquire(this.#ctx.requestId)
+    if (permit === null) {
+      logDecision(this.#ctx.log, service, 'circuit_rejected')
+      this.#retryOrFail(new DownstreamError('DOWNSTREAM_CIRCUIT_OPEN', service, `${service} service circuit is open`))
+      return
+    }
+    this.#permit = permit
+    const entry = policy.bulkhead.enter(() => this.#send())
+    if (entry === null) {
+      logDecision(this.#ctx.log, service, 'bulkhead_rejected', { inFlight: policy.bulkhead.inFlight, queued: policy.bulkhead.queued })
+      this.#attemptFailed(fromTransportError(service, policy.bulkhead.rejection()))
+      return
+    }
+    this.#entry = entry
+    // Time waiting for a bulkhead slot counts against the attempt.
+    this.#attemptTimer = setTimeout(() => this.#timedOut(), limit)
+    if (entry.running) this.#send()
+  }
+
+  #send(): void {
+    this.#sentAt = this.#settings.policy.now()
+    const exchange = sendHttp(this.#settings.dispatcher, this.#request, this)
+    // undici may have reported the outcome before returning; then the attempt is already over.
+    if (this.#permit !== null) this.#exchange = exchange
+  }
+
+  /** HttpReceiver: the service answered (any status). */
+  answer(statusCode: number, body: unknown): void {
+    if (this.#finished || this.#permit === null) return
+    if (statusCode < 200 || statusCode >= 300) {
+      this.#attemptFailed(fromStatus(this.#settings.service, statusCode, body))
+      return
+    }
+    const sentAt = this.#sentAt
+    this.#endAttempt('success')
+    if (sentAt !== null) this.#settings.policy.recordAttempt('success', this.#settings.policy.now() - sentAt)
+    this.#finish()
+    this.#subscriber.next(body)
+    this.#subscriber.complete()
+  }
+
+  /** HttpReceiver: transport failure or an unparseable body. */
+  fail(error: unknown): void {
+    if (this.#finished || this.#permit === null) return
+    this.#attemptFailed(fromTransportError(this.#settings.service, error))
+  }
+
+  #timedOut(): void {
+    this.#attemptTimer = null
+    const { service, attemptTimeoutMs } = this.#settings
+    this.#attemptFailed(
+      this.#limit < attemptTimeoutMs
+        ? this.#legTimeout(this.#sentAt !== null)
+        : new DownstreamError('DOWNSTREAM_TIMEOUT', service, `${service} service did not answer within ${attemptTimeoutMs} ms`),
     )
   }
 
+  /** The attempt ended in `error`: report it to the policies, then retry or fail. */
+  #attemptFailed(error: DownstreamError): void {
+    const sent = this.#sentAt !== null
+    const sentAt = this.#sentAt
+    const outcome = failureOutcome({ error, sent, deadlineCut: this.#deadlineCut })
+    this.#endAttempt(outcome)
+    if (sentAt !== null && outcome !== 'ignore') this.#settings.policy.recordAttempt(outcome, this.#settings.policy.now() - sentAt)
+    this.#retryOrFail(error)
+  }
+
+  /** Releases what the attempt holds and reports its outcome to the breaker, once. */
+  #endAttempt(outcome: 'success' | 'failure' | 'ignore'): void {
+    if (this.#attemptTimer !== null) {
+      clearTimeout(this.#attemptTimer)
+      this.#attemptTimer = null
+    }
+    const exchange = this.#exchange
+    this.#exchange = null
+    exchange?.cancel()
+    const entry = this.#entry
+    this.#entry = null
+    entry?.release()
+    const permit = this.#permit
+    this.#permit = null
+    if (permit !== null) this.#settings.policy.breaker.record(permit, outcome, this.#ctx.requestId)
+    this.#sentAt = null
+    if (this.#retryTimer !== null) {
+      clearTimeout(this.#retryTimer)
+      this.#retryTimer = null
+    }
+  }
+
+  #retryOrFail(error: DownstreamError): void {
+    if (this.#finished) return
+    const delayMs = this.#retryCount < this.#retries ? this.#retryDelay(error, this.#retryCount + 1) : null
+    if (delayMs === null) {
+      this.#fail(error)
+      return
+    }
+    this.#retryCount += 1
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null
+      this.#attempt()
+    }, delayMs)
+  }
+
+  /** Delay before retry number `retryCount` (from 1), or null when this error is not retried. */
+  #retryDelay(error: DownstreamError, retryCount: number): number | null {
+    const { policy, service, random } = this.#settings
+    const log = this.#ctx.log
+    if (!isRetryable({ error, deadlineCut: this.#deadlineCut })) return null
+    const delayMs = fullJitterDelayMs(retryCount - 1, policy.retry, random)
+    const leftAfterDelay = this.#legEnd - policy.now() - delayMs
+    // A retry with less time than the service usually needs would most likely be cut off: load for nothing.
+    const medianMs = policy.medianLatencyMs() ?? 0
+    if (leftAfterDelay <= medianMs) {
+      logDecision(log, service, 'retry_skipped', { leftMs: Math.round(leftAfterDelay), medianMs: Math.round(medianMs) })
+      return null
+    }
+    if (!this.#holdsRetryToken) {
+      if (!policy.retryBudget.tryAcquire()) {
+        logDecision(log, service, 'retry_denied', { ...policy.retryBudget.snapshot() })
+        return null
+      }
+      this.#holdsRetryToken = true
+    }
+    logDecision(log, service, 'retry', { retry: retryCount, delayMs: Math.round(delayMs), code: error.code, path: this.#call.path })
+    return delayMs
+  }
+
+  #legTimeout(sent: boolean): DownstreamError {
+    const { service, timeoutMs } = this.#settings
+    if (!this.#deadlineBinds) {
+      return new DownstreamError('DOWNSTREAM_TIMEOUT', service, `${service} service did not answer within ${timeoutMs} ms`)
+    }
+    if (!this.#deadlineLogged) {
+      this.#deadlineLogged = true
+      logDecision(this.#ctx.log, service, 'deadline_abort', { inFlight: sent, method: this.#call.method })
+    }
+    return new DownstreamError('DOWNSTREAM_TIMEOUT', service, `${service} service call cut off by the request deadline`)
+  }
+
+  #aborted(): DownstreamError {
+    return new DownstreamError('REQUEST_ABORTED', this.#settings.service, 'the client went away before the call finished')
+  }
+
+  #fail(error: unknown): void {
+    if (this.#finished) return
+    this.#endAttempt('ignore')
+    this.#finish()
+    this.#subscriber.error(error)
+  }
+
+  #finish(): void {
+    this.#finished = true
+    if (this.#onAbort !== null) {
+      this.#ctx.signal.removeEventListener('abort', this.#onAbort)
+      this.#onAbort = null
+    }
+    const { retryBudget } = this.#settings.policy
+    retryBudget.end()
+    if (this.#holdsRetryToken) retryBudget.release()
+  }
+}
+
+export function createServiceCaller(options: ServiceCallerOptions): ServiceCaller {
+  const { service, dispatcher } = options
+  const timeoutMs = positiveMs(service, 'timeoutMs', options.timeoutMs)
+  const settings: CallerSettings = {
+    service,
+    dispatcher,
+    timeoutMs,
+    attemptTimeoutMs: positiveMs(service, 'attemptTimeoutMs', options.attemptTimeoutMs ?? timeoutMs),
+    policy: options.policy ?? createServicePolicy({ service }),
+    random: options.random ?? Math.random,
+  }
   return {
     service,
     call(call: HttpCall, ctx: CallContext): Observable<unknown> {
-      return defer(() => runCall(call, ctx)).pipe(abortWhen(ctx.signal, service))
+      return new Observable<unknown>((subscriber) => {
+        const run = new CallRun(settings, call, ctx, subscriber)
+        run.start()
+        return () => run.cancel()
+      })
     },
   }
 }

@@ -1,4 +1,4 @@
-import { Observable, type Subscription } from 'rxjs'
+import { Observable } from 'rxjs'
 
 export interface BulkheadOptions {
   /** Calls running at once. @default 25 (resilience4j) */
@@ -9,9 +9,26 @@ export interface BulkheadOptions {
   readonly rejection: () => Error
 }
 
+/** A place in the bulkhead: a running slot, or a queue place until `onRun` is called. */
+export interface BulkheadEntry {
+  /** True once the entry holds a slot (at once when one was free). */
+  readonly running: boolean
+  /** Gives the slot (or the queue place) back; idempotent. */
+  release(): void
+}
+
 export interface Bulkhead {
   readonly inFlight: number
   readonly queued: number
+  /**
+   * Takes a slot if one is free (the entry comes back `running`, and `onRun`
+   * is not called), else a queue place (`onRun` is called when a slot frees
+   * up), else nothing: null means rejected. The callback form is what the
+   * per-call pipeline uses; it costs no Observable per call.
+   */
+  enter(onRun: () => void): BulkheadEntry | null
+  /** The rejection error, for callers of `enter`. */
+  rejection(): Error
   /**
    * Subscribes to `source` once a slot is free. Unsubscribing while queued
    * gives the queue place back; unsubscribing while running frees the slot
@@ -27,26 +44,70 @@ function count(name: string, value: number, min: number): number {
   return value
 }
 
+const enum Phase {
+  Queued,
+  Running,
+  Done,
+}
+
 /**
- * A concurrency cap with a bounded FIFO queue, as an Observable wrapper.
- * Hand-rolled rather than cockatiel's BulkheadPolicy: that one keeps a
- * cancelled task in its queue and, when it reaches the head, drops it without
- * starting the next one, so a live queued call waits with a slot free until
- * some unrelated call finishes.
+ * A concurrency cap with a bounded FIFO queue. Hand-rolled rather than
+ * cockatiel's BulkheadPolicy: that one keeps a cancelled task in its queue
+ * and, when it reaches the head, drops it without starting the next one, so a
+ * live queued call waits with a slot free until some unrelated call finishes.
  */
 export function createBulkhead(options: BulkheadOptions): Bulkhead {
   const concurrency = count('concurrency', options.concurrency ?? 25, 1)
   const queueSize = count('queueSize', options.queueSize ?? 50, 0)
   // A Set keeps insertion order (FIFO) and deletes a cancelled entry in O(1).
-  const queue = new Set<() => void>()
+  const queue = new Set<Entry>()
   let running = 0
+
+  class Entry implements BulkheadEntry {
+    phase: Phase
+    readonly #onRun: () => void
+    constructor(phase: Phase, onRun: () => void) {
+      this.phase = phase
+      this.#onRun = onRun
+    }
+    get running(): boolean {
+      return this.phase === Phase.Running
+    }
+    start(): void {
+      this.phase = Phase.Running
+      running += 1
+      this.#onRun()
+    }
+    release(): void {
+      if (this.phase === Phase.Queued) queue.delete(this)
+      else if (this.phase === Phase.Running) {
+        this.phase = Phase.Done
+        running -= 1
+        drain()
+      }
+      this.phase = Phase.Done
+    }
+  }
 
   function drain(): void {
     while (running < concurrency && queue.size > 0) {
-      const next = queue.values().next().value as () => void
+      const next = queue.values().next().value as Entry
       queue.delete(next)
-      next()
+      next.start()
     }
+  }
+
+  const noop = (): void => {}
+
+  function enter(onRun: () => void): BulkheadEntry | null {
+    if (running < concurrency) {
+      running += 1
+      return new Entry(Phase.Running, noop)
+    }
+    if (queue.size >= queueSize) return null
+    const entry = new Entry(Phase.Queued, onRun)
+    queue.add(entry)
+    return entry
   }
 
   return {
@@ -56,29 +117,22 @@ export function createBulkhead(options: BulkheadOptions): Bulkhead {
     get queued() {
       return queue.size
     },
+    enter,
+    rejection: options.rejection,
     run<T>(source: Observable<T>): Observable<T> {
       return new Observable<T>((subscriber) => {
-        let phase: 'queued' | 'running' | 'done' = 'queued'
-        let inner: Subscription | undefined
-        const start = (): void => {
-          phase = 'running'
-          running += 1
+        let inner: { unsubscribe(): void } | undefined
+        const entry = enter(() => {
           inner = source.subscribe(subscriber)
-        }
-        if (running < concurrency) start()
-        else if (queue.size < queueSize) queue.add(start)
-        else {
-          phase = 'done'
+        })
+        if (entry === null) {
           subscriber.error(options.rejection())
+          return undefined
         }
+        if (entry.running) inner = source.subscribe(subscriber)
         return () => {
-          if (phase === 'queued') queue.delete(start)
-          else if (phase === 'running') {
-            inner?.unsubscribe()
-            running -= 1
-            drain()
-          }
-          phase = 'done'
+          inner?.unsubscribe()
+          entry.release()
         }
       })
     },

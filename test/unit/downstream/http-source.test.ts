@@ -2,6 +2,7 @@ import { firstValueFrom } from 'rxjs'
 import { MockAgent } from 'undici'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { fromHttpCall } from '../../../src/downstream/http-source.js'
+import { mockOrigin } from '../../helpers/mock-origin.js'
 
 const ORIGIN = 'http://users.test'
 let agent: MockAgent
@@ -19,7 +20,7 @@ describe('fromHttpCall', () => {
   it('is cold: nothing is sent until subscribed, then emits status and parsed body', async () => {
     const pool = agent.get(ORIGIN)
     pool.intercept({ path: '/users?ids=1', method: 'GET', headers: { 'x-request-id': 'r1' } }).reply(200, { users: [] })
-    const call$ = fromHttpCall(pool, { method: 'GET', path: '/users?ids=1', headers: { 'x-request-id': 'r1' } })
+    const call$ = fromHttpCall(mockOrigin(agent, ORIGIN), { method: 'GET', path: '/users?ids=1', headers: { 'x-request-id': 'r1' } })
     expect(agent.pendingInterceptors()).toHaveLength(1)
     await expect(firstValueFrom(call$)).resolves.toEqual({ statusCode: 200, body: { users: [] } })
   })
@@ -29,7 +30,7 @@ describe('fromHttpCall', () => {
     pool
       .intercept({ path: '/orders', method: 'POST', body: '{"userId":"1"}', headers: { 'content-type': 'application/json' } })
       .reply(201, { id: '9' })
-    await expect(firstValueFrom(fromHttpCall(pool, { method: 'POST', path: '/orders', body: { userId: '1' } }))).resolves.toEqual({
+    await expect(firstValueFrom(fromHttpCall(mockOrigin(agent, ORIGIN), { method: 'POST', path: '/orders', body: { userId: '1' } }))).resolves.toEqual({
       statusCode: 201,
       body: { id: '9' },
     })
@@ -38,7 +39,7 @@ describe('fromHttpCall', () => {
   it('reads non-2xx bodies too (an unread body would pin the socket)', async () => {
     const pool = agent.get(ORIGIN)
     pool.intercept({ path: '/x', method: 'GET' }).reply(503, { error: 'injected_fault' })
-    await expect(firstValueFrom(fromHttpCall(pool, { method: 'GET', path: '/x' }))).resolves.toEqual({
+    await expect(firstValueFrom(fromHttpCall(mockOrigin(agent, ORIGIN), { method: 'GET', path: '/x' }))).resolves.toEqual({
       statusCode: 503,
       body: { error: 'injected_fault' },
     })
@@ -47,7 +48,7 @@ describe('fromHttpCall', () => {
   it('fails on invalid JSON instead of emitting garbage', async () => {
     const pool = agent.get(ORIGIN)
     pool.intercept({ path: '/x', method: 'GET' }).reply(200, '{not json')
-    await expect(firstValueFrom(fromHttpCall(pool, { method: 'GET', path: '/x' }))).rejects.toThrow(SyntaxError)
+    await expect(firstValueFrom(fromHttpCall(mockOrigin(agent, ORIGIN), { method: 'GET', path: '/x' }))).rejects.toThrow(SyntaxError)
   })
   // Abort on unsubscribe is proven against a real server in test/integration/graphql/fanout.test.ts
   // (the mock's inFlight drops to 0), where it can fail; MockAgent cannot observe the abort.

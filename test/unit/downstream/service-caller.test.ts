@@ -6,6 +6,7 @@ import type { CallContext } from '../../../src/downstream/call-context.js'
 import { DownstreamError } from '../../../src/downstream/errors.js'
 import { createServicePolicy, DEFAULT_RETRY, type ServicePolicyOptions } from '../../../src/downstream/resilience/service-policy.js'
 import { createServiceCaller } from '../../../src/downstream/service-caller.js'
+import { mockOrigin } from '../../helpers/mock-origin.js'
 
 const ORIGIN = 'http://users.test'
 let agent: MockAgent
@@ -30,7 +31,7 @@ function context(overrides: Partial<CallContext> = {}): CallContext {
 function caller(policy: Partial<ServicePolicyOptions> = {}, timeouts: { timeoutMs?: number; attemptTimeoutMs?: number } = {}) {
   return createServiceCaller({
     service: 'users',
-    dispatcher: agent.get(ORIGIN),
+    dispatcher: mockOrigin(agent, ORIGIN),
     timeoutMs: timeouts.timeoutMs ?? 500,
     attemptTimeoutMs: timeouts.attemptTimeoutMs,
     policy: createServicePolicy({ service: 'users', ...policy }),
