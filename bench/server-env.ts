@@ -35,6 +35,17 @@ export function describeBffEnv(options: BenchOptions): string {
   return `BFF: LOG_LEVEL=warn, ${changes.join(', ')}, other settings at their defaults`
 }
 
+/**
+ * The V8 flags `npm start` runs the BFF with (package.json `start`,
+ * `start:bff`). Every server the benchmarks start gets them, the hand-written
+ * baseline included, so a comparison measures the code, not the heap sizing:
+ * a 64 MB young generation lets the objects of the ~50 requests in flight die
+ * young instead of being promoted (−20 % CPU per query measured for the BFF,
+ * docs/benchmarks.md). test/unit/bench/node-flags.test.ts keeps the two lists
+ * in step.
+ */
+export const SHIPPED_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64']
+
 /** `node --cpu-prof` flags writing into `<profileDir>/<name>/` (on a graceful exit only), or none. */
 export function profileArgs(profileDir: string | null, name: string): readonly string[] {
   return profileDir === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, name)}`]

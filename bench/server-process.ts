@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import { requestJson } from './admin-client.js'
 import { delay, spawnChild, type BenchChild } from './child-processes.js'
 import { freePort } from './free-port.js'
+import { SHIPPED_NODE_FLAGS } from './server-env.js'
 
 export interface ServerProcess {
   readonly child: BenchChild
@@ -21,7 +22,7 @@ export interface StartServerOptions {
 /**
  * Starts an HTTP server (the BFF or the baseline) in its own process on a free
  * loopback port and waits for `/health/live`. Both servers are started by this
- * one function so they get identical treatment.
+ * one function so they get identical treatment, the shipped node flags included.
  */
 export async function startServerProcess(options: StartServerOptions): Promise<ServerProcess> {
   const port = await freePort()
@@ -29,7 +30,7 @@ export async function startServerProcess(options: StartServerOptions): Promise<S
   const child = spawnChild({
     name: options.name,
     command: process.execPath,
-    args: [...(options.nodeArgs ?? []), entry],
+    args: [...SHIPPED_NODE_FLAGS, ...(options.nodeArgs ?? []), entry],
     env: { PATH: process.env['PATH'] ?? '', ...options.env, HOST: '127.0.0.1', PORT: String(port) },
   })
   const origin = `http://127.0.0.1:${port}`
