@@ -38,18 +38,19 @@ async function getJson(pool: Dispatcher, path: string, requestId: string): Promi
   return body
 }
 
-const formatters = new Map<string, Intl.NumberFormat>()
+/** One formatter per currency with its minor units read once (resolvedOptions() allocates per call). */
+const formatters = new Map<string, { readonly format: (value: number) => string; readonly minorUnits: number }>()
 
 function formatMoney(money: unknown): string | null {
   if (!isObject(money) || typeof money['amount'] !== 'number' || typeof money['currency'] !== 'string') return null
   const currency = money['currency']
   let formatter = formatters.get(currency)
   if (formatter === undefined) {
-    formatter = new Intl.NumberFormat('en-US', { style: 'currency', currency })
+    const intl = new Intl.NumberFormat('en-US', { style: 'currency', currency })
+    formatter = { format: intl.format, minorUnits: 10 ** (intl.resolvedOptions().maximumFractionDigits ?? 2) }
     formatters.set(currency, formatter)
   }
-  const digits = formatter.resolvedOptions().maximumFractionDigits ?? 2
-  return formatter.format(money['amount'] / 10 ** digits)
+  return formatter.format(money['amount'] / formatter.minorUnits)
 }
 
 export interface ProductCard {

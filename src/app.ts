@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config } from './config/load-config.js'
 import cache from './plugins/cache.js'
 import cacheNotes from './plugins/cache-notes.js'
-import downstreams from './plugins/downstreams.js'
+import downstreams, { type DispatcherFactory } from './plugins/downstreams.js'
 import eventLogPlugin from './plugins/event-log.js'
 import type { EventLog } from './pubsub/event-log.js'
 import { loadSchemaSdl } from './graphql/load-schema.js'
@@ -21,6 +21,8 @@ export interface AppOptions {
   readonly eventLog?: undefined | EventLog
   /** Validates a websocket's `connection_init` payload (auth token); false closes with 4403. @default allow all */
   readonly authorizeSubscription?: undefined | AuthorizeConnection
+  /** Replaces the network under the downstream layer (benchmarks). @default undici Pools */
+  readonly dispatcherFactory?: undefined | DispatcherFactory
 }
 
 /**
@@ -53,7 +55,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   // schema/*.graphql is the source of truth for execution and for cache TTLs: read it once.
   const sdl = loadSchemaSdl()
   await app.register(cache, { config, sdl })
-  await app.register(downstreams, { config })
+  await app.register(downstreams, { config, dispatcherFactory: options.dispatcherFactory })
   await app.register(graphql, { config, sdl })
   await app.register(cacheNotes)
   // Before graphql-http: it registers @fastify/websocket, which must see the route that takes the wsHandler.

@@ -1,4 +1,4 @@
-import { map, type Observable } from 'rxjs'
+import type { Observable } from 'rxjs'
 import type { CallContext } from './call-context.js'
 import { productsBatch, searchPage, type Page, type ProductDto } from './dto.js'
 import type { ServiceCaller } from './service-caller.js'
@@ -20,11 +20,10 @@ export function createCatalogClient(caller: ServiceCaller): CatalogClient {
     productsByIds: (ids, ctx) =>
       caller
         .call({ method: 'GET', path: withQuery('/products', { ids: ids.join(',') }) }, ctx)
-        .pipe(validated(service, productsBatch), map((body) => body.products)),
+        .pipe(validated(service, productsBatch, (body) => body.products)),
     search: (query, first, after, ctx) =>
       caller.call({ method: 'GET', path: withQuery('/search', { q: query, first, after }) }, ctx).pipe(
-        validated(service, searchPage),
-        map((body) => ({ items: body.items, cursors: body.items.map((hit) => hit.cursor), hasNextPage: body.hasNextPage, endCursor: body.endCursor, total: body.total })),
+        validated(service, searchPage, (body) => ({ items: body.items, cursors: body.items.map((hit) => hit.cursor), hasNextPage: body.hasNextPage, endCursor: body.endCursor, total: body.total })),
       ),
   }
 }

@@ -1,4 +1,4 @@
-import { map, type Observable } from 'rxjs'
+import type { Observable } from 'rxjs'
 import type { CallContext } from './call-context.js'
 import { inventoryBatch, type InventoryDto } from './dto.js'
 import type { ServiceCaller } from './service-caller.js'
@@ -15,6 +15,6 @@ export function createInventoryClient(caller: ServiceCaller): InventoryClient {
     inventoryByIds: (productIds, ctx) =>
       caller
         .call({ method: 'GET', path: withQuery('/inventory', { ids: productIds.join(',') }) }, ctx)
-        .pipe(validated(service, inventoryBatch), map((body) => body.items)),
+        .pipe(validated(service, inventoryBatch, (body) => body.items)),
   }
 }

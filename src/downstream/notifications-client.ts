@@ -1,4 +1,4 @@
-import { map, type Observable } from 'rxjs'
+import type { Observable } from 'rxjs'
 import type { CallContext } from './call-context.js'
 import { notificationsPage, readResult, unreadCount, type NotificationDto } from './dto.js'
 import type { ServiceCaller } from './service-caller.js'
@@ -27,10 +27,10 @@ export function createNotificationsClient(caller: ServiceCaller): NotificationsC
     unreadCount: (userId, ctx) =>
       caller
         .call({ method: 'GET', path: `/users/${seg(userId)}/notifications/unread-count` }, ctx)
-        .pipe(validated(service, unreadCount), map((body) => body.unreadCount)),
+        .pipe(validated(service, unreadCount, (body) => body.unreadCount)),
     markRead: (ids, ctx) =>
       caller
         .call({ method: 'POST', path: '/notifications/read', body: { ids } }, ctx)
-        .pipe(validated(service, readResult), map((body) => body.updated)),
+        .pipe(validated(service, readResult, (body) => body.updated)),
   }
 }

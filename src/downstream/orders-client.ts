@@ -1,4 +1,4 @@
-import { map, type Observable } from 'rxjs'
+import type { Observable } from 'rxjs'
 import type { CallContext } from './call-context.js'
 import { orderDto, ordersBatch, ordersPage, type OrderDto, type Page } from './dto.js'
 import type { ServiceCaller } from './service-caller.js'
@@ -22,13 +22,12 @@ export function createOrdersClient(caller: ServiceCaller): OrdersClient {
   return {
     ordersOfUser: (userId, first, after, ctx) =>
       caller.call({ method: 'GET', path: withQuery(`/users/${seg(userId)}/orders`, { first, after }) }, ctx).pipe(
-        validated(service, ordersPage),
-        map((body) => ({ items: body.orders, cursors: body.cursors, hasNextPage: body.hasNextPage, endCursor: body.endCursor })),
+        validated(service, ordersPage, (body) => ({ items: body.orders, cursors: body.cursors, hasNextPage: body.hasNextPage, endCursor: body.endCursor })),
       ),
     ordersByIds: (ids, ctx) =>
       caller
         .call({ method: 'GET', path: withQuery('/orders', { ids: ids.join(',') }) }, ctx)
-        .pipe(validated(service, ordersBatch), map((body) => body.orders)),
+        .pipe(validated(service, ordersBatch, (body) => body.orders)),
     placeOrder: (request, ctx) =>
       caller.call({ method: 'POST', path: '/orders', body: request }, ctx).pipe(validated(service, orderDto)),
   }

@@ -1,4 +1,4 @@
-import { map, type Observable } from 'rxjs'
+import type { Observable } from 'rxjs'
 import type { CallContext } from './call-context.js'
 import { recommendationIds } from './dto.js'
 import type { ServiceCaller } from './service-caller.js'
@@ -15,6 +15,6 @@ export function createRecommendationsClient(caller: ServiceCaller): Recommendati
     recommendedProductIds: (userId, first, ctx) =>
       caller
         .call({ method: 'GET', path: withQuery(`/users/${seg(userId)}/recommendations`, { first }) }, ctx)
-        .pipe(validated(service, recommendationIds), map((body) => body.productIds)),
+        .pipe(validated(service, recommendationIds, (body) => body.productIds)),
   }
 }

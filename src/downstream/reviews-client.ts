@@ -1,4 +1,4 @@
-import { map, type Observable } from 'rxjs'
+import type { Observable } from 'rxjs'
 import type { CallContext } from './call-context.js'
 import { reviewDto, reviewsBatch, reviewsPage, type Page, type ReviewDto } from './dto.js'
 import type { ServiceCaller } from './service-caller.js'
@@ -16,13 +16,12 @@ export function createReviewsClient(caller: ServiceCaller): ReviewsClient {
   return {
     reviewsOfProduct: (productId, first, after, ctx) =>
       caller.call({ method: 'GET', path: withQuery(`/products/${seg(productId)}/reviews`, { first, after }) }, ctx).pipe(
-        validated(service, reviewsPage),
-        map((body) => ({ items: body.reviews, cursors: body.cursors, hasNextPage: body.hasNextPage, endCursor: body.endCursor, total: body.total })),
+        validated(service, reviewsPage, (body) => ({ items: body.reviews, cursors: body.cursors, hasNextPage: body.hasNextPage, endCursor: body.endCursor, total: body.total })),
       ),
     reviewsByIds: (ids, ctx) =>
       caller
         .call({ method: 'GET', path: withQuery('/reviews', { ids: ids.join(',') }) }, ctx)
-        .pipe(validated(service, reviewsBatch), map((body) => body.reviews)),
+        .pipe(validated(service, reviewsBatch, (body) => body.reviews)),
     likeReview: (id, ctx) =>
       caller.call({ method: 'POST', path: `/reviews/${seg(id)}/like` }, ctx).pipe(validated(service, reviewDto)),
   }

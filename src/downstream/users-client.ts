@@ -1,4 +1,4 @@
-import { map, type Observable } from 'rxjs'
+import type { Observable } from 'rxjs'
 import type { CallContext } from './call-context.js'
 import { followersPage, usersBatch, type UserDto } from './dto.js'
 import type { ServiceCaller } from './service-caller.js'
@@ -17,10 +17,10 @@ export function createUsersClient(caller: ServiceCaller): UsersClient {
     usersByIds: (ids, ctx) =>
       caller
         .call({ method: 'GET', path: withQuery('/users', { ids: ids.join(',') }) }, ctx)
-        .pipe(validated(service, usersBatch), map((body) => body.users)),
+        .pipe(validated(service, usersBatch, (body) => body.users)),
     followerIds: (userId, first, ctx) =>
       caller
         .call({ method: 'GET', path: withQuery(`/users/${seg(userId)}/followers`, { first }) }, ctx)
-        .pipe(validated(service, followersPage), map((body) => body.userIds)),
+        .pipe(validated(service, followersPage, (body) => body.userIds)),
   }
 }

@@ -3,8 +3,22 @@ import type { z } from 'zod'
 import type { ServiceName } from '../config/services.js'
 import { DownstreamError } from './errors.js'
 
-/** Parses a downstream body against its contract; drift becomes DOWNSTREAM_ERROR. */
-export function validated<S extends z.ZodType>(service: ServiceName, schema: S): OperatorFunction<unknown, z.output<S>> {
+/**
+ * Parses a downstream body against its contract (drift becomes
+ * DOWNSTREAM_ERROR), then takes from it what the client returns: one operator
+ * for both, since it runs for every downstream call.
+ */
+export function validated<S extends z.ZodType>(service: ServiceName, schema: S): OperatorFunction<unknown, z.output<S>>
+export function validated<S extends z.ZodType, R>(
+  service: ServiceName,
+  schema: S,
+  project: (body: z.output<S>) => R,
+): OperatorFunction<unknown, R>
+export function validated<S extends z.ZodType, R>(
+  service: ServiceName,
+  schema: S,
+  project?: (body: z.output<S>) => R,
+): OperatorFunction<unknown, z.output<S> | R> {
   return map((body) => {
     const result = schema.safeParse(body)
     if (!result.success) {
@@ -12,18 +26,19 @@ export function validated<S extends z.ZodType>(service: ServiceName, schema: S):
         cause: result.error,
       })
     }
-    return result.data
+    return project === undefined ? result.data : project(result.data)
   })
 }
 
-/** Builds `path?a=1&b=2`, skipping undefined values. */
+/** Builds `path?a=1&b=2` (values percent-encoded), skipping undefined values. */
 export function withQuery(path: string, params: Readonly<Record<string, string | number | undefined>>): string {
-  const search = new URLSearchParams()
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined) search.set(key, String(value))
+  let query = ''
+  for (const key in params) {
+    const value = params[key]
+    if (value === undefined) continue
+    query += `${query.length === 0 ? '?' : '&'}${encodeURIComponent(key)}=${encodeURIComponent(value)}`
   }
-  const query = search.toString()
-  return query.length > 0 ? `${path}?${query}` : path
+  return path + query
 }
 
 /** Path segment for an id; ids come from GraphQL clients, so they are escaped. */

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { Pool } from 'undici'
+import { Pool, type Dispatcher } from 'undici'
 import type { Config } from '../config/load-config.js'
 import { SERVICE_NAMES, type ServiceName } from '../config/services.js'
 import { createDownstreamClients, type DownstreamClients } from '../downstream/clients.js'
@@ -11,7 +11,6 @@ import { createServiceCaller, type ServiceCaller } from '../downstream/service-c
 export interface Downstreams {
   readonly clients: DownstreamClients
   readonly callers: Readonly<Record<ServiceName, ServiceCaller>>
-  readonly pools: Readonly<Record<ServiceName, Pool>>
   /** Per-service breaker, bulkhead, retry budget and stats, shared by every request. */
   readonly policies: Readonly<Record<ServiceName, ServicePolicy>>
   /** Time a GraphQL request has for all its downstream calls, in ms. */
@@ -24,24 +23,38 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Replaces the network under the downstream layer (the overhead benchmark
+ * answers from memory). Everything above the dispatcher still runs.
+ */
+export type DispatcherFactory = (service: ServiceName, origin: string) => Dispatcher
+
+export interface DownstreamsOptions {
+  readonly config: Config
+  /** @default one keep-alive undici Pool per service */
+  readonly dispatcherFactory?: undefined | DispatcherFactory
+}
+
 /** One keep-alive undici Pool per downstream service, with every limit explicit. */
-async function downstreams(app: FastifyInstance, options: { config: Config }): Promise<void> {
+async function downstreams(app: FastifyInstance, options: DownstreamsOptions): Promise<void> {
   const settings = options.config.downstream
   const resilience = options.config.resilience
-  const pools = {} as Record<ServiceName, Pool>
+  const pools = {} as Record<ServiceName, Dispatcher>
   const callers = {} as Record<ServiceName, ServiceCaller>
   const policies = {} as Record<ServiceName, ServicePolicy>
   for (const name of SERVICE_NAMES) {
     const service = settings.services[name]
     const own = resilience.services[name]
-    const pool = new Pool(service.url, {
-      connections: service.connections,
-      keepAliveTimeout: settings.keepAliveTimeoutMs,
-      headersTimeout: settings.headersTimeoutMs,
-      bodyTimeout: settings.bodyTimeoutMs,
-      connect: { timeout: settings.connectTimeoutMs },
-      maxResponseSize: settings.maxResponseBytes,
-    })
+    const pool =
+      options.dispatcherFactory?.(name, service.url) ??
+      new Pool(service.url, {
+        connections: service.connections,
+        keepAliveTimeout: settings.keepAliveTimeoutMs,
+        headersTimeout: settings.headersTimeoutMs,
+        bodyTimeout: settings.bodyTimeoutMs,
+        connect: { timeout: settings.connectTimeoutMs },
+        maxResponseSize: settings.maxResponseBytes,
+      })
     pools[name] = pool
     const policy = createServicePolicy({
       service: name,
@@ -63,7 +76,6 @@ async function downstreams(app: FastifyInstance, options: { config: Config }): P
   app.decorate('downstreams', {
     clients: createDownstreamClients(callers),
     callers,
-    pools,
     policies,
     requestDeadlineMs: resilience.requestDeadlineMs,
   })

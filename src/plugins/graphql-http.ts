@@ -46,9 +46,9 @@ async function graphqlHttp(app: FastifyInstance, options: GraphQLHttpOptions): P
     }
     const params = readParams(source, method)
     const controller = new AbortController()
-    // 'close' without a finished response means the client went away mid-request.
+    // 'close' before the response was ended means the client went away mid-request.
     reply.raw.once('close', () => {
-      if (!reply.raw.writableFinished) controller.abort()
+      if (!reply.raw.writableEnded) controller.abort()
     })
     // The deadline starts once the operation is known: every downstream leg inherits what is left of it.
     const deadline = createDeadline(app.downstreams.requestDeadlineMs)

@@ -4,7 +4,16 @@ interface CurrencyFormat {
   readonly format: (value: number) => string
   /** 10^(minor-unit digits): 100 for USD, 1 for JPY. */
   readonly minorUnits: number
+  /** Formatted amounts by minor units; cleared when full. */
+  readonly recent: Map<number, string>
 }
+
+/**
+ * Intl's format() costs microseconds per call and a screen shows dozens of
+ * prices, mostly the same catalogue prices again and again: remembering the
+ * recent ones per currency makes most of them a Map lookup.
+ */
+const RECENT_PER_CURRENCY = 4_096
 
 const formats = new Map<string, CurrencyFormat>()
 
@@ -16,15 +25,25 @@ function formatFor(currency: string): CurrencyFormat {
   let entry = formats.get(currency)
   if (entry === undefined) {
     const formatter = new Intl.NumberFormat('en-US', { style: 'currency', currency })
-    entry = { format: formatter.format, minorUnits: 10 ** (formatter.resolvedOptions().maximumFractionDigits ?? 2) }
+    entry = {
+      format: formatter.format,
+      minorUnits: 10 ** (formatter.resolvedOptions().maximumFractionDigits ?? 2),
+      recent: new Map(),
+    }
     formats.set(currency, entry)
   }
   return entry
 }
 
 export function formatMoney(amount: number, currency: string): string {
-  const { format, minorUnits } = formatFor(currency)
-  return format(amount / minorUnits)
+  const { format, minorUnits, recent } = formatFor(currency)
+  let text = recent.get(amount)
+  if (text === undefined) {
+    text = format(amount / minorUnits)
+    if (recent.size >= RECENT_PER_CURRENCY) recent.clear()
+    recent.set(amount, text)
+  }
+  return text
 }
 
 export const Money: MoneyResolvers = {

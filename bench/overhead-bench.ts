@@ -1,0 +1,134 @@
+/**
+ * `npm run bench:overhead`: the BFF's own CPU per home query, next to the
+ * hand-written baseline's, with the network taken out. Both run in this
+ * process on MemoryDispatchers that replay recorded mock answers, so what is
+ * left is exactly what differs between them (GraphQL, batching, resilience,
+ * validation, money formatting) plus the HTTP handling both share
+ * (fastify's inject). One process and no sockets make it far steadier than
+ * the CPU mode (±3 % between runs instead of ±30 %): it is the yardstick for
+ * changes to the per-query cost; the CPU mode remains the end-to-end figure.
+ *
+ *   --queries N   per round and server (default 4000)
+ *   --rounds N    interleaved rounds (default 5)
+ *   --cache       with the entity cache on, warm (in-process store)
+ *   --only KIND   measure only `bff` or `baseline` (e.g. under --cpu-prof)
+ */
+import Fastify, { type FastifyInstance } from 'fastify'
+import { parseArgs } from 'node:util'
+import { buildApp } from '../src/app.js'
+import { loadConfig } from '../src/config/load-config.js'
+import { SERVICE_NAMES, type ServiceName } from '../src/config/services.js'
+import { startMocks } from '../mocks/start-mocks.js'
+import { baselineHome, type BaselinePools } from './baseline-home.js'
+import { baselinePath, homeRequestBody, USER_COUNT, userIdAt } from './home-query.js'
+import { MemoryDispatcher } from './memory-dispatcher.js'
+import { downstreamEnv } from './mocks-process.js'
+import { conditions, fixed, log, table } from './report-format.js'
+import { median } from './summary-stats.js'
+
+const { values } = parseArgs({
+  options: { queries: { type: 'string', default: '4000' }, rounds: { type: 'string', default: '5' }, cache: { type: 'boolean', default: false }, only: { type: 'string' } },
+})
+const QUERIES = Number(values.queries)
+const ROUNDS = Number(values.rounds)
+/** As in the CPU mode's load: 50 requests in flight, so their objects overlap in the heap as they do in production. */
+const IN_FLIGHT = 50
+
+type Target = (n: number, strict?: boolean) => Promise<void>
+
+async function runQueries(target: Target, count: number, offset: number, strict = true): Promise<void> {
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < count) await target(offset + next++, strict)
+  }
+  await Promise.all(Array.from({ length: IN_FLIGHT }, worker))
+}
+
+/** Main-thread and helper-thread CPU (user + system) in µs per query. */
+async function cpuPerQuery(target: Target, count: number, offset: number): Promise<number> {
+  const before = process.cpuUsage()
+  await runQueries(target, count, offset)
+  const used = process.cpuUsage(before)
+  return (used.user + used.system) / count
+}
+
+function bffTarget(app: FastifyInstance): Target {
+  return async (n, strict) => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/graphql',
+      headers: { 'content-type': 'application/json' },
+      payload: homeRequestBody(userIdAt(n)),
+    })
+    if (strict === true && (response.statusCode !== 200 || response.body.includes('"errors"'))) throw new Error(`BFF: ${response.statusCode} ${response.body.slice(0, 300)}`)
+  }
+}
+
+function baselineTarget(app: FastifyInstance): Target {
+  return async (n) => {
+    const response = await app.inject({ method: 'GET', url: baselinePath(userIdAt(n)) })
+    if (response.statusCode !== 200) throw new Error(`baseline: ${response.statusCode} ${response.body.slice(0, 300)}`)
+  }
+}
+
+async function main(): Promise<void> {
+  log('overhead benchmark: home query, downstream answers replayed from memory')
+  log(conditions())
+  const mocks = await startMocks({
+    ports: Object.fromEntries(SERVICE_NAMES.map((name) => [name, 0])),
+    faults: { recommendations: { latencyMs: 0 } },
+  })
+  const dispatchers = Object.fromEntries(SERVICE_NAMES.map((name) => [name, new MemoryDispatcher(mocks.urls[name])])) as Record<
+    ServiceName,
+    MemoryDispatcher
+  >
+  const config = loadConfig({
+    ...downstreamEnv(mocks.urls),
+    LOG_LEVEL: 'warn',
+    GRAPHIQL_ENABLED: 'false',
+    DOWNSTREAM_BULKHEAD_CONCURRENCY: '64',
+    ...(values.cache ? {} : { CACHE_ENABLED: 'false' }),
+  })
+  const bff = await buildApp(config, { logger: { level: 'warn' }, dispatcherFactory: (service) => dispatchers[service] })
+  const baselineApp = Fastify({ logger: false })
+  const pools: BaselinePools = dispatchers
+  baselineApp.get<{ Params: { userId: string } }>('/home/:userId', (request) => baselineHome(pools, request.params.userId, request.id))
+  await Promise.all([bff.ready(), baselineApp.ready()])
+
+  const targets = { bff: bffTarget(bff), baseline: baselineTarget(baselineApp) } as const
+  // Record every answer both will need (slow: real calls, so timeouts are tolerated and retried
+  // on the next pass), then warm the JIT on replayed answers.
+  for (let pass = 0; pass < 2; pass += 1) for (const target of Object.values(targets)) await runQueries(target, USER_COUNT, 0, false)
+  for (const target of Object.values(targets)) await runQueries(target, QUERIES, USER_COUNT)
+  const missesAfterWarmUp = SERVICE_NAMES.reduce((sum, name) => sum + dispatchers[name].misses, 0)
+
+  log(`${ROUNDS} interleaved rounds × ${QUERIES} queries per server, ${IN_FLIGHT} in flight${values.cache ? ', entity cache on (warm)' : ', CACHE_ENABLED=false'}`)
+  const samples = { bff: [] as number[], baseline: [] as number[] }
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const kind of ['bff', 'baseline'] as const) {
+      if (values.only !== undefined && values.only !== kind) continue
+      samples[kind].push(await cpuPerQuery(targets[kind], QUERIES, round * QUERIES))
+    }
+    log(`  round ${round + 1}: bff ${fixed(samples.bff.at(-1) ?? 0, 0)} µs, baseline ${fixed(samples.baseline.at(-1) ?? 0, 0)} µs`)
+  }
+  const misses = SERVICE_NAMES.reduce((sum, name) => sum + dispatchers[name].misses, 0) - missesAfterWarmUp
+  const bffUs = median(samples.bff)
+  const baselineUs = median(samples.baseline)
+  log()
+  log(
+    table([
+      ['median of rounds', 'CPU µs/query'],
+      ['bff', fixed(bffUs, 0)],
+      ['baseline', fixed(baselineUs, 0)],
+      ['bff ÷ baseline', fixed(bffUs / baselineUs, 2)],
+      ['bff − baseline', fixed(bffUs - baselineUs, 0)],
+    ]),
+  )
+  log(`requests not answered from memory while measuring: ${misses}`)
+  await Promise.all([bff.close(), baselineApp.close(), mocks.close(), ...Object.values(dispatchers).map((d) => d.close())])
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`overhead-bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+  process.exit(1)
+})
