@@ -12,8 +12,13 @@
  *   --rounds N    interleaved rounds (default 5)
  *   --cache       with the entity cache on, warm (in-process store)
  *   --only KIND   measure only `bff` or `baseline` (e.g. under --cpu-prof)
+ *   --alloc       also report bytes allocated per query (V8's sampling heap
+ *                 profiler, collected objects included): steadier than CPU
+ *                 time on a shared machine, and what the GC pays for
  */
 import Fastify, { type FastifyInstance } from 'fastify'
+import { writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector/promises'
 import { parseArgs } from 'node:util'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config/load-config.js'
@@ -27,7 +32,7 @@ import { conditions, fixed, log, table } from './report-format.js'
 import { median } from './summary-stats.js'
 
 const { values } = parseArgs({
-  options: { queries: { type: 'string', default: '4000' }, rounds: { type: 'string', default: '5' }, cache: { type: 'boolean', default: false }, only: { type: 'string' } },
+  options: { queries: { type: 'string', default: '4000' }, rounds: { type: 'string', default: '5' }, cache: { type: 'boolean', default: false }, only: { type: 'string' }, alloc: { type: 'boolean', default: false } },
 })
 const QUERIES = Number(values.queries)
 const ROUNDS = Number(values.rounds)
@@ -44,12 +49,35 @@ async function runQueries(target: Target, count: number, offset: number, strict 
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker))
 }
 
-/** Main-thread and helper-thread CPU (user + system) in µs per query. */
+/** CPU (user + system) of every thread of this process, in µs per query. */
 async function cpuPerQuery(target: Target, count: number, offset: number): Promise<number> {
   const before = process.cpuUsage()
   await runQueries(target, count, offset)
   const used = process.cpuUsage(before)
   return (used.user + used.system) / count
+}
+
+interface SampledNode {
+  readonly selfSize: number
+  readonly children: readonly SampledNode[]
+}
+
+const totalSize = (node: SampledNode): number => node.children.reduce((sum, child) => sum + totalSize(child), node.selfSize)
+
+/** Bytes allocated per query, sampled every 512 bytes. */
+async function bytesPerQuery(label: string, target: Target, count: number, offset: number): Promise<number> {
+  const session = new Session()
+  session.connect()
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 512,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  })
+  await runQueries(target, count, offset)
+  const { profile } = (await session.post('HeapProfiler.stopSampling')) as { profile: { head: SampledNode } }
+  session.disconnect()
+  if (process.env['HEAP_PROFILE_OUT'] !== undefined) writeFileSync(`${process.env['HEAP_PROFILE_OUT']}.${label}.heapprofile`, JSON.stringify(profile))
+  return totalSize(profile.head) / count
 }
 
 function bffTarget(app: FastifyInstance): Target {
@@ -109,7 +137,8 @@ async function main(): Promise<void> {
       if (values.only !== undefined && values.only !== kind) continue
       samples[kind].push(await cpuPerQuery(targets[kind], QUERIES, round * QUERIES))
     }
-    log(`  round ${round + 1}: bff ${fixed(samples.bff.at(-1) ?? 0, 0)} µs, baseline ${fixed(samples.baseline.at(-1) ?? 0, 0)} µs`)
+    const memory = process.memoryUsage()
+    log(`  round ${round + 1}: bff ${fixed(samples.bff.at(-1) ?? 0, 0)} µs, baseline ${fixed(samples.baseline.at(-1) ?? 0, 0)} µs (heap ${fixed(memory.heapUsed / 1_048_576, 0)} of ${fixed(memory.heapTotal / 1_048_576, 0)} MB, RSS ${fixed(memory.rss / 1_048_576, 0)} MB)`)
   }
   const misses = SERVICE_NAMES.reduce((sum, name) => sum + dispatchers[name].misses, 0) - missesAfterWarmUp
   const bffUs = median(samples.bff)
@@ -121,10 +150,15 @@ async function main(): Promise<void> {
       ['bff', fixed(bffUs, 0)],
       ['baseline', fixed(baselineUs, 0)],
       ['bff ÷ baseline', fixed(bffUs / baselineUs, 2)],
+      ['median of per-round ratios', fixed(median(samples.bff.map((us, i) => us / (samples.baseline[i] ?? Number.NaN))), 2)],
       ['bff − baseline', fixed(bffUs - baselineUs, 0)],
     ]),
   )
   log(`requests not answered from memory while measuring: ${misses}`)
+  if (values.alloc) {
+    const kb = { bff: await bytesPerQuery('bff', targets.bff, QUERIES, 0), baseline: await bytesPerQuery('baseline', targets.baseline, QUERIES, 0) }
+    log(`allocated per query: bff ${fixed(kb.bff / 1_024, 1)} KB, baseline ${fixed(kb.baseline / 1_024, 1)} KB (${fixed(kb.bff / kb.baseline, 2)}×)`)
+  }
   await Promise.all([bff.close(), baselineApp.close(), mocks.close(), ...Object.values(dispatchers).map((d) => d.close())])
 }
 

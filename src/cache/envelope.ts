@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import type { Contract } from '../downstream/contract.js'
 import type { CachePolicy } from './ttl-policy.js'
 
 /**
@@ -44,7 +44,7 @@ export function encodeEntry(value: unknown, nowMs: number, policy: CachePolicy):
  * entry that does not parse (written by another version, or corrupted) is
  * treated as absent, never trusted half-typed.
  */
-export function decodeEntry<T>(raw: string, schema: z.ZodType<T>): Entry<T> | null {
+export function decodeEntry<T>(raw: string, schema: Contract<T>): Entry<T> | null {
   let parsed: unknown
   try {
     parsed = JSON.parse(raw)
@@ -55,8 +55,7 @@ export function decodeEntry<T>(raw: string, schema: z.ZodType<T>): Entry<T> | nu
   const [freshUntil, keepUntil, value] = parsed as readonly unknown[]
   if (typeof freshUntil !== 'number' || typeof keepUntil !== 'number') return null
   if (value === null) return { value: null, freshUntil, keepUntil }
-  const result = schema.safeParse(value)
-  return result.success ? { value: result.data, freshUntil, keepUntil } : null
+  return schema.is(value) ? { value, freshUntil, keepUntil } : null
 }
 
 export function freshnessOf(entry: Entry<unknown>, nowMs: number, policy: CachePolicy): Freshness {

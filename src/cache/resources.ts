@@ -1,6 +1,18 @@
-import { z } from 'zod'
+import { Type } from '@sinclair/typebox'
 import type { ServiceName } from '../config/services.js'
-import { inventoryDto, notificationsPage, orderDto, productDto, reviewDto, userDto, type OrderDto, type Page, type ReviewDto } from '../downstream/dto.js'
+import { contract, type Contract } from '../downstream/contract.js'
+import {
+  inventoryDto,
+  notificationsPage,
+  pageOf,
+  productDto,
+  reviewDto,
+  schemas,
+  userDto,
+  type OrderDto,
+  type Page,
+  type ReviewDto,
+} from '../downstream/dto.js'
 import type { NotificationFeedDto } from '../downstream/notifications-client.js'
 
 /**
@@ -20,7 +32,7 @@ export interface ResourceDef<T> {
   /** Schema coordinates whose @cacheControl give the TTL and scope (shortest maxAge wins). */
   readonly coordinates: readonly string[]
   /** Validates values read back from the store. */
-  readonly schema: z.ZodType<T>
+  readonly schema: Contract<T>
   /**
    * For owned values: the user ids the value itself says it belongs to. A value
    * naming anyone but the owner it was read for is never served (defence in
@@ -38,15 +50,7 @@ export interface ResourceDef<T> {
 /** Identity with inference: `schema` fixes T, which then types `ownersOf`. */
 const resource = <T>(def: ResourceDef<T>): ResourceDef<T> => def
 
-const id = z.string().min(1).max(64)
-const pageOf = <S extends z.ZodType>(item: S) =>
-  z.object({
-    items: z.array(item),
-    cursors: z.array(z.string()),
-    hasNextPage: z.boolean(),
-    endCursor: z.string().nullable(),
-    total: z.number().int().optional(),
-  })
+const ids = contract(Type.Array(schemas.id))
 
 /**
  * Not cached, on purpose:
@@ -55,7 +59,7 @@ const pageOf = <S extends z.ZodType>(item: S) =>
  */
 export const RESOURCES = {
   user: resource({ service: 'users', name: 'user', keyedBy: 'id', coordinates: ['User'], schema: userDto }),
-  followers: resource<readonly string[]>({ service: 'users', name: 'followers', keyedBy: 'id', coordinates: ['User.followers'], schema: z.array(id) }),
+  followers: resource<readonly string[]>({ service: 'users', name: 'followers', keyedBy: 'id', coordinates: ['User.followers'], schema: ids }),
   product: resource({ service: 'catalog', name: 'product', keyedBy: 'id', coordinates: ['Product'], schema: productDto }),
   inventory: resource({
     service: 'inventory',
@@ -70,14 +74,14 @@ export const RESOURCES = {
     name: 'product-reviews',
     keyedBy: 'id',
     coordinates: ['Product.reviews'],
-    schema: pageOf(reviewDto),
+    schema: contract(pageOf(schemas.review)),
   }),
   userOrders: resource<Page<OrderDto>>({
     service: 'orders',
     name: 'user-orders',
     keyedBy: 'owner',
     coordinates: ['User.orders', 'Home.recentOrders'],
-    schema: pageOf(orderDto),
+    schema: contract(pageOf(schemas.order)),
     ownersOf: (page) => page.items.map((order) => order.userId),
   }),
   notificationFeed: resource<NotificationFeedDto>({
@@ -94,14 +98,14 @@ export const RESOURCES = {
     name: 'unread',
     keyedBy: 'owner',
     coordinates: ['NotificationFeed.unreadCount'],
-    schema: z.number().int(),
+    schema: contract(schemas.int),
   }),
   recommendations: resource<readonly string[]>({
     service: 'recommendations',
     name: 'for-user',
     keyedBy: 'owner',
     coordinates: ['Home.recommendations'],
-    schema: z.array(id),
+    schema: ids,
   }),
 } as const
 

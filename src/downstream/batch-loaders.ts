@@ -53,18 +53,34 @@ export function createBatchLoaders(
       { maxBatchSize: MAX_BATCH },
     )
 
+  // Built on first use: a query touches two or three of the five.
+  let users: BatchLoaders['users'] | undefined
+  let products: BatchLoaders['products'] | undefined
+  let inventory: BatchLoaders['inventory'] | undefined
+  let orders: BatchLoaders['orders'] | undefined
+  let reviews: BatchLoaders['reviews'] | undefined
   return {
-    users: cached('user', (ids, c) => clients.users.usersByIds(ids, c), (u) => u.id),
-    products: cached('product', (ids, c) => clients.catalog.productsByIds(ids, c), (p) => p.id),
-    inventory: cached('inventory', (ids, c) => clients.inventory.inventoryByIds(ids, c), (i) => i.productId),
-    // Orders are PRIVATE and an id names no owner: never cached by id (see cache/resources.ts).
-    orders: new DataLoader<string, OrderDto | null>(
-      async (ids) => {
-        const found = new Map((await lastValueFrom(clients.orders.ordersByIds(ids, ctx))).map((order) => [order.id, order]))
-        return ids.map((id) => found.get(id) ?? null)
-      },
-      { maxBatchSize: MAX_BATCH },
-    ),
-    reviews: cached('review', (ids, c) => clients.reviews.reviewsByIds(ids, c), (r) => r.id),
+    get users() {
+      return (users ??= cached('user', (ids, c) => clients.users.usersByIds(ids, c), (u) => u.id))
+    },
+    get products() {
+      return (products ??= cached('product', (ids, c) => clients.catalog.productsByIds(ids, c), (p) => p.id))
+    },
+    get inventory() {
+      return (inventory ??= cached('inventory', (ids, c) => clients.inventory.inventoryByIds(ids, c), (i) => i.productId))
+    },
+    get orders() {
+      // Orders are PRIVATE and an id names no owner: never cached by id (see cache/resources.ts).
+      return (orders ??= new DataLoader<string, OrderDto | null>(
+        async (ids) => {
+          const found = new Map((await lastValueFrom(clients.orders.ordersByIds(ids, ctx))).map((order) => [order.id, order]))
+          return ids.map((id) => found.get(id) ?? null)
+        },
+        { maxBatchSize: MAX_BATCH },
+      ))
+    },
+    get reviews() {
+      return (reviews ??= cached('review', (ids, c) => clients.reviews.reviewsByIds(ids, c), (r) => r.id))
+    },
   }
 }

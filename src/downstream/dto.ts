@@ -1,77 +1,97 @@
-import { z } from 'zod'
+import { Type, type Static } from '@sinclair/typebox'
+import { contract } from './contract.js'
 
 /**
  * The shapes downstream services answer with (mocks/API.md). Every body is
- * parsed from `unknown` through these schemas; a service that drifts from its
+ * checked against these contracts before use; a service that drifts from its
  * contract yields DOWNSTREAM_ERROR, never a half-typed object.
  */
-const id = z.string().min(1).max(64)
-const timestamp = z.string().min(1)
+const id = Type.String({ minLength: 1, maxLength: 64 })
+const timestamp = Type.String({ minLength: 1 })
+const int = Type.Integer()
 
-export const moneyDto = z.object({ amount: z.number().int(), currency: z.string().length(3) })
-export const userDto = z.object({ id, name: z.string(), handle: z.string(), avatarUrl: z.string(), joinedAt: timestamp })
-export const productDto = z.object({
+const money = Type.Object({ amount: int, currency: Type.String({ minLength: 3, maxLength: 3 }) })
+const user = Type.Object({ id, name: Type.String(), handle: Type.String(), avatarUrl: Type.String(), joinedAt: timestamp })
+const product = Type.Object({
   id,
-  name: z.string(),
-  description: z.string(),
-  category: z.string(),
-  images: z.array(z.string()),
+  name: Type.String(),
+  description: Type.String(),
+  category: Type.String(),
+  images: Type.Array(Type.String()),
 })
-export const inventoryDto = z.object({ productId: id, stock: z.number().int(), price: moneyDto })
-export const orderStatus = z.enum(['PLACED', 'PAID', 'SHIPPED', 'DELIVERED'])
-export const orderDto = z.object({
+const inventory = Type.Object({ productId: id, stock: int, price: money })
+const order = Type.Object({
   id,
   userId: id,
-  status: orderStatus,
+  status: Type.Union([Type.Literal('PLACED'), Type.Literal('PAID'), Type.Literal('SHIPPED'), Type.Literal('DELIVERED')]),
   createdAt: timestamp,
-  items: z.array(z.object({ productId: id, quantity: z.number().int(), unitPrice: moneyDto })),
-  total: moneyDto,
+  items: Type.Array(Type.Object({ productId: id, quantity: int, unitPrice: money })),
+  total: money,
 })
-export const reviewDto = z.object({
+const review = Type.Object({
   id,
   productId: id,
   authorId: id,
-  rating: z.number().int(),
-  body: z.string(),
-  likes: z.number().int(),
+  rating: int,
+  body: Type.String(),
+  likes: int,
   createdAt: timestamp,
 })
-export const notificationDto = z.object({
+const notification = Type.Object({
   id,
   userId: id,
-  kind: z.enum(['ORDER', 'SOCIAL', 'PROMOTION']),
-  message: z.string(),
-  read: z.boolean(),
+  kind: Type.Union([Type.Literal('ORDER'), Type.Literal('SOCIAL'), Type.Literal('PROMOTION')]),
+  message: Type.String(),
+  read: Type.Boolean(),
   createdAt: timestamp,
 })
+const pageInfo = { hasNextPage: Type.Boolean(), endCursor: Type.Union([Type.String(), Type.Null()]) }
+const notificationsPageSchema = Type.Object({ notifications: Type.Array(notification), unreadCount: int })
 
-const page = { hasNextPage: z.boolean(), endCursor: z.string().nullable() }
+/** A cursor page of `item` as the cache stores it (see Page). */
+export function pageOf<T extends ReturnType<typeof Type.Object>>(item: T) {
+  return Type.Object({
+    items: Type.Array(item),
+    cursors: Type.Array(Type.String()),
+    hasNextPage: Type.Boolean(),
+    endCursor: Type.Union([Type.String(), Type.Null()]),
+    total: Type.Optional(int),
+  })
+}
 
-export const usersBatch = z.object({ users: z.array(userDto) })
-export const followersPage = z.object({ userIds: z.array(id), total: z.number().int() })
-export const productsBatch = z.object({ products: z.array(productDto) })
-export const searchPage = z.object({
-  items: z.array(z.object({ cursor: z.string(), product: productDto })),
-  total: z.number().int(),
-  ...page,
-})
-export const inventoryBatch = z.object({ items: z.array(inventoryDto) })
-export const ordersPage = z.object({ orders: z.array(orderDto), cursors: z.array(z.string()), ...page })
-export const ordersBatch = z.object({ orders: z.array(orderDto) })
-export const reviewsPage = z.object({ reviews: z.array(reviewDto), cursors: z.array(z.string()), total: z.number().int(), ...page })
-export const reviewsBatch = z.object({ reviews: z.array(reviewDto) })
-export const notificationsPage = z.object({ notifications: z.array(notificationDto), unreadCount: z.number().int() })
-export const unreadCount = z.object({ unreadCount: z.number().int() })
-export const readResult = z.object({ updated: z.number().int() })
-export const recommendationIds = z.object({ productIds: z.array(id) })
+export const schemas = { id, int, user, product, inventory, order, review, notificationsPage: notificationsPageSchema } as const
 
-export type MoneyDto = z.infer<typeof moneyDto>
-export type UserDto = z.infer<typeof userDto>
-export type ProductDto = z.infer<typeof productDto>
-export type InventoryDto = z.infer<typeof inventoryDto>
-export type OrderDto = z.infer<typeof orderDto>
-export type ReviewDto = z.infer<typeof reviewDto>
-export type NotificationDto = z.infer<typeof notificationDto>
+export const userDto = contract(user)
+export const productDto = contract(product)
+export const inventoryDto = contract(inventory)
+export const orderDto = contract(order)
+export const reviewDto = contract(review)
+export const notificationsPage = contract(notificationsPageSchema)
+
+export const usersBatch = contract(Type.Object({ users: Type.Array(user) }))
+export const followersPage = contract(Type.Object({ userIds: Type.Array(id), total: int }))
+export const productsBatch = contract(Type.Object({ products: Type.Array(product) }))
+export const searchPage = contract(
+  Type.Object({ items: Type.Array(Type.Object({ cursor: Type.String(), product })), total: int, ...pageInfo }),
+)
+export const inventoryBatch = contract(Type.Object({ items: Type.Array(inventory) }))
+export const ordersPage = contract(Type.Object({ orders: Type.Array(order), cursors: Type.Array(Type.String()), ...pageInfo }))
+export const ordersBatch = contract(Type.Object({ orders: Type.Array(order) }))
+export const reviewsPage = contract(
+  Type.Object({ reviews: Type.Array(review), cursors: Type.Array(Type.String()), total: int, ...pageInfo }),
+)
+export const reviewsBatch = contract(Type.Object({ reviews: Type.Array(review) }))
+export const unreadCount = contract(Type.Object({ unreadCount: int }))
+export const readResult = contract(Type.Object({ updated: int }))
+export const recommendationIds = contract(Type.Object({ productIds: Type.Array(id) }))
+
+export type MoneyDto = Static<typeof money>
+export type UserDto = Static<typeof user>
+export type ProductDto = Static<typeof product>
+export type InventoryDto = Static<typeof inventory>
+export type OrderDto = Static<typeof order>
+export type ReviewDto = Static<typeof review>
+export type NotificationDto = Static<typeof notification>
 
 /** A cursor page of items, as the clients return it. */
 export interface Page<T> {

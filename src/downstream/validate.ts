@@ -1,32 +1,23 @@
 import { map, type OperatorFunction } from 'rxjs'
-import type { z } from 'zod'
 import type { ServiceName } from '../config/services.js'
+import type { Contract } from './contract.js'
 import { DownstreamError } from './errors.js'
 
 /**
- * Parses a downstream body against its contract (drift becomes
+ * Checks a downstream body against its contract (drift becomes
  * DOWNSTREAM_ERROR), then takes from it what the client returns: one operator
  * for both, since it runs for every downstream call.
  */
-export function validated<S extends z.ZodType>(service: ServiceName, schema: S): OperatorFunction<unknown, z.output<S>>
-export function validated<S extends z.ZodType, R>(
-  service: ServiceName,
-  schema: S,
-  project: (body: z.output<S>) => R,
-): OperatorFunction<unknown, R>
-export function validated<S extends z.ZodType, R>(
-  service: ServiceName,
-  schema: S,
-  project?: (body: z.output<S>) => R,
-): OperatorFunction<unknown, z.output<S> | R> {
+export function validated<T>(service: ServiceName, contract: Contract<T>): OperatorFunction<unknown, T>
+export function validated<T, R>(service: ServiceName, contract: Contract<T>, project: (body: T) => R): OperatorFunction<unknown, R>
+export function validated<T, R>(service: ServiceName, contract: Contract<T>, project?: (body: T) => R): OperatorFunction<unknown, T | R> {
   return map((body) => {
-    const result = schema.safeParse(body)
-    if (!result.success) {
+    if (!contract.is(body)) {
       throw new DownstreamError('DOWNSTREAM_ERROR', service, `${service} service answered outside its contract`, {
-        cause: result.error,
+        cause: new TypeError(contract.explain(body)),
       })
     }
-    return project === undefined ? result.data : project(result.data)
+    return project === undefined ? body : project(body)
   })
 }
 
