@@ -1,5 +1,4 @@
 import DataLoader from 'dataloader'
-import { lastValueFrom, type Observable } from 'rxjs'
 import type { FetchScope } from '../cache/read-through.js'
 import { createPassThroughCache, type RequestCache } from '../cache/request-cache.js'
 import type { EntityResource, ValueOf } from '../cache/resources.js'
@@ -27,7 +26,7 @@ export interface BatchLoaders {
 /** The mocks (and most real services) cap `?ids=` lists; stay well under. */
 const MAX_BATCH = 200
 
-type BatchFetch<T> = (ids: readonly string[], ctx: CallContext) => Observable<readonly T[]>
+type BatchFetch<T> = (ids: readonly string[], ctx: CallContext) => Promise<readonly T[]>
 
 /**
  * The call context of a fetch the cache makes: its signal belongs to the
@@ -49,7 +48,7 @@ export function createBatchLoaders(
     idOf: (value: ValueOf<R>) => string,
   ): DataLoader<string, ValueOf<R> | null> =>
     new DataLoader<string, ValueOf<R> | null>(
-      (ids) => cache.entities(resource, ids, (missing, scope) => lastValueFrom(fetch(missing, scopedContext(ctx, scope))), idOf),
+      (ids) => cache.entities(resource, ids, (missing, scope) => fetch(missing, scopedContext(ctx, scope)), idOf),
       { maxBatchSize: MAX_BATCH },
     )
 
@@ -73,7 +72,7 @@ export function createBatchLoaders(
       // Orders are PRIVATE and an id names no owner: never cached by id (see cache/resources.ts).
       return (orders ??= new DataLoader<string, OrderDto | null>(
         async (ids) => {
-          const found = new Map((await lastValueFrom(clients.orders.ordersByIds(ids, ctx))).map((order) => [order.id, order]))
+          const found = new Map((await clients.orders.ordersByIds(ids, ctx)).map((order) => [order.id, order]))
           return ids.map((id) => found.get(id) ?? null)
         },
         { maxBatchSize: MAX_BATCH },

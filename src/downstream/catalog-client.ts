@@ -1,8 +1,7 @@
-import type { Observable } from 'rxjs'
 import type { CallContext } from './call-context.js'
 import { productsBatch, searchPage, type Page, type ProductDto } from './dto.js'
 import type { ServiceCaller } from './service-caller.js'
-import { validated, withQuery } from './validate.js'
+import { checked, withQuery } from './validate.js'
 
 export interface SearchHit {
   readonly cursor: string
@@ -10,20 +9,19 @@ export interface SearchHit {
 }
 
 export interface CatalogClient {
-  productsByIds(ids: readonly string[], ctx: CallContext): Observable<readonly ProductDto[]>
-  search(query: string, first: number, after: string | undefined, ctx: CallContext): Observable<Page<SearchHit>>
+  productsByIds(ids: readonly string[], ctx: CallContext): Promise<readonly ProductDto[]>
+  search(query: string, first: number, after: string | undefined, ctx: CallContext): Promise<Page<SearchHit>>
 }
 
 export function createCatalogClient(caller: ServiceCaller): CatalogClient {
   const service = caller.service
   return {
-    productsByIds: (ids, ctx) =>
-      caller
-        .call({ method: 'GET', path: withQuery('/products', { ids: ids.join(',') }) }, ctx)
-        .pipe(validated(service, productsBatch, (body) => body.products)),
-    search: (query, first, after, ctx) =>
-      caller.call({ method: 'GET', path: withQuery('/search', { q: query, first, after }) }, ctx).pipe(
-        validated(service, searchPage, (body) => ({ items: body.items, cursors: body.items.map((hit) => hit.cursor), hasNextPage: body.hasNextPage, endCursor: body.endCursor, total: body.total })),
-      ),
+    productsByIds: async (ids, ctx) =>
+      checked(service, productsBatch, await caller.call({ method: 'GET', path: withQuery('/products', { ids: ids.join(',') }) }, ctx))
+        .products,
+    search: async (query, first, after, ctx) => {
+      const body = checked(service, searchPage, await caller.call({ method: 'GET', path: withQuery('/search', { q: query, first, after }) }, ctx))
+      return { items: body.items, cursors: body.items.map((hit) => hit.cursor), hasNextPage: body.hasNextPage, endCursor: body.endCursor, total: body.total }
+    },
   }
 }

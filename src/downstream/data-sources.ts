@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader'
-import { defer, lastValueFrom, map, type Observable } from 'rxjs'
+import { defer, lastValueFrom } from 'rxjs'
 import type { EntityCache } from '../cache/entity-cache.js'
 import { invalidationsFor } from '../cache/invalidation.js'
 import type { FetchScope } from '../cache/read-through.js'
@@ -59,13 +59,10 @@ function settleInventory(load: Promise<InventoryDto | null>): Promise<InventoryO
 }
 
 /** loadMany answers Error entries for a failed batch; surface the first as the failure. */
-function loadAll<V>(loader: DataLoader<string, V>, ids: readonly string[]): Observable<readonly V[]> {
-  return defer(() => loader.loadMany(ids)).pipe(
-    map((results) => {
-      for (const result of results) if (result instanceof Error) throw result
-      return results as readonly V[]
-    }),
-  )
+async function loadAll<V>(loader: DataLoader<string, V>, ids: readonly string[]): Promise<readonly V[]> {
+  const results = await loader.loadMany(ids)
+  for (const result of results) if (result instanceof Error) throw result
+  return results as readonly V[]
 }
 
 /**
@@ -80,19 +77,19 @@ export function createDataSources(clients: DownstreamClients, ctx: CallContext, 
   const cached = cache?.session(ctx.signal) ?? createPassThroughCache(ctx.signal)
   const loaders = createBatchLoaders(clients, ctx, cached)
   const memo = createRequestMemo()
-  const once = <T>(source: Observable<T>): Promise<T> => lastValueFrom(source)
   const within = (scope: FetchScope): CallContext => scopedContext(ctx, scope)
+  // The fan-out (fanout/product-views.ts) composes Observables: the loaders' promises become them here.
   const productSources = {
-    products: (ids: readonly string[]) => loadAll(loaders.products, ids),
-    inventory: (ids: readonly string[]) => loadAll(loaders.inventory, ids),
+    products: (ids: readonly string[]) => defer(() => loadAll(loaders.products, ids)),
+    inventory: (ids: readonly string[]) => defer(() => loadAll(loaders.inventory, ids)),
   }
 
   return {
     user: (id) => loaders.users.load(id),
-    users: (ids) => lastValueFrom(loadAll(loaders.users, ids)),
+    users: (ids) => loadAll(loaders.users, ids),
     followerIds: (userId, first) =>
       memo(`followers:${userId}:${first}`, () =>
-        cached.list('followers', userId, String(first), (scope) => once(clients.users.followerIds(userId, first, within(scope)))),
+        cached.list('followers', userId, String(first), (scope) => clients.users.followerIds(userId, first, within(scope))),
       ),
     productViews: (ids, withInventory) => lastValueFrom(productViews(ids, productSources, { withInventory })),
     productView: async (id, withInventory) => {
@@ -104,11 +101,11 @@ export function createDataSources(clients: DownstreamClients, ctx: CallContext, 
     },
     inventory: (productId) => loaders.inventory.load(productId),
     search: (query, first, after) =>
-      memo(`search:${query}:${first}:${after ?? ''}`, () => once(clients.catalog.search(query, first, after, ctx))),
+      memo(`search:${query}:${first}:${after ?? ''}`, () => clients.catalog.search(query, first, after, ctx)),
     ordersOfUser: (userId, first, after) =>
       memo(`orders:${userId}:${first}:${after ?? ''}`, async () => {
         const page = await cached.owned('userOrders', userId, `${first}:${after ?? ''}`, (owner, scope) =>
-          once(clients.orders.ordersOfUser(owner, first, after, within(scope))),
+          clients.orders.ordersOfUser(owner, first, after, within(scope)),
         )
         // Orders fetched as a page are primed so Query.order(id) in the same request is free.
         for (const order of page.items) loaders.orders.prime(order.id, order)
@@ -118,32 +115,32 @@ export function createDataSources(clients: DownstreamClients, ctx: CallContext, 
     reviewsOfProduct: (productId, first, after) =>
       memo(`reviews:${productId}:${first}:${after ?? ''}`, () =>
         cached.list('productReviews', productId, `${first}:${after ?? ''}`, (scope) =>
-          once(clients.reviews.reviewsOfProduct(productId, first, after, within(scope))),
+          clients.reviews.reviewsOfProduct(productId, first, after, within(scope)),
         ),
       ),
     notificationFeed: (userId, first) =>
       memo(`feed:${userId}:${first}`, () =>
         cached.owned('notificationFeed', userId, String(first), (owner, scope) =>
-          once(clients.notifications.feed(owner, first, within(scope))),
+          clients.notifications.feed(owner, first, within(scope)),
         ),
       ),
     unreadCount: (userId) =>
       memo(`unread:${userId}`, () =>
-        cached.owned('unreadCount', userId, undefined, (owner, scope) => once(clients.notifications.unreadCount(owner, within(scope)))),
+        cached.owned('unreadCount', userId, undefined, (owner, scope) => clients.notifications.unreadCount(owner, within(scope))),
       ),
     recommendedProductIds: (userId, first) =>
       memo(`recs:${userId}:${first}`, () =>
         cached.owned('recommendations', userId, String(first), (owner, scope) =>
-          once(clients.recommendations.recommendedProductIds(owner, first, within(scope))),
+          clients.recommendations.recommendedProductIds(owner, first, within(scope)),
         ),
       ),
     placeOrder: async (request) => {
-      const order = await once(clients.orders.placeOrder(request, ctx))
+      const order = await clients.orders.placeOrder(request, ctx)
       await cached.invalidate(invalidationsFor({ type: 'order.created', orderId: order.id, userId: order.userId, status: order.status }))
       return order
     },
     likeReview: async (id) => {
-      const review = await once(clients.reviews.likeReview(id, ctx))
+      const review = await clients.reviews.likeReview(id, ctx)
       await cached.invalidate(
         invalidationsFor({ type: 'review.liked', reviewId: review.id, productId: review.productId, likes: review.likes }),
       )
@@ -152,7 +149,7 @@ export function createDataSources(clients: DownstreamClients, ctx: CallContext, 
     markNotificationsRead: async (ids) => {
       // Only ids are given: the owners come from the index written beside each cached feed.
       const owners = await cached.ownersOf('notificationFeed', ids)
-      const updated = await once(clients.notifications.markRead(ids, ctx))
+      const updated = await clients.notifications.markRead(ids, ctx)
       await cached.invalidate(owners.flatMap((userId) => invalidationsFor({ type: 'notification.read', userId, notificationIds: ids })))
       return updated
     },

@@ -1,4 +1,3 @@
-import { Observable } from 'rxjs'
 import { errors, type Dispatcher } from 'undici'
 
 /** One HTTP request to a downstream service. */
@@ -8,12 +7,6 @@ export interface HttpCall {
   readonly path: string
   readonly body?: undefined | unknown
   readonly headers?: undefined | Readonly<Record<string, string>>
-}
-
-/** The parsed answer: status plus the JSON body (unknown until validated). */
-export interface HttpAnswer {
-  readonly statusCode: number
-  readonly body: unknown
 }
 
 /** Where an exchange reports how it ended: exactly one of the two, once, unless cancelled first. */
@@ -64,7 +57,8 @@ class JsonExchange implements Dispatcher.DispatchHandler, HttpExchange {
     this.#done = true
     const chunks = this.#chunks
     this.#chunks = []
-    if (chunks.length === 0) {
+    // No body (e.g. 204), whether or not an empty chunk was reported.
+    if (chunks.length === 0 || (chunks.length === 1 && (chunks[0] as Buffer).length === 0)) {
       this.#receiver.answer(this.#statusCode, null)
       return
     }
@@ -114,22 +108,4 @@ export function sendHttp(dispatcher: Dispatcher, call: HttpCall, receiver: HttpR
     exchange,
   )
   return exchange
-}
-
-/**
- * The call as an Observable. Subscribing sends the request; unsubscribing
- * before it settles aborts it, so cancelling a GraphQL request (or a timeout
- * upstream in the pipe) frees the socket at once.
- */
-export function fromHttpCall(dispatcher: Dispatcher, call: HttpCall): Observable<HttpAnswer> {
-  return new Observable<HttpAnswer>((subscriber) => {
-    const exchange = sendHttp(dispatcher, call, {
-      answer(statusCode, body) {
-        subscriber.next({ statusCode, body })
-        subscriber.complete()
-      },
-      fail: (error) => subscriber.error(error),
-    })
-    return () => exchange.cancel()
-  })
 }

@@ -1,20 +1,18 @@
-import type { Observable } from 'rxjs'
 import type { CallContext } from './call-context.js'
 import { inventoryBatch, type InventoryDto } from './dto.js'
 import type { ServiceCaller } from './service-caller.js'
-import { validated, withQuery } from './validate.js'
+import { checked, withQuery } from './validate.js'
 
 export interface InventoryClient {
   /** Stock and price for many products in one call. */
-  inventoryByIds(productIds: readonly string[], ctx: CallContext): Observable<readonly InventoryDto[]>
+  inventoryByIds(productIds: readonly string[], ctx: CallContext): Promise<readonly InventoryDto[]>
 }
 
 export function createInventoryClient(caller: ServiceCaller): InventoryClient {
   const service = caller.service
   return {
-    inventoryByIds: (productIds, ctx) =>
-      caller
-        .call({ method: 'GET', path: withQuery('/inventory', { ids: productIds.join(',') }) }, ctx)
-        .pipe(validated(service, inventoryBatch, (body) => body.items)),
+    inventoryByIds: async (productIds, ctx) =>
+      checked(service, inventoryBatch, await caller.call({ method: 'GET', path: withQuery('/inventory', { ids: productIds.join(',') }) }, ctx))
+        .items,
   }
 }

@@ -1,8 +1,7 @@
-import type { Observable } from 'rxjs'
 import type { CallContext } from './call-context.js'
 import { notificationsPage, readResult, unreadCount, type NotificationDto } from './dto.js'
 import type { ServiceCaller } from './service-caller.js'
-import { seg, validated, withQuery } from './validate.js'
+import { checked, seg, withQuery } from './validate.js'
 
 export interface NotificationFeedDto {
   readonly notifications: readonly NotificationDto[]
@@ -11,26 +10,20 @@ export interface NotificationFeedDto {
 
 export interface NotificationsClient {
   /** Newest first, with the unread count in the same answer. */
-  feed(userId: string, first: number, ctx: CallContext): Observable<NotificationFeedDto>
-  unreadCount(userId: string, ctx: CallContext): Observable<number>
+  feed(userId: string, first: number, ctx: CallContext): Promise<NotificationFeedDto>
+  unreadCount(userId: string, ctx: CallContext): Promise<number>
   /** Not idempotent in what it reports: never retried. */
-  markRead(ids: readonly string[], ctx: CallContext): Observable<number>
+  markRead(ids: readonly string[], ctx: CallContext): Promise<number>
 }
 
 export function createNotificationsClient(caller: ServiceCaller): NotificationsClient {
   const service = caller.service
   return {
-    feed: (userId, first, ctx) =>
-      caller
-        .call({ method: 'GET', path: withQuery(`/users/${seg(userId)}/notifications`, { first }) }, ctx)
-        .pipe(validated(service, notificationsPage)),
-    unreadCount: (userId, ctx) =>
-      caller
-        .call({ method: 'GET', path: `/users/${seg(userId)}/notifications/unread-count` }, ctx)
-        .pipe(validated(service, unreadCount, (body) => body.unreadCount)),
-    markRead: (ids, ctx) =>
-      caller
-        .call({ method: 'POST', path: '/notifications/read', body: { ids } }, ctx)
-        .pipe(validated(service, readResult, (body) => body.updated)),
+    feed: async (userId, first, ctx) =>
+      checked(service, notificationsPage, await caller.call({ method: 'GET', path: withQuery(`/users/${seg(userId)}/notifications`, { first }) }, ctx)),
+    unreadCount: async (userId, ctx) =>
+      checked(service, unreadCount, await caller.call({ method: 'GET', path: `/users/${seg(userId)}/notifications/unread-count` }, ctx)).unreadCount,
+    markRead: async (ids, ctx) =>
+      checked(service, readResult, await caller.call({ method: 'POST', path: '/notifications/read', body: { ids } }, ctx)).updated,
   }
 }

@@ -1,4 +1,3 @@
-import { Observable, type Subscriber } from 'rxjs'
 import type { Dispatcher } from 'undici'
 import type { ServiceName } from '../config/services.js'
 import type { CallContext } from './call-context.js'
@@ -15,10 +14,11 @@ import { createServicePolicy, type ServicePolicy } from './resilience/service-po
 export interface ServiceCaller {
   readonly service: ServiceName
   /**
-   * Cold: nothing is sent until subscribed; unsubscribing aborts the request.
-   * Emits the 2xx JSON body (unvalidated) once, then completes.
+   * Resolves with the 2xx JSON body (unchecked: clients check it against its
+   * contract). Rejects with a DownstreamError; with REQUEST_ABORTED as soon as
+   * `ctx.signal` aborts, which also cancels the request in flight.
    */
-  call(call: HttpCall, ctx: CallContext): Observable<unknown>
+  call(call: HttpCall, ctx: CallContext): Promise<unknown>
 }
 
 export interface ServiceCallerOptions {
@@ -67,17 +67,21 @@ interface CallerSettings {
  * timeout, client abort, unsubscribe) releases what the attempt holds: the
  * queue place or slot, the breaker's probe, the socket, the timers.
  *
- * Written as one state machine rather than an operator chain: a screen makes
- * eight calls, and the chain (defer, timeout, map, catchError, retry,
+ * Written as one state machine rather than an RxJS operator chain: a screen
+ * makes eight calls, and the chain (defer, timeout, map, catchError, retry,
  * finalize and three custom operators) allocated a dozen subscribers per call
- * and was the BFF's largest cost after the GC it caused.
+ * and was the BFF's largest cost after the GC it caused. It settles a promise
+ * because every caller awaits one (DataLoader batches, cached lists);
+ * cancellation comes through `ctx.signal`, which the shared cache fetches
+ * already scope per flight.
  */
 class CallRun implements HttpReceiver {
   readonly #settings: CallerSettings
   readonly #call: HttpCall
   readonly #request: HttpCall
   readonly #ctx: CallContext
-  readonly #subscriber: Subscriber<unknown>
+  readonly #resolve: (body: unknown) => void
+  readonly #reject: (error: unknown) => void
   readonly #legEnd: number
   /** The request deadline, not the service's own timeout, ends this call. */
   readonly #deadlineBinds: boolean
@@ -98,11 +102,12 @@ class CallRun implements HttpReceiver {
   #limit = 0
   #deadlineCut = false
 
-  constructor(settings: CallerSettings, call: HttpCall, ctx: CallContext, subscriber: Subscriber<unknown>) {
+  constructor(settings: CallerSettings, call: HttpCall, ctx: CallContext, resolve: (body: unknown) => void, reject: (error: unknown) => void) {
     this.#settings = settings
     this.#call = call
     this.#ctx = ctx
-    this.#subscriber = subscriber
+    this.#resolve = resolve
+    this.#reject = reject
     this.#request = { ...call, headers: { ...call.headers, 'x-request-id': ctx.requestId } }
     const startedAt = settings.policy.now()
     const deadlineAt = ctx.deadline?.expiresAt ?? Number.POSITIVE_INFINITY
@@ -117,20 +122,13 @@ class CallRun implements HttpReceiver {
     if (signal.aborted) {
       // Nothing was taken yet (no budget, no listener), so there is nothing to give back.
       this.#finished = true
-      this.#subscriber.error(this.#aborted())
+      this.#reject(this.#aborted())
       return
     }
     this.#onAbort = () => this.#fail(this.#aborted())
     signal.addEventListener('abort', this.#onAbort, { once: true })
     this.#settings.policy.retryBudget.begin()
     this.#attempt()
-  }
-
-  /** Unsubscribed: nothing was learned about the service. */
-  cancel(): void {
-    if (this.#finished) return
-    this.#endAttempt('ignore')
-    this.#finish()
   }
 
   #attempt(): void {
@@ -181,8 +179,7 @@ class CallRun implements HttpReceiver {
     this.#endAttempt('success')
     if (sentAt !== null) this.#settings.policy.recordAttempt('success', this.#settings.policy.now() - sentAt)
     this.#finish()
-    this.#subscriber.next(body)
-    this.#subscriber.complete()
+    this.#resolve(body)
   }
 
   /** HttpReceiver: transport failure or an unparseable body. */
@@ -289,9 +286,10 @@ class CallRun implements HttpReceiver {
 
   #fail(error: unknown): void {
     if (this.#finished) return
+    // A client abort can come mid-attempt; what it cut short says nothing about the service.
     this.#endAttempt('ignore')
     this.#finish()
-    this.#subscriber.error(error)
+    this.#reject(error)
   }
 
   #finish(): void {
@@ -319,12 +317,6 @@ export function createServiceCaller(options: ServiceCallerOptions): ServiceCalle
   }
   return {
     service,
-    call(call: HttpCall, ctx: CallContext): Observable<unknown> {
-      return new Observable<unknown>((subscriber) => {
-        const run = new CallRun(settings, call, ctx, subscriber)
-        run.start()
-        return () => run.cancel()
-      })
-    },
+    call: (call, ctx) => new Promise((resolve, reject) => new CallRun(settings, call, ctx, resolve, reject).start()),
   }
 }

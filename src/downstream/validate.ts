@@ -1,24 +1,15 @@
-import { map, type OperatorFunction } from 'rxjs'
 import type { ServiceName } from '../config/services.js'
 import type { Contract } from './contract.js'
 import { DownstreamError } from './errors.js'
 
-/**
- * Checks a downstream body against its contract (drift becomes
- * DOWNSTREAM_ERROR), then takes from it what the client returns: one operator
- * for both, since it runs for every downstream call.
- */
-export function validated<T>(service: ServiceName, contract: Contract<T>): OperatorFunction<unknown, T>
-export function validated<T, R>(service: ServiceName, contract: Contract<T>, project: (body: T) => R): OperatorFunction<unknown, R>
-export function validated<T, R>(service: ServiceName, contract: Contract<T>, project?: (body: T) => R): OperatorFunction<unknown, T | R> {
-  return map((body) => {
-    if (!contract.is(body)) {
-      throw new DownstreamError('DOWNSTREAM_ERROR', service, `${service} service answered outside its contract`, {
-        cause: new TypeError(contract.explain(body)),
-      })
-    }
-    return project === undefined ? body : project(body)
-  })
+/** Checks a downstream body against its contract; drift becomes DOWNSTREAM_ERROR. */
+export function checked<T>(service: ServiceName, contract: Contract<T>, body: unknown): T {
+  if (!contract.is(body)) {
+    throw new DownstreamError('DOWNSTREAM_ERROR', service, `${service} service answered outside its contract`, {
+      cause: new TypeError(contract.explain(body)),
+    })
+  }
+  return body
 }
 
 /** Builds `path?a=1&b=2` (values percent-encoded), skipping undefined values. */

@@ -1,5 +1,4 @@
 import Fastify from 'fastify'
-import { firstValueFrom } from 'rxjs'
 import { MockAgent } from 'undici'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { CallContext } from '../../../src/downstream/call-context.js'
@@ -47,7 +46,7 @@ describe('createServiceCaller resilience', () => {
     const pool = agent.get(ORIGIN)
     pool.intercept({ path: '/users/1', method: 'GET' }).reply(503, { error: 'injected_fault' })
     pool.intercept({ path: '/users/1', method: 'GET' }).reply(200, { id: '1' })
-    await expect(firstValueFrom(caller().call({ method: 'GET', path: '/users/1' }, context()))).resolves.toEqual({ id: '1' })
+    await expect(caller().call({ method: 'GET', path: '/users/1' }, context())).resolves.toEqual({ id: '1' })
     expect(logs.filter((line) => line['decision'] === 'retry')).toEqual([
       expect.objectContaining({ service: 'users', reqId: 'req-1', retry: 1, code: 'DOWNSTREAM_UNAVAILABLE' }),
     ])
@@ -58,10 +57,10 @@ describe('createServiceCaller resilience', () => {
     pool.intercept({ path: '/orders', method: 'POST' }).reply(503, {})
     pool.intercept({ path: '/inventory/1', method: 'PUT' }).reply(503, {})
     const users = caller()
-    expect((await failure(firstValueFrom(users.call({ method: 'POST', path: '/orders', body: {} }, context())))).code).toBe(
+    expect((await failure(users.call({ method: 'POST', path: '/orders', body: {} }, context()))).code).toBe(
       'DOWNSTREAM_UNAVAILABLE',
     )
-    expect((await failure(firstValueFrom(users.call({ method: 'PUT', path: '/inventory/1', body: {} }, context())))).code).toBe(
+    expect((await failure(users.call({ method: 'PUT', path: '/inventory/1', body: {} }, context()))).code).toBe(
       'DOWNSTREAM_UNAVAILABLE',
     )
     expect(decisions()).toEqual([])
@@ -69,14 +68,14 @@ describe('createServiceCaller resilience', () => {
 
   it.each([404, 400, 500])('does not retry a %i', async (status) => {
     agent.get(ORIGIN).intercept({ path: '/users/1', method: 'GET' }).reply(status, {})
-    await failure(firstValueFrom(caller().call({ method: 'GET', path: '/users/1' }, context())))
+    await failure(caller().call({ method: 'GET', path: '/users/1' }, context()))
     expect(decisions()).toEqual([])
   })
 
   it('fails with the original error when the retry budget is spent', async () => {
     agent.get(ORIGIN).intercept({ path: '/users/1', method: 'GET' }).reply(503, {})
     const noBudget = caller({ retry: { ...DEFAULT_RETRY, budgetRatio: 0, minConcurrency: 0 } })
-    const error = await failure(firstValueFrom(noBudget.call({ method: 'GET', path: '/users/1' }, context())))
+    const error = await failure(noBudget.call({ method: 'GET', path: '/users/1' }, context()))
     expect(error.code).toBe('DOWNSTREAM_UNAVAILABLE')
     expect(error.statusCode).toBe(503)
     expect(logs.find((line) => line['decision'] === 'retry_denied')).toMatchObject({ service: 'users', reqId: 'req-1', limit: 0 })
@@ -87,7 +86,7 @@ describe('createServiceCaller resilience', () => {
     pool.intercept({ path: '/users/1', method: 'GET' }).reply(200, { late: true }).delay(300)
     pool.intercept({ path: '/users/1', method: 'GET' }).reply(200, { id: '1' })
     const users = caller({}, { timeoutMs: 1_000, attemptTimeoutMs: 50 })
-    await expect(firstValueFrom(users.call({ method: 'GET', path: '/users/1' }, context()))).resolves.toEqual({ id: '1' })
+    await expect(users.call({ method: 'GET', path: '/users/1' }, context())).resolves.toEqual({ id: '1' })
     expect(logs.find((line) => line['decision'] === 'retry')).toMatchObject({ code: 'DOWNSTREAM_TIMEOUT' })
   })
 
@@ -95,17 +94,15 @@ describe('createServiceCaller resilience', () => {
     const pool = agent.get(ORIGIN)
     pool.intercept({ path: '/users/1', method: 'GET' }).reply(503, {}).times(2)
     const users = caller({ breaker: { minCalls: 2, cooldownMs: 60_000 } })
-    await failure(firstValueFrom(users.call({ method: 'GET', path: '/users/1' }, context())))
+    await failure(users.call({ method: 'GET', path: '/users/1' }, context()))
     // No interceptor is left: a request sent now would fail with MockNotMatchedError, not CIRCUIT_OPEN.
-    const error = await failure(firstValueFrom(users.call({ method: 'GET', path: '/users/1' }, context())))
+    const error = await failure(users.call({ method: 'GET', path: '/users/1' }, context()))
     expect(error.code).toBe('DOWNSTREAM_CIRCUIT_OPEN')
     expect(decisions()).toEqual(['retry', 'circuit_rejected'])
   })
 
   it('does not call at all once the request deadline has passed', async () => {
-    const error = await failure(
-      firstValueFrom(caller().call({ method: 'GET', path: '/users/1' }, context({ deadline: { expiresAt: performance.now() - 1 } }))),
-    )
+    const error = await failure(caller().call({ method: 'GET', path: '/users/1' }, context({ deadline: { expiresAt: performance.now() - 1 } })))
     expect(error.code).toBe('DOWNSTREAM_TIMEOUT')
     expect(logs.find((line) => line['decision'] === 'deadline_abort')).toMatchObject({ service: 'users', reqId: 'req-1', inFlight: false })
   })
@@ -113,9 +110,7 @@ describe('createServiceCaller resilience', () => {
   it('gives the call min(its timeout, time left to the deadline)', async () => {
     agent.get(ORIGIN).intercept({ path: '/users/1', method: 'GET' }).reply(200, {}).delay(1_000)
     const started = performance.now()
-    const error = await failure(
-      firstValueFrom(caller().call({ method: 'GET', path: '/users/1' }, context({ deadline: { expiresAt: performance.now() + 60 } }))),
-    )
+    const error = await failure(caller().call({ method: 'GET', path: '/users/1' }, context({ deadline: { expiresAt: performance.now() + 60 } })))
     expect(error.code).toBe('DOWNSTREAM_TIMEOUT')
     expect(error.message).toMatch(/request deadline/)
     expect(performance.now() - started).toBeLessThan(400)
