@@ -199,6 +199,10 @@ export interface CacheConfig {
   readonly leaseTtlMs: number
   /** 0 disables cross-instance leases. */
   readonly leaseWaitMs: number
+  /** Entries of the in-process L1 of decoded PUBLIC entities; 0: no L1. */
+  readonly l1MaxEntries: number
+  /** Longest life of an L1 entry (ms); never past the entry's freshness. */
+  readonly l1TtlMs: number
 }
 
 function cacheConfig(e: z.output<typeof envSchema>): CacheConfig {
@@ -227,6 +231,8 @@ function cacheConfig(e: z.output<typeof envSchema>): CacheConfig {
     staleIfErrorS: e.CACHE_STALE_IF_ERROR_S,
     leaseTtlMs: e.CACHE_LEASE_TTL_MS,
     leaseWaitMs: e.CACHE_LEASE_WAIT_MS,
+    l1MaxEntries: e.CACHE_L1_MAX_ENTRIES,
+    l1TtlMs: e.CACHE_L1_TTL_MS,
   }
 }
 // --- end cache ---

@@ -11,7 +11,13 @@ describe('cache configuration', () => {
       redisTimeoutMs: 100,
       ttlOverridesS: {},
       leaseWaitMs: 200,
+      l1MaxEntries: 10_000,
+      l1TtlMs: 1_000,
     })
+  })
+
+  it('turns the L1 off with CACHE_L1_MAX_ENTRIES=0', () => {
+    expect(loadConfig({ CACHE_L1_MAX_ENTRIES: '0', CACHE_L1_TTL_MS: '250' }).cache).toMatchObject({ l1MaxEntries: 0, l1TtlMs: 250 })
   })
 
   it('reads overrides as a JSON map of schema coordinates to seconds, and cluster nodes', () => {
@@ -27,6 +33,10 @@ describe('cache configuration', () => {
     ['CACHE_KEY_PREFIX', '{tag}'],
     ['REDIS_CLUSTER_NODES', 'localhost'],
     ['CACHE_REDIS_TIMEOUT_MS', '0'],
+    ['CACHE_L1_MAX_ENTRIES', '-1'],
+    ['CACHE_L1_MAX_ENTRIES', 'many'],
+    ['CACHE_L1_TTL_MS', '0'],
+    ['CACHE_L1_TTL_MS', '60001'],
   ])('rejects %s=%s naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(expect.objectContaining({ code: 'BFF_ERR_CONFIG_INVALID', message: expect.stringContaining(name) }))
   })
