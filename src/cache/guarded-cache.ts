@@ -36,6 +36,13 @@ export interface GuardedCacheOptions {
 export interface GuardedCache extends Cache {
   /** closed: the store is used; open: bypassed; half-open: one probe in flight. */
   breakerState(): BreakerState
+  /**
+   * Another call to the same Redis (the L1 invalidation broadcast) under the
+   * same per-call limit and breaker: it fails as fast as the store calls do
+   * during an outage, and its failures count towards opening the breaker.
+   * Rejects with CacheUnavailableError.
+   */
+  run<T>(operation: string, call: () => Promise<T>): Promise<T>
 }
 
 const STATES: Readonly<Record<CircuitState, BreakerState>> = {
@@ -138,5 +145,6 @@ export function createGuardedCache(options: GuardedCacheOptions): GuardedCache {
     },
     close: () => inner.close(),
     breakerState: () => STATES[breaker.state],
+    run: guard,
   }
 }

@@ -14,6 +14,11 @@ export interface RedisPluginOptions {
   readonly config: Config
 }
 
+/** Pause before reconnect attempt `attempt` (1, 2, …): 50 ms doubling, capped at `capMs` (CACHE_REDIS_RECONNECT_MAX_MS). */
+export function reconnectDelayMs(attempt: number, capMs: number): number {
+  return Math.min(50 * 2 ** Math.min(attempt, 10), capMs)
+}
+
 /**
  * One ioredis client for the cache, configured so that Redis trouble can
  * never hold a query up. ioredis defaults do the opposite: an unbounded
@@ -34,7 +39,7 @@ async function redisPlugin(app: FastifyInstance, options: RedisPluginOptions): P
     app.decorate<Redis | Cluster | null>('redis', null)
     return
   }
-  const reconnectDelay = (attempt: number): number => Math.min(50 * 2 ** Math.min(attempt, 10), settings.redisReconnectMaxMs)
+  const reconnectDelay = (attempt: number): number => reconnectDelayMs(attempt, settings.redisReconnectMaxMs)
   const perConnection = {
     enableOfflineQueue: false,
     // The per-call limit (CACHE_REDIS_TIMEOUT_MS) is enforced by the cache guard, lag-tolerantly
@@ -99,6 +104,23 @@ async function redisPlugin(app: FastifyInstance, options: RedisPluginOptions): P
       },
     )
   })
+}
+
+/**
+ * Opens (lazily) a dedicated connection for subscriber mode on the cache's
+ * Redis, with the client's own settings: a subscribed connection can run no
+ * other command, so it cannot be the shared client. It never reconnects by
+ * itself (the caller sees every loss, and knows it may have missed messages
+ * meanwhile) and does not resubscribe behind the caller's back. On a Cluster,
+ * PUBLISH reaches every node, so any node will do: `attempt` walks the known
+ * nodes, and a lost node is replaced by the next one. null: no node known yet.
+ */
+export function openSubscriberConnection(client: Redis | Cluster, attempt: number): Redis | null {
+  const overrides = { lazyConnect: true, retryStrategy: () => null, autoResubscribe: false, enableAutoPipelining: false }
+  if (!(client instanceof Cluster)) return client.duplicate(overrides)
+  const nodes = client.nodes('all')
+  const node = nodes[attempt % Math.max(nodes.length, 1)]
+  return node === undefined ? null : node.duplicate(overrides)
 }
 
 export default fp(redisPlugin, { name: 'redis' })
