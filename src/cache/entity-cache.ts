@@ -4,7 +4,9 @@ import type { Cache, CacheBackend } from './cache.js'
 import type { CacheCounters } from './counters.js'
 import { createFlights } from './flights.js'
 import { createRefreshQueue } from './refresh-queue.js'
+import type { Invalidation } from './invalidation-bus.js'
 import type { Keyspace } from './keys.js'
+import { nearViewOf, type NearCache } from './near-cache.js'
 import type { ResourceRuntime } from './read-through.js'
 import { createPassThroughCache, createRequestCache, type CacheCore, type InvalidationTarget, type RequestCache } from './request-cache.js'
 import { RESOURCES, labelOf, type ResourceDef, type ResourceName, type ValueOf } from './resources.js'
@@ -25,6 +27,17 @@ export interface EntityCacheOptions {
   readonly now?: undefined | (() => number)
   /** Invalidations remembered while the store is down, replayed on recovery; past it the namespace is flushed. @default 10_000 */
   readonly maxMissedInvalidations?: undefined | number
+  /**
+   * The in-process L1 of decoded PUBLIC entities (user, product, inventory,
+   * review); every invalidation drops its keys from it. @default null (no L1)
+   */
+  readonly near?: undefined | NearCache | null
+  /**
+   * Tells the other instances what this one invalidated (Redis pub/sub), after
+   * the store delete, so their L1s drop it too. A rejection is remembered like
+   * a failed delete and replayed on recovery. @default none (one instance)
+   */
+  readonly broadcast?: undefined | ((invalidation: Invalidation) => Promise<void>)
 }
 
 export interface ResourcePolicyReport {
@@ -53,6 +66,13 @@ export interface EntityCache {
   recover(): Promise<void>
   /** Effective TTL and scope per resource, for readiness and docs. */
   policies(): Readonly<Record<string, ResourcePolicyReport>>
+  /**
+   * Applies an invalidation another instance broadcast: drops the keys from
+   * the L1 and stops this instance's in-flight fetches of them from being
+   * written back (their answers predate the change). The store itself was
+   * already changed by the sender.
+   */
+  heard(invalidation: Invalidation): void
   /** Stops background refreshes and lease waits. */
   close(): void
 }
@@ -70,6 +90,8 @@ const REFRESH_MAX_BATCH = 200
 export function createEntityCache(options: EntityCacheOptions): EntityCache {
   const { store, keyspace, counters, log } = options
   const maxMissed = options.maxMissedInvalidations ?? 10_000
+  const near = store === null ? null : (options.near ?? null)
+  const broadcast = store === null ? undefined : options.broadcast
   const shutdown = new AbortController()
   // Every in-flight shared call listens for shutdown (and stops listening when it settles):
   // many listeners are expected, not a leak.
@@ -86,14 +108,25 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
       policy: usable ? policy : { ...policy, maxAgeMs: 0 },
       flights: createFlights<T>(),
       refreshes: createRefreshQueue<T>({ windowMs: REFRESH_WINDOW_MS, maxBatch: REFRESH_MAX_BATCH }),
+      near: null,
     }
   }
+  /**
+   * Only entities read by id get the L1: they are what every screen reads again
+   * and again, their keys are plain (no group members to keep in step), and a
+   * PUBLIC value needs no owner check before it is served.
+   */
+  const entityRuntimeOf = <T>(def: ResourceDef<T>): ResourceRuntime<T> => {
+    const rt = runtimeOf(def)
+    const cached = near !== null && def.keyedBy === 'id' && rt.policy.scope === 'PUBLIC' && rt.policy.maxAgeMs > 0
+    return cached ? { ...rt, near: nearViewOf<T>(near) } : rt
+  }
   const runtimes: Runtimes = {
-    user: runtimeOf(RESOURCES.user),
+    user: entityRuntimeOf(RESOURCES.user),
     followers: runtimeOf(RESOURCES.followers),
-    product: runtimeOf(RESOURCES.product),
-    inventory: runtimeOf(RESOURCES.inventory),
-    review: runtimeOf(RESOURCES.review),
+    product: entityRuntimeOf(RESOURCES.product),
+    inventory: entityRuntimeOf(RESOURCES.inventory),
+    review: entityRuntimeOf(RESOURCES.review),
     productReviews: runtimeOf(RESOURCES.productReviews),
     userOrders: runtimeOf(RESOURCES.userOrders),
     notificationFeed: runtimeOf(RESOURCES.notificationFeed),
@@ -120,16 +153,35 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
     if (store === null || keys.length === 0) return
     try {
       await store.invalidate(keys)
+      // Only once the store delete landed: an instance that hears of it and reads the
+      // store again must not find the old value there (in a cluster the two commands
+      // travel to different nodes, so pipelining them would not order them).
+      await broadcast?.({ keys })
     } catch (error) {
       remember(keys)
       log.debug({ err: error, keys: keys.length }, 'cache invalidation deferred until the store recovers')
     }
   }
 
-  const invalidate = async (targets: readonly InvalidationTarget[]): Promise<void> => {
-    const keys = [...new Set(targets.map((target) => keyOf(target.resource, target.id)))]
+  const dropLocally = (keys: readonly string[]): void => {
     const dropped = new Set(keys)
     for (const rt of all) rt.flights.invalidate(dropped)
+    near?.delete(keys)
+  }
+
+  const dropAllLocally = (): void => {
+    for (const rt of all) rt.flights.invalidateAll()
+    near?.clear()
+  }
+
+  /** Tells the other instances to drop their whole L1; if the message is lost, their L1 TTL bounds what they serve. */
+  const broadcastAll = async (): Promise<void> => {
+    await broadcast?.({ all: true }).catch((err: unknown) => log.warn({ err }, 'cache flush not broadcast to other instances'))
+  }
+
+  const invalidate = async (targets: readonly InvalidationTarget[]): Promise<void> => {
+    const keys = [...new Set(targets.map((target) => keyOf(target.resource, target.id)))]
+    dropLocally(keys)
     await deleteKeys(keys)
   }
 
@@ -154,8 +206,9 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
     invalidate,
     async flush() {
       if (store === null) return
-      for (const rt of all) rt.flights.invalidateAll()
+      dropAllLocally()
       await store.invalidatePrefix(keyspace.namespace)
+      await broadcastAll()
     },
     async recover() {
       if (store === null) return
@@ -163,14 +216,24 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
         overflowed = false
         missed.clear()
         // More changes were missed than remembered: nothing cached before the outage can be trusted.
+        near?.clear()
         const flushed = await store.invalidatePrefix(keyspace.namespace).catch(() => null)
-        if (flushed === null) overflowed = true
-        else log.info({ flushed }, 'cache namespace flushed after an outage with too many missed invalidations')
+        if (flushed === null) {
+          overflowed = true
+          return
+        }
+        log.info({ flushed }, 'cache namespace flushed after an outage with too many missed invalidations')
+        await broadcastAll()
         return
       }
       const keys = [...missed]
       missed.clear()
+      near?.delete(keys)
       await deleteKeys(keys)
+    },
+    heard(invalidation) {
+      if ('all' in invalidation) dropAllLocally()
+      else dropLocally(invalidation.keys)
     },
     policies: () =>
       Object.fromEntries(

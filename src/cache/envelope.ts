@@ -26,17 +26,21 @@ export interface EncodedEntry {
   readonly raw: string
   /** PX for the key: the entry's whole life, stale windows included. */
   readonly ttlMs: number
+  /** The deadlines written into `raw` (epoch ms). */
+  readonly freshUntil: number
+  readonly keepUntil: number
 }
 
 export function encodeEntry(value: unknown, nowMs: number, policy: CachePolicy): EncodedEntry {
   if (value === null) {
     // Negative entries are never served stale: a "not found" is only trusted briefly.
     const until = nowMs + policy.negativeTtlMs
-    return { raw: JSON.stringify([until, until, null]), ttlMs: Math.max(1, policy.negativeTtlMs) }
+    return { raw: JSON.stringify([until, until, null]), ttlMs: Math.max(1, policy.negativeTtlMs), freshUntil: until, keepUntil: until }
   }
   const freshUntil = nowMs + policy.maxAgeMs
   const ttlMs = policy.maxAgeMs + Math.max(policy.staleWhileRevalidateMs, policy.staleIfErrorMs)
-  return { raw: JSON.stringify([freshUntil, nowMs + ttlMs, value]), ttlMs }
+  const keepUntil = nowMs + ttlMs
+  return { raw: JSON.stringify([freshUntil, keepUntil, value]), ttlMs, freshUntil, keepUntil }
 }
 
 /**

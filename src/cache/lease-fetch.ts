@@ -21,6 +21,8 @@ export async function fetchUnderLease<T>(
   handles: readonly FlightHandle<T>[],
   call: SharedCall,
 ): Promise<void> {
+  // Before the downstream call: an invalidation (or L1 suspension) during it keeps the answer out of the L1.
+  const since = rt.near?.mark() ?? 0
   const positions = indexes.map((_, position) => position)
   const addressAt = (position: number): CacheAddress => request.items[indexes[position]!]!.address
   let leased = positions
@@ -57,8 +59,10 @@ export async function fetchUnderLease<T>(
       const value = values.get(ids[n]!) ?? null
       handles[p]!.resolve(value)
       if (!handles[p]!.flight.writable || (value === null && rt.policy.negativeTtlMs === 0)) return
-      const { raw, ttlMs } = encodeEntry(value, now, rt.policy)
+      const { raw, ttlMs, freshUntil, keepUntil } = encodeEntry(value, now, rt.policy)
       writes.push({ address: addressAt(p), value: raw, ttlMs })
+      // Filled now, in the tick that checked `writable`: a later invalidation drops it again.
+      rt.near?.fill(addressAt(p).key, { value, freshUntil, keepUntil }, now, since)
       if (value !== null && request.alsoWrite !== undefined) writes.push(...request.alsoWrite(ids[n]!, value, ttlMs))
     })
     const finish = (): void => batch.forEach((p) => rt.flights.finish(flightKeyOf(addressAt(p)), handles[p]!.flight))

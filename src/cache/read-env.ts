@@ -4,6 +4,7 @@ import type { CacheCounters } from './counters.js'
 import type { Flights } from './flights.js'
 import { CacheUnavailableError } from './guarded-cache.js'
 import type { Keyspace } from './keys.js'
+import type { NearView } from './near-cache.js'
 import type { RefreshQueue } from './refresh-queue.js'
 import type { ResourceDef } from './resources.js'
 import type { CachePolicy } from './ttl-policy.js'
@@ -29,6 +30,12 @@ export interface ResourceRuntime<T> {
   readonly flights: Flights<T>
   /** Coalesces background refreshes of batchable (entity) reads. */
   readonly refreshes: RefreshQueue<T>
+  /**
+   * The in-process L1, for PUBLIC entities read by id only (plain keys, no
+   * group members, no owner check); null for every other resource, or when
+   * the L1 is off.
+   */
+  readonly near: NearView<T> | null
 }
 
 /** Per-request state of the cache (one per GraphQL request). */

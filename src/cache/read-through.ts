@@ -62,15 +62,28 @@ export async function readThrough<T>(
     }
   }
 
+  // A fresh entry in the L1 needs no store read, and no decode.
   // A key this instance is already fetching for a reader needs no store read: join the call.
   // A background refresh is not joined here: the stale entry it refreshes is still servable.
+  const { near } = rt
+  const nearNow = near === null ? 0 : env.now()
+  let nearHits = 0
   const toRead: number[] = []
   items.forEach((item, index) => {
+    const held = near?.get(item.address.key, nearNow)
+    if (held !== undefined) {
+      out[index] = held.value
+      nearHits += 1
+      return
+    }
     const flight = rt.flights.get(flightKeyOf(item.address))
     if (flight === undefined || flight.call.detached) toRead.push(index)
     else waits.push(join(index, flight, undefined))
   })
+  if (nearHits > 0) env.counters.add(rt.label, 'hits', nearHits)
 
+  // Taken before the read: an invalidation landing while it is in flight keeps its answer out of the L1.
+  const since = near?.mark() ?? 0
   let raws: readonly (string | null)[] = []
   if (toRead.length > 0 && !session.bypass) {
     try {
@@ -96,6 +109,7 @@ export async function readThrough<T>(
     if (entry !== null && freshness === 'fresh') {
       out[index] = entry.value
       env.counters.add(rt.label, 'hits')
+      near?.fill(items[index]!.address.key, entry, now, since)
     } else if (entry !== null && entry.value !== null && freshness === 'revalidate') {
       out[index] = entry.value
       env.counters.add(rt.label, 'staleServed')

@@ -2,7 +2,9 @@ import Fastify, { type FastifyBaseLogger } from 'fastify'
 import type { Cache } from '../../../src/cache/cache.js'
 import { createCacheCounters, type CacheCounters } from '../../../src/cache/counters.js'
 import { createEntityCache, type EntityCache } from '../../../src/cache/entity-cache.js'
+import type { Invalidation } from '../../../src/cache/invalidation-bus.js'
 import { createKeyspace, type Keyspace } from '../../../src/cache/keys.js'
+import type { NearCache } from '../../../src/cache/near-cache.js'
 import { readCacheHints } from '../../../src/cache/ttl-policy.js'
 import { loadSchemaSdl } from '../../../src/graphql/load-schema.js'
 
@@ -33,6 +35,8 @@ export function testCache(
     readonly swrS?: number
     readonly staleIfErrorS?: number
     readonly log?: FastifyBaseLogger
+    readonly near?: NearCache
+    readonly broadcast?: (invalidation: Invalidation) => Promise<void>
   } = {},
 ): TestCache {
   let offset = 0
@@ -52,6 +56,8 @@ export function testCache(
     counters,
     log: options.log ?? captureLog().log,
     now: () => Date.now() + offset,
+    near: options.near,
+    broadcast: options.broadcast,
   })
   return { cache, counters, keyspace, advance: (ms) => void (offset += ms) }
 }
