@@ -6,11 +6,14 @@ import { createCacheCounters } from '../cache/counters.js'
 import { createEntityCache, type EntityCache } from '../cache/entity-cache.js'
 import { createGuardedCache, type GuardedCache } from '../cache/guarded-cache.js'
 import { invalidateOnEvents } from '../cache/invalidation.js'
+import { createInvalidationBus, type InvalidationBus } from '../cache/invalidation-bus.js'
 import { createKeyspace } from '../cache/keys.js'
 import { createMemoryCache } from '../cache/memory-cache.js'
+import { createNearCache } from '../cache/near-cache.js'
 import { createRedisCache } from '../cache/redis-cache.js'
 import { readCacheHints } from '../cache/ttl-policy.js'
 import type { Config } from '../config/load-config.js'
+import { openSubscriberConnection, reconnectDelayMs } from './redis.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -28,9 +31,12 @@ export interface CachePluginOptions {
 /**
  * Builds the entity cache: Redis (behind a deadline and a breaker) when the
  * `redis` plugin has a client, else the bounded in-process LRU. TTLs come
- * from the SDL's @cacheControl; domain events invalidate entries. The
- * readiness section says `degraded` while Redis is bypassed, never "not ready":
- * without a cache the BFF still serves every query.
+ * from the SDL's @cacheControl; domain events invalidate entries. In front of
+ * the store, an in-process L1 of decoded PUBLIC entities; with Redis, every
+ * invalidation is broadcast on `<prefix>l1:invalidate` and the L1 is only used
+ * while this instance is subscribed to that channel. The readiness section
+ * says `degraded` while Redis is bypassed, never "not ready": without a cache
+ * the BFF still serves every query.
  */
 async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): Promise<void> {
   const settings = options.config.cache
@@ -60,8 +66,19 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
     })
   }
 
+  // With Redis, the L1 starts suspended: it may only be used once other instances' invalidations can be heard.
+  const near =
+    store === null || settings.l1MaxEntries === 0
+      ? null
+      : createNearCache({ maxEntries: settings.l1MaxEntries, ttlMs: settings.l1TtlMs, active: guarded === null })
+  // Set right below; nothing is broadcast before the cache exists.
+  let bus: InvalidationBus | null = null
+
   const cache = createEntityCache({
     store,
+    near,
+    // Even without an L1 of its own, an instance tells the others (they may have one).
+    broadcast: guarded === null ? undefined : async (invalidation) => bus?.publish(invalidation),
     keyspace,
     hints,
     defaults: {
@@ -79,6 +96,20 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
   }
   app.decorate('cache', cache)
 
+  const client = app.redis
+  if (guarded !== null && client !== null) {
+    const guard = guarded
+    bus = createInvalidationBus({
+      channel: `${settings.keyPrefix}l1:invalidate`,
+      send: (channel, payload) => guard.run('broadcast', () => client.publish(channel, payload)),
+      connect: near === null ? undefined : (attempt) => openSubscriberConnection(client, attempt),
+      reconnectDelayMs: (failures) => reconnectDelayMs(failures, settings.redisReconnectMaxMs),
+      onInvalidation: (invalidation) => cache.heard(invalidation),
+      onListening: (listening) => (listening ? near?.resume() : near?.suspend()),
+      log,
+    })
+  }
+
   const events: Subscription | null = store === null ? null : invalidateOnEvents(app.domainEvents, cache, log)
 
   app.readiness.register('cache', () => {
@@ -91,6 +122,7 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
       degraded: store !== null && (breaker !== 'closed' || !connected),
       backend: cache.backend,
       ...(guarded === null ? {} : { breaker, connected }),
+      l1: { enabled: near !== null, active: near?.active ?? false, entries: near?.size ?? 0, received: bus?.received ?? 0 },
       resources: Object.fromEntries(Object.entries(policies).map(([label, policy]) => [label, { ...policy, ...stats[label] }])),
     }
   })
@@ -98,6 +130,7 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
   app.addHook('onClose', async () => {
     events?.unsubscribe()
     cache.close()
+    await bus?.close()
     await store?.close()
   })
 }

@@ -135,6 +135,8 @@ export function describeCacheBehaviour(backend: Backend): void {
           ...calm,
           CACHE_KEY_PREFIX: 'long:',
           CACHE_TTL_OVERRIDES: '{"Product.price":60,"Product.stock":60,"Product.reviews":60}',
+          // Entries read in a test stay in the L1 for the whole test, however slow the machine.
+          CACHE_L1_TTL_MS: '60000',
         })
       })
       afterAll(async () => {
@@ -145,7 +147,7 @@ export function describeCacheBehaviour(backend: Backend): void {
         await resetMocks(stack.mocks)
       })
 
-      it('reads 50 products with 10 cached in one store round trip and one downstream call for the 40 misses', async () => {
+      it('reads 50 products with 10 cached (in the L1) in one store round trip and one downstream call for the 40 misses', async () => {
         const ids = Array.from({ length: 50 }, (_, i) => String(101 + i))
         const PRODUCTS = 'query P($ids: [ID!]!) { products(ids: $ids) { id name } }'
         await gql(stack, PRODUCTS, { ids: ids.slice(0, 10) })
@@ -158,6 +160,7 @@ export function describeCacheBehaviour(backend: Backend): void {
         expect(await routeCalls(stack.mocks.urls.catalog, 'GET /products')).toBe(1)
         expect((await counter(stack, 'catalog:product', 'hits')) - hits).toBe(10)
         expect((await counter(stack, 'catalog:product', 'misses')) - misses).toBe(40)
+        // The 10 cached ones come from the L1: only the 40 others are asked of the store.
         if (backend === 'redis') {
           expect(await backing.commandCalls('mget')).toBe(1)
           expect(await backing.commandCalls('get')).toBe(0)
@@ -165,7 +168,7 @@ export function describeCacheBehaviour(backend: Backend): void {
         if (backend === 'redis-cluster') {
           // Keys spread over slots: one GET per key, auto-pipelined into one batch per node.
           expect(await backing.commandCalls('mget')).toBe(0)
-          expect(await backing.commandCalls('get')).toBe(50)
+          expect(await backing.commandCalls('get')).toBe(40)
         }
       })
 

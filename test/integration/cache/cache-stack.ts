@@ -2,11 +2,15 @@ import type { FastifyInstance } from 'fastify'
 import { Redis } from 'ioredis'
 import { request } from 'undici'
 import type { RunningMocks } from '../../../mocks/start-mocks.js'
+import { buildApp } from '../../../src/app.js'
+import { loadConfig } from '../../../src/config/load-config.js'
+import { SERVICE_NAMES } from '../../../src/config/services.js'
 import type { EventLog } from '../../../src/pubsub/event-log.js'
 import { createMemoryEventLog } from '../../../src/pubsub/memory-event-log.js'
 import { startRedisCluster, type RedisCluster } from '../../helpers/redis-cluster.js'
 import { startRedisServer, type RedisServer } from '../../helpers/redis-server.js'
 import { startStack } from '../../helpers/stack.js'
+import { waitFor } from '../../helpers/wait-for.js'
 
 export type Backend = 'memory' | 'redis' | 'redis-cluster'
 export const BACKENDS: readonly Backend[] = ['memory', 'redis', 'redis-cluster']
@@ -85,6 +89,14 @@ export async function startCacheStack(
   const eventLog = createMemoryEventLog()
   try {
     const stack = await startStack({ env: { GRAPHIQL_ENABLED: 'false', ...env }, eventLog, ...(options.logger ? { logger: options.logger } : {}) })
+    // With Redis the L1 is used only once subscribed to invalidations: start every test from the same state.
+    await waitFor(async () => {
+      const { l1 } = await cacheReadiness(stack)
+      return !l1.enabled || l1.active
+    }, { message: 'the L1 to subscribe to invalidations' }).catch(async (error: unknown) => {
+      await stack.close()
+      throw error
+    })
     return {
       bffUrl: stack.bffUrl,
       app: stack.app,
@@ -101,12 +113,60 @@ export async function startCacheStack(
   }
 }
 
+/**
+ * Another BFF instance over the same mocks and the same Redis, as a second
+ * replica behind a load balancer. It tails an event log of its own, which no
+ * test appends to: whatever it learns of another instance's invalidations
+ * comes through the L1 broadcast.
+ */
+export async function startPeer(stack: CacheStack, env: Readonly<Record<string, string>>): Promise<CacheStack> {
+  const serviceUrls = Object.fromEntries(SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, stack.mocks.urls[name]]))
+  const config = loadConfig({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    GRAPHIQL_ENABLED: 'false',
+    // As startStack: generous limits, two shared cores.
+    DOWNSTREAM_TIMEOUT_MS: '5000',
+    RECOMMENDATIONS_TIMEOUT_MS: '5000',
+    REQUEST_DEADLINE_MS: '10000',
+    ...serviceUrls,
+    ...env,
+  })
+  const eventLog = createMemoryEventLog()
+  const app = await buildApp(config, { logger: false, eventLog })
+  const close = async (): Promise<void> => {
+    await app.close()
+    await eventLog.close()
+  }
+  try {
+    await app.listen({ host: '127.0.0.1', port: 0 })
+    const address = app.server.address()
+    const peer: CacheStack = {
+      bffUrl: `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`,
+      app,
+      mocks: stack.mocks,
+      eventLog,
+      close,
+    }
+    await waitFor(async () => {
+      const { l1 } = await cacheReadiness(peer)
+      return !l1.enabled || l1.active
+    }, { message: 'the peer L1 to subscribe to invalidations' })
+    return peer
+  } catch (error) {
+    await close()
+    throw error
+  }
+}
+
 /** The cache section of /health/ready. */
 export interface CacheReadiness {
   readonly status: number
   readonly overall: string
   readonly degraded: boolean
   readonly breaker?: string
+  readonly l1: { readonly enabled: boolean; readonly active: boolean; readonly entries: number; readonly received: number }
   readonly resources: Readonly<Record<string, Readonly<Record<string, number | string | boolean>>>>
 }
 

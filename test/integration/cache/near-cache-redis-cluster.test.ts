@@ -1,0 +1,3 @@
+import { describeNearCache } from './near-cache.js'
+
+describeNearCache('redis-cluster')
