@@ -3,13 +3,13 @@ import { defer, lastValueFrom } from 'rxjs'
 import type { EntityCache } from '../cache/entity-cache.js'
 import { invalidationsFor } from '../cache/invalidation.js'
 import type { FetchScope } from '../cache/read-through.js'
-import { createPassThroughCache } from '../cache/request-cache.js'
-import { productViews, type InventoryOutcome, type ProductView } from '../fanout/product-views.js'
+import { createPassThroughCache, type RequestCache } from '../cache/request-cache.js'
+import { productViews, type InventoryOutcome, type ProductSources, type ProductView } from '../fanout/product-views.js'
 import type { CallContext } from './call-context.js'
 import type { SearchHit } from './catalog-client.js'
 import type { DownstreamClients } from './clients.js'
 import type { InventoryDto, OrderDto, Page, ReviewDto, UserDto } from './dto.js'
-import { createBatchLoaders, scopedContext } from './batch-loaders.js'
+import { createBatchLoaders, scopedContext, type BatchLoaders } from './batch-loaders.js'
 import { createRequestMemo } from './memo.js'
 import type { NotificationFeedDto } from './notifications-client.js'
 import type { PlaceOrderRequest } from './orders-client.js'
@@ -51,11 +51,12 @@ export interface CacheNotes {
   readonly stale: boolean
 }
 
+const inventoryFound = (value: InventoryDto | null): InventoryOutcome => ({ ok: true, value })
+const inventoryFailed = (error: unknown): InventoryOutcome => ({ ok: false, error })
+
+/** Runs once per order item: module-level handlers, so no closures per call. */
 function settleInventory(load: Promise<InventoryDto | null>): Promise<InventoryOutcome> {
-  return load.then(
-    (value): InventoryOutcome => ({ ok: true, value }),
-    (error: unknown): InventoryOutcome => ({ ok: false, error }),
-  )
+  return load.then(inventoryFound, inventoryFailed)
 }
 
 /** loadMany answers Error entries for a failed batch; surface the first as the failure. */
@@ -74,85 +75,137 @@ async function loadAll<V>(loader: DataLoader<string, V>, ids: readonly string[])
  * change before returning, so the client reads its own write.
  */
 export function createDataSources(clients: DownstreamClients, ctx: CallContext, cache?: undefined | EntityCache | null): DataSources {
-  const cached = cache?.session(ctx.signal) ?? createPassThroughCache(ctx.signal)
-  const loaders = createBatchLoaders(clients, ctx, cached)
-  const memo = createRequestMemo()
-  const within = (scope: FetchScope): CallContext => scopedContext(ctx, scope)
-  // The fan-out (fanout/product-views.ts) composes Observables: the loaders' promises become them here.
-  const productSources = {
-    products: (ids: readonly string[]) => defer(() => loadAll(loaders.products, ids)),
-    inventory: (ids: readonly string[]) => defer(() => loadAll(loaders.inventory, ids)),
+  return new RequestDataSources(clients, ctx, cache?.session(ctx.signal) ?? createPassThroughCache(ctx.signal))
+}
+
+/** A class rather than an object of closures: one is built per GraphQL request. */
+class RequestDataSources implements DataSources {
+  readonly #clients: DownstreamClients
+  readonly #ctx: CallContext
+  readonly #cached: RequestCache
+  readonly #loaders: BatchLoaders
+  readonly #memo = createRequestMemo()
+  #productSources: ProductSources | undefined
+
+  constructor(clients: DownstreamClients, ctx: CallContext, cached: RequestCache) {
+    this.#clients = clients
+    this.#ctx = ctx
+    this.#cached = cached
+    this.#loaders = createBatchLoaders(clients, ctx, cached)
   }
 
-  return {
-    user: (id) => loaders.users.load(id),
-    users: (ids) => loadAll(loaders.users, ids),
-    followerIds: (userId, first) =>
-      memo(`followers:${userId}:${first}`, () =>
-        cached.list('followers', userId, String(first), (scope) => clients.users.followerIds(userId, first, within(scope))),
-      ),
-    productViews: (ids, withInventory) => lastValueFrom(productViews(ids, productSources, { withInventory })),
-    productView: async (id, withInventory) => {
-      // Both loads start in this tick, so DataLoader batches them with the item's siblings.
-      const inventory = withInventory ? settleInventory(loaders.inventory.load(id)) : undefined
-      const product = await loaders.products.load(id)
-      if (product === null) return null
-      return inventory === undefined ? product : { ...product, inventory: await inventory }
-    },
-    inventory: (productId) => loaders.inventory.load(productId),
-    search: (query, first, after) =>
-      memo(`search:${query}:${first}:${after ?? ''}`, () => clients.catalog.search(query, first, after, ctx)),
-    ordersOfUser: (userId, first, after) =>
-      memo(`orders:${userId}:${first}:${after ?? ''}`, async () => {
-        const page = await cached.owned('userOrders', userId, `${first}:${after ?? ''}`, (owner, scope) =>
-          clients.orders.ordersOfUser(owner, first, after, within(scope)),
-        )
-        // Orders fetched as a page are primed so Query.order(id) in the same request is free.
-        for (const order of page.items) loaders.orders.prime(order.id, order)
-        return page
-      }),
-    order: (id) => loaders.orders.load(id),
-    reviewsOfProduct: (productId, first, after) =>
-      memo(`reviews:${productId}:${first}:${after ?? ''}`, () =>
-        cached.list('productReviews', productId, `${first}:${after ?? ''}`, (scope) =>
-          clients.reviews.reviewsOfProduct(productId, first, after, within(scope)),
-        ),
-      ),
-    notificationFeed: (userId, first) =>
-      memo(`feed:${userId}:${first}`, () =>
-        cached.owned('notificationFeed', userId, String(first), (owner, scope) =>
-          clients.notifications.feed(owner, first, within(scope)),
-        ),
-      ),
-    unreadCount: (userId) =>
-      memo(`unread:${userId}`, () =>
-        cached.owned('unreadCount', userId, undefined, (owner, scope) => clients.notifications.unreadCount(owner, within(scope))),
-      ),
-    recommendedProductIds: (userId, first) =>
-      memo(`recs:${userId}:${first}`, () =>
-        cached.owned('recommendations', userId, String(first), (owner, scope) =>
-          clients.recommendations.recommendedProductIds(owner, first, within(scope)),
-        ),
-      ),
-    placeOrder: async (request) => {
-      const order = await clients.orders.placeOrder(request, ctx)
-      await cached.invalidate(invalidationsFor({ type: 'order.created', orderId: order.id, userId: order.userId, status: order.status }))
-      return order
-    },
-    likeReview: async (id) => {
-      const review = await clients.reviews.likeReview(id, ctx)
-      await cached.invalidate(
-        invalidationsFor({ type: 'review.liked', reviewId: review.id, productId: review.productId, likes: review.likes }),
+  get cacheNotes(): CacheNotes {
+    return this.#cached
+  }
+
+  #within(scope: FetchScope): CallContext {
+    return scopedContext(this.#ctx, scope)
+  }
+
+  user(id: string): Promise<UserDto | null> {
+    return this.#loaders.users.load(id)
+  }
+
+  users(ids: readonly string[]): Promise<readonly (UserDto | null)[]> {
+    return loadAll(this.#loaders.users, ids)
+  }
+
+  followerIds(userId: string, first: number): Promise<readonly string[]> {
+    return this.#memo(`followers:${userId}:${first}`, () =>
+      this.#cached.list('followers', userId, String(first), (scope) => this.#clients.users.followerIds(userId, first, this.#within(scope))),
+    )
+  }
+
+  productViews(ids: readonly string[], withInventory: boolean): Promise<readonly (ProductView | null)[]> {
+    // The fan-out (fanout/product-views.ts) composes Observables: the loaders' promises become them here.
+    const loaders = this.#loaders
+    this.#productSources ??= {
+      products: (batch) => defer(() => loadAll(loaders.products, batch)),
+      inventory: (batch) => defer(() => loadAll(loaders.inventory, batch)),
+    }
+    return lastValueFrom(productViews(ids, this.#productSources, { withInventory }))
+  }
+
+  async productView(id: string, withInventory: boolean): Promise<ProductView | null> {
+    // Both loads start in this tick, so DataLoader batches them with the item's siblings.
+    const inventory = withInventory ? settleInventory(this.#loaders.inventory.load(id)) : undefined
+    const product = await this.#loaders.products.load(id)
+    if (product === null) return null
+    return inventory === undefined ? product : { ...product, inventory: await inventory }
+  }
+
+  inventory(productId: string): Promise<InventoryDto | null> {
+    return this.#loaders.inventory.load(productId)
+  }
+
+  search(query: string, first: number, after: string | undefined): Promise<Page<SearchHit>> {
+    return this.#memo(`search:${query}:${first}:${after ?? ''}`, () => this.#clients.catalog.search(query, first, after, this.#ctx))
+  }
+
+  ordersOfUser(userId: string, first: number, after: string | undefined): Promise<Page<OrderDto>> {
+    return this.#memo(`orders:${userId}:${first}:${after ?? ''}`, async () => {
+      const page = await this.#cached.owned('userOrders', userId, `${first}:${after ?? ''}`, (owner, scope) =>
+        this.#clients.orders.ordersOfUser(owner, first, after, this.#within(scope)),
       )
-      return review
-    },
-    markNotificationsRead: async (ids) => {
-      // Only ids are given: the owners come from the index written beside each cached feed.
-      const owners = await cached.ownersOf('notificationFeed', ids)
-      const updated = await clients.notifications.markRead(ids, ctx)
-      await cached.invalidate(owners.flatMap((userId) => invalidationsFor({ type: 'notification.read', userId, notificationIds: ids })))
-      return updated
-    },
-    cacheNotes: cached,
+      // Orders fetched as a page are primed so Query.order(id) in the same request is free.
+      for (const order of page.items) this.#loaders.orders.prime(order.id, order)
+      return page
+    })
+  }
+
+  order(id: string): Promise<OrderDto | null> {
+    return this.#loaders.orders.load(id)
+  }
+
+  reviewsOfProduct(productId: string, first: number, after: string | undefined): Promise<Page<ReviewDto>> {
+    return this.#memo(`reviews:${productId}:${first}:${after ?? ''}`, () =>
+      this.#cached.list('productReviews', productId, `${first}:${after ?? ''}`, (scope) =>
+        this.#clients.reviews.reviewsOfProduct(productId, first, after, this.#within(scope)),
+      ),
+    )
+  }
+
+  notificationFeed(userId: string, first: number): Promise<NotificationFeedDto> {
+    return this.#memo(`feed:${userId}:${first}`, () =>
+      this.#cached.owned('notificationFeed', userId, String(first), (owner, scope) =>
+        this.#clients.notifications.feed(owner, first, this.#within(scope)),
+      ),
+    )
+  }
+
+  unreadCount(userId: string): Promise<number> {
+    return this.#memo(`unread:${userId}`, () =>
+      this.#cached.owned('unreadCount', userId, undefined, (owner, scope) => this.#clients.notifications.unreadCount(owner, this.#within(scope))),
+    )
+  }
+
+  recommendedProductIds(userId: string, first: number): Promise<readonly string[]> {
+    return this.#memo(`recs:${userId}:${first}`, () =>
+      this.#cached.owned('recommendations', userId, String(first), (owner, scope) =>
+        this.#clients.recommendations.recommendedProductIds(owner, first, this.#within(scope)),
+      ),
+    )
+  }
+
+  async placeOrder(request: PlaceOrderRequest): Promise<OrderDto> {
+    const order = await this.#clients.orders.placeOrder(request, this.#ctx)
+    await this.#cached.invalidate(invalidationsFor({ type: 'order.created', orderId: order.id, userId: order.userId, status: order.status }))
+    return order
+  }
+
+  async likeReview(id: string): Promise<ReviewDto> {
+    const review = await this.#clients.reviews.likeReview(id, this.#ctx)
+    await this.#cached.invalidate(
+      invalidationsFor({ type: 'review.liked', reviewId: review.id, productId: review.productId, likes: review.likes }),
+    )
+    return review
+  }
+
+  async markNotificationsRead(ids: readonly string[]): Promise<number> {
+    // Only ids are given: the owners come from the index written beside each cached feed.
+    const owners = await this.#cached.ownersOf('notificationFeed', ids)
+    const updated = await this.#clients.notifications.markRead(ids, this.#ctx)
+    await this.#cached.invalidate(owners.flatMap((userId) => invalidationsFor({ type: 'notification.read', userId, notificationIds: ids })))
+    return updated
   }
 }

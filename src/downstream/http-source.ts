@@ -91,18 +91,24 @@ class JsonExchange implements Dispatcher.DispatchHandler, HttpExchange {
 const JSON_HEADERS = { 'content-type': 'application/json' } as const
 
 /**
- * Sends one call; the body is always read to the end whatever the status (an
- * unread body pins the socket). The receiver may be called before this
- * returns (undici reports some failures synchronously).
+ * Sends one call (with `headers` in place of the call's own, when given); the
+ * body is always read to the end whatever the status (an unread body pins the
+ * socket). The receiver may be called before this returns (undici reports
+ * some failures synchronously).
  */
-export function sendHttp(dispatcher: Dispatcher, call: HttpCall, receiver: HttpReceiver): HttpExchange {
+export function sendHttp(
+  dispatcher: Dispatcher,
+  call: HttpCall,
+  receiver: HttpReceiver,
+  headers: Readonly<Record<string, string>> | undefined = call.headers,
+): HttpExchange {
   const exchange = new JsonExchange(receiver)
   const hasBody = call.body !== undefined
   dispatcher.dispatch(
     {
       method: call.method,
       path: call.path,
-      headers: hasBody ? { ...call.headers, ...JSON_HEADERS } : (call.headers ?? null),
+      headers: hasBody ? { ...headers, ...JSON_HEADERS } : (headers ?? null),
       body: hasBody ? JSON.stringify(call.body) : null,
     },
     exchange,

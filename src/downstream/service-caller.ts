@@ -78,7 +78,8 @@ interface CallerSettings {
 class CallRun implements HttpReceiver {
   readonly #settings: CallerSettings
   readonly #call: HttpCall
-  readonly #request: HttpCall
+  /** The call's headers plus `x-request-id`, so one request can be followed across services. */
+  readonly #headers: Readonly<Record<string, string>>
   readonly #ctx: CallContext
   readonly #resolve: (body: unknown) => void
   readonly #reject: (error: unknown) => void
@@ -108,7 +109,7 @@ class CallRun implements HttpReceiver {
     this.#ctx = ctx
     this.#resolve = resolve
     this.#reject = reject
-    this.#request = { ...call, headers: { ...call.headers, 'x-request-id': ctx.requestId } }
+    this.#headers = call.headers === undefined ? { 'x-request-id': ctx.requestId } : { ...call.headers, 'x-request-id': ctx.requestId }
     const startedAt = settings.policy.now()
     const deadlineAt = ctx.deadline?.expiresAt ?? Number.POSITIVE_INFINITY
     this.#legEnd = Math.min(startedAt + settings.timeoutMs, deadlineAt)
@@ -163,7 +164,7 @@ class CallRun implements HttpReceiver {
 
   #send(): void {
     this.#sentAt = this.#settings.policy.now()
-    const exchange = sendHttp(this.#settings.dispatcher, this.#request, this)
+    const exchange = sendHttp(this.#settings.dispatcher, this.#call, this, this.#headers)
     // undici may have reported the outcome before returning; then the attempt is already over.
     if (this.#permit !== null) this.#exchange = exchange
   }
