@@ -31,7 +31,6 @@ export async function runAutocannon(options: LoadOptions): Promise<LoadResult> {
     connections: options.connections,
     duration: options.durationS,
     ...(options.amount === undefined ? {} : { amount: options.amount }),
-    ...(options.ratePerS === undefined ? {} : { overallRate: options.ratePerS }),
     // Ten seconds is autocannon's default; stated because a timeout counts as an error, not a latency.
     timeout: 10,
     requests: [

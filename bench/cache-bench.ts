@@ -15,6 +15,7 @@ import { Redis } from 'ioredis'
 import type { ServiceName } from '../src/config/services.js'
 import { requestJson } from './admin-client.js'
 import { runAutocannon } from './autocannon-load.js'
+import { runPaced } from './paced-load.js'
 import { homeRequestBody, USER_COUNT } from './home-query.js'
 import { delay, killAllNow, spawnChild, stopAll } from './child-processes.js'
 import { homeCriticalPath, LATENCY_MODE_LATENCIES } from './critical-path.js'
@@ -170,7 +171,8 @@ interface AtRate {
 }
 
 /**
- * Open loop at a fixed rate: what the uncached BFF sustains at saturation.
+ * Open loop at a fixed rate (evenly paced, bench/paced-load.ts): what the
+ * uncached BFF sustains at saturation.
  * At saturation (the closed loop above) every server's latency is mostly
  * queueing — 50 connections over its capacity, by Little's law — so latency is
  * compared where the load is the same for all: a warm cache answering the
@@ -179,8 +181,8 @@ interface AtRate {
 async function atRate(target: Target, ratePerS: number, o: Options): Promise<AtRate> {
   const load = { origin: target.origin, kind: 'bff' as const, connections: o.connections }
   await runAutocannon({ ...load, durationS: 120, amount: USER_COUNT })
-  const result = await runAutocannon({ ...load, durationS: o.durationS, ratePerS })
-  log(`  ${target.variant.name} at ${ratePerS} req/s: p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ${fixed(result.reqPerS)} req/s answered`)
+  const result = await runPaced({ origin: target.origin, ratePerS, durationS: o.durationS, connections: o.connections })
+  log(`  ${target.variant.name} at ${ratePerS} req/s: p50 ${fixed(result.latencyMs.p50)} ms, p99 ${fixed(result.latencyMs.p99)} ms, ${fixed(result.reqPerS)} req/s answered`)
   return { ratePerS, result }
 }
 
@@ -216,7 +218,7 @@ function report(runs: readonly Measured[], references: readonly HotLatency[], ra
       ['× uncached', ...runs.map((m) => fixed(m.result.reqPerS / uncached.result.reqPerS, 2))],
       ['latency p50 (ms)', ...runs.map((m) => fixed(m.result.latencyMs.p50))],
       ['latency p99 (ms)', ...runs.map((m) => fixed(m.result.latencyMs.p99))],
-      [`at ${rated[0]?.ratePerS ?? '?'} req/s (open loop): p50 / p97.5 / p99 (ms)`, ...rated.map((r) => `${r.result.latencyMs.p50} / ${r.result.latencyMs.p97_5} / ${r.result.latencyMs.p99}`)],
+      [`at ${rated[0]?.ratePerS ?? '?'} req/s (open loop): p50 / p97.5 / p99 (ms)`, ...rated.map((r) => `${fixed(r.result.latencyMs.p50)} / ${fixed(r.result.latencyMs.p97_5)} / ${fixed(r.result.latencyMs.p99)}`)],
       ['  answered req/s, errors', ...rated.map((r) => `${fixed(r.result.reqPerS)}, ${r.result.non2xx + r.result.socketErrors + r.result.graphqlErrors}`)],
       ['one user, 1 connection: mean / p50 / p99 (ms)', ...references.map((r) => `${fixed(r.mean, 2)} / ${r.p50} / ${r.p99}`)],
       ['BFF CPU ms/query', ...runs.map((m) => fixed(m.cpuMs / m.result.requests, 3))],

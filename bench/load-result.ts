@@ -9,12 +9,6 @@ export interface LoadOptions {
   readonly durationS: number
   /** Stop after exactly this many responses instead of after `durationS` (autocannon only). */
   readonly amount?: undefined | number
-  /**
-   * Open loop: send this many requests per second over all connections,
-   * whatever the answers' pace, instead of as fast as answers come back
-   * (autocannon only).
-   */
-  readonly ratePerS?: undefined | number
 }
 
 /** One load run as every generator reports it; latencies in ms. */
