@@ -14,7 +14,9 @@
  *   --only KIND   measure only `bff` or `baseline` (e.g. under --cpu-prof)
  *   --alloc       also report bytes allocated per query (V8's sampling heap
  *                 profiler, collected objects included): steadier than CPU
- *                 time on a shared machine, and what the GC pays for
+ *                 time on a shared machine, and what the GC pays for; with
+ *                 HEAP_PROFILE_OUT=<path> set, the two sampled profiles are
+ *                 written to <path>.bff.heapprofile and <path>.baseline.heapprofile
  */
 import Fastify, { type FastifyInstance } from 'fastify'
 import { writeFileSync } from 'node:fs'

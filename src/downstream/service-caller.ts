@@ -64,7 +64,7 @@ interface CallerSettings {
  * One call, outermost first: client abort → retry (GET only, full-jitter
  * backoff, retry budget) → per attempt: deadline check → circuit breaker →
  * bulkhead → attempt timeout → HTTP. Every exit path (answer, failure,
- * timeout, client abort, unsubscribe) releases what the attempt holds: the
+ * timeout, client abort) releases what the attempt holds: the
  * queue place or slot, the breaker's probe, the socket, the timers.
  *
  * Written as one state machine rather than an RxJS operator chain: a screen

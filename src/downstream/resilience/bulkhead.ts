@@ -1,5 +1,3 @@
-import { Observable } from 'rxjs'
-
 export interface BulkheadOptions {
   /** Calls running at once. @default 25 (resilience4j) */
   readonly concurrency?: undefined | number
@@ -23,18 +21,11 @@ export interface Bulkhead {
   /**
    * Takes a slot if one is free (the entry comes back `running`, and `onRun`
    * is not called), else a queue place (`onRun` is called when a slot frees
-   * up), else nothing: null means rejected. The callback form is what the
-   * per-call pipeline uses; it costs no Observable per call.
+   * up), else nothing: null means rejected.
    */
   enter(onRun: () => void): BulkheadEntry | null
   /** The rejection error, for callers of `enter`. */
   rejection(): Error
-  /**
-   * Subscribes to `source` once a slot is free. Unsubscribing while queued
-   * gives the queue place back; unsubscribing while running frees the slot
-   * (and the source's own teardown aborts its work).
-   */
-  run<T>(source: Observable<T>): Observable<T>
 }
 
 function count(name: string, value: number, min: number): number {
@@ -119,22 +110,5 @@ export function createBulkhead(options: BulkheadOptions): Bulkhead {
     },
     enter,
     rejection: options.rejection,
-    run<T>(source: Observable<T>): Observable<T> {
-      return new Observable<T>((subscriber) => {
-        let inner: { unsubscribe(): void } | undefined
-        const entry = enter(() => {
-          inner = source.subscribe(subscriber)
-        })
-        if (entry === null) {
-          subscriber.error(options.rejection())
-          return undefined
-        }
-        if (entry.running) inner = source.subscribe(subscriber)
-        return () => {
-          inner?.unsubscribe()
-          entry.release()
-        }
-      })
-    },
   }
 }

@@ -1,6 +1,6 @@
 import { Observable, Subject } from 'rxjs'
 import { describe, expect, it } from 'vitest'
-import { createBulkhead } from '../../../../src/downstream/resilience/bulkhead.js'
+import { createBulkhead, type Bulkhead } from '../../../../src/downstream/resilience/bulkhead.js'
 
 class Rejected extends Error {}
 
@@ -18,13 +18,35 @@ function tracked(log: string[], name: string) {
   return { subject, source }
 }
 
+/**
+ * A cold source run through the bulkhead, as a call uses it: started once it
+ * holds a slot; unsubscribing gives the queue place or the slot back.
+ */
+function through<T>(bulkhead: Bulkhead, source: Observable<T>): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    let inner: { unsubscribe(): void } | undefined
+    const entry = bulkhead.enter(() => {
+      inner = source.subscribe(subscriber)
+    })
+    if (entry === null) {
+      subscriber.error(bulkhead.rejection())
+      return undefined
+    }
+    if (entry.running) inner = source.subscribe(subscriber)
+    return () => {
+      inner?.unsubscribe()
+      entry.release()
+    }
+  })
+}
+
 describe('createBulkhead', () => {
   it('runs up to `concurrency`, queues up to `queueSize`, rejects the rest at once', () => {
     const log: string[] = []
     const bulkhead = createBulkhead({ concurrency: 2, queueSize: 1, rejection: () => new Rejected('full') })
     const calls = ['a', 'b', 'c', 'd'].map((name) => tracked(log, name))
     const errors: unknown[] = []
-    calls.forEach((call) => bulkhead.run(call.source).subscribe({ error: (e: unknown) => errors.push(e) }))
+    calls.forEach((call) => through(bulkhead, call.source).subscribe({ error: (e: unknown) => errors.push(e) }))
     expect(log).toEqual(['start a', 'start b'])
     expect(bulkhead.inFlight).toBe(2)
     expect(bulkhead.queued).toBe(1)
@@ -40,12 +62,12 @@ describe('createBulkhead', () => {
     const log: string[] = []
     const bulkhead = createBulkhead({ concurrency: 1, queueSize: 1, rejection: () => new Rejected('full') })
     const [a, b, c] = ['a', 'b', 'c'].map((name) => tracked(log, name))
-    bulkhead.run(a!.source).subscribe()
-    const queued = bulkhead.run(b!.source).subscribe()
+    through(bulkhead, a!.source).subscribe()
+    const queued = through(bulkhead, b!.source).subscribe()
     queued.unsubscribe()
     expect(bulkhead.queued).toBe(0)
     const errors: unknown[] = []
-    bulkhead.run(c!.source).subscribe({ error: (e: unknown) => errors.push(e) })
+    through(bulkhead, c!.source).subscribe({ error: (e: unknown) => errors.push(e) })
     expect(errors).toEqual([])
     a!.subject.complete()
     // b never starts; c takes the slot.
@@ -56,8 +78,8 @@ describe('createBulkhead', () => {
     const log: string[] = []
     const bulkhead = createBulkhead({ concurrency: 1, queueSize: 5, rejection: () => new Rejected('full') })
     const [a, b] = ['a', 'b'].map((name) => tracked(log, name))
-    const running = bulkhead.run(a!.source).subscribe()
-    bulkhead.run(b!.source).subscribe()
+    const running = through(bulkhead, a!.source).subscribe()
+    through(bulkhead, b!.source).subscribe()
     running.unsubscribe()
     expect(log).toEqual(['start a', 'stop a', 'start b'])
     expect(bulkhead.inFlight).toBe(1)
@@ -68,9 +90,9 @@ describe('createBulkhead', () => {
     const bulkhead = createBulkhead({ concurrency: 1, queueSize: 5, rejection: () => new Rejected('full') })
     const [a, b, c] = ['a', 'b', 'c'].map((name) => tracked(log, name))
     const errors: unknown[] = []
-    bulkhead.run(a!.source).subscribe({ error: (e: unknown) => errors.push(e) })
-    bulkhead.run(b!.source).subscribe().unsubscribe()
-    bulkhead.run(c!.source).subscribe()
+    through(bulkhead, a!.source).subscribe({ error: (e: unknown) => errors.push(e) })
+    through(bulkhead, b!.source).subscribe().unsubscribe()
+    through(bulkhead, c!.source).subscribe()
     a!.subject.error(new Error('boom'))
     expect(errors).toHaveLength(1)
     expect(log).toEqual(['start a', 'stop a', 'start c'])
@@ -83,7 +105,7 @@ describe('createBulkhead', () => {
     const bulkhead = createBulkhead({ concurrency: 1, queueSize: 0, rejection: () => new Rejected('full') })
     const a = tracked(log, 'a')
     a.subject.complete()
-    bulkhead.run(a.source).subscribe()
+    through(bulkhead, a.source).subscribe()
     expect(bulkhead.inFlight).toBe(0)
   })
 
