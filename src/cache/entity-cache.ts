@@ -1,11 +1,11 @@
-import { setMaxListeners } from 'node:events'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Cache, CacheBackend } from './cache.js'
 import type { CacheCounters } from './counters.js'
-import { createFlights } from './flights.js'
+import { createFlights, createSharedCalls } from './flights.js'
 import { createRefreshQueue } from './refresh-queue.js'
 import type { Invalidation } from './invalidation-bus.js'
 import type { Keyspace } from './keys.js'
+import type { SignalSource } from '../downstream/lazy-abort.js'
 import { nearViewOf, type NearCache } from './near-cache.js'
 import type { ResourceRuntime } from './read-through.js'
 import { createPassThroughCache, createRequestCache, type CacheCore, type InvalidationTarget, type RequestCache } from './request-cache.js'
@@ -50,7 +50,7 @@ export interface ResourcePolicyReport {
 export interface EntityCache {
   readonly backend: CacheBackend | 'disabled'
   /** The per-request view (one per GraphQL request). */
-  session(signal: AbortSignal): RequestCache
+  session(abort: SignalSource): RequestCache
   /**
    * Drops entries (domain events, mutations) and stops in-flight fetches of
    * them from being written back. Never rejects: while the store is down the
@@ -92,10 +92,7 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
   const maxMissed = options.maxMissedInvalidations ?? 10_000
   const near = store === null ? null : (options.near ?? null)
   const broadcast = store === null ? undefined : options.broadcast
-  const shutdown = new AbortController()
-  // Every in-flight shared call listens for shutdown (and stops listening when it settles):
-  // many listeners are expected, not a leak.
-  setMaxListeners(0, shutdown.signal)
+  const calls = createSharedCalls()
 
   const runtimeOf = <T>(def: ResourceDef<T>): ResourceRuntime<T> => {
     const policy = policyFor(options.hints, def.coordinates, options.defaults)
@@ -189,7 +186,7 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
     store === null
       ? null
       : {
-          env: { store, keyspace, counters, now: options.now ?? Date.now, lease: options.lease, shutdown: shutdown.signal, log },
+          env: { store, keyspace, counters, now: options.now ?? Date.now, lease: options.lease, calls, log },
           runtime: (resource) => runtimes[resource],
           caches: (resource) => runtimes[resource].policy.maxAgeMs > 0,
           keyOf,
@@ -202,7 +199,7 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
 
   return {
     backend: store === null ? 'disabled' : store.backend,
-    session: (signal) => (core === null ? createPassThroughCache(signal) : createRequestCache(core, signal)),
+    session: (abort) => (core === null ? createPassThroughCache(abort) : createRequestCache(core, abort)),
     invalidate,
     async flush() {
       if (store === null) return
@@ -242,6 +239,6 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
           { maxAgeS: rt.policy.maxAgeMs / 1_000, scope: rt.policy.scope, cached: store !== null && rt.policy.maxAgeMs > 0 },
         ]),
       ),
-    close: () => shutdown.abort(),
+    close: () => calls.close(),
   }
 }

@@ -1,3 +1,4 @@
+import { LazyAbortController } from '../downstream/lazy-abort.js'
 import type { CacheAddress } from './cache.js'
 
 /**
@@ -23,29 +24,70 @@ export interface SharedCall {
   settle(): void
 }
 
-export function createSharedCall(options: { readonly detached: boolean; readonly shutdown: AbortSignal }): SharedCall {
-  const controller = new AbortController()
-  const onShutdown = (): void => controller.abort()
-  if (options.shutdown.aborted) controller.abort()
-  else options.shutdown.addEventListener('abort', onShutdown, { once: true })
-  let waiters = 0
-  let settled = false
+/**
+ * The shared calls of one entity cache that have not settled, so closing the
+ * cache aborts them. A Set, not one 'abort' listener per call on an app-wide
+ * signal: adding a listener walks every listener already there, and Node's
+ * EventTarget leaves a removed listener linked to the ones added after it, so
+ * a dead call's listener could keep later calls' closures alive through a
+ * young-generation GC.
+ */
+export interface SharedCalls {
+  /** True once closed: no new call may start (background refreshes check this). */
+  readonly closed: boolean
+  start(options: { readonly detached: boolean }): SharedCall
+  /** Aborts every call not yet settled, and every call started later. */
+  close(): void
+}
+
+/** One shared call; its AbortSignal is made only if the call is handed to something that waits on it. */
+class LazySharedCall implements SharedCall {
+  readonly detached: boolean
+  readonly #controller = new LazyAbortController()
+  readonly #open: Set<LazyAbortController>
+  #waiters = 0
+  #settled = false
+
+  constructor(detached: boolean, open: Set<LazyAbortController>, closed: boolean) {
+    this.detached = detached
+    this.#open = open
+    if (closed) this.#controller.abort()
+    else open.add(this.#controller)
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal
+  }
+
+  hold(): () => void {
+    this.#waiters += 1
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      this.#waiters -= 1
+      if (this.#waiters === 0 && !this.#settled && !this.detached) this.#controller.abort()
+    }
+  }
+
+  settle(): void {
+    this.#settled = true
+    this.#open.delete(this.#controller)
+  }
+}
+
+export function createSharedCalls(): SharedCalls {
+  const open = new Set<LazyAbortController>()
+  let closed = false
   return {
-    signal: controller.signal,
-    detached: options.detached,
-    hold() {
-      waiters += 1
-      let released = false
-      return () => {
-        if (released) return
-        released = true
-        waiters -= 1
-        if (waiters === 0 && !settled && !options.detached) controller.abort()
-      }
+    get closed() {
+      return closed
     },
-    settle() {
-      settled = true
-      options.shutdown.removeEventListener('abort', onShutdown)
+    start: ({ detached }) => new LazySharedCall(detached, open, closed),
+    close() {
+      closed = true
+      for (const controller of open) controller.abort()
+      open.clear()
     },
   }
 }

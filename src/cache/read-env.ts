@@ -1,7 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify'
+import type { SignalSource } from '../downstream/lazy-abort.js'
 import type { Cache, CacheAddress, CacheWrite } from './cache.js'
 import type { CacheCounters } from './counters.js'
-import type { Flights } from './flights.js'
+import type { Flights, SharedCalls } from './flights.js'
 import { CacheUnavailableError } from './guarded-cache.js'
 import type { Keyspace } from './keys.js'
 import type { NearView } from './near-cache.js'
@@ -17,8 +18,8 @@ export interface ReadEnv {
   readonly now: () => number
   /** Cross-instance lease: held `ttlMs`; others wait up to `waitMs` for the holder's write. */
   readonly lease: { readonly ttlMs: number; readonly waitMs: number }
-  /** Aborted on app close: background refreshes and lease waits stop. */
-  readonly shutdown: AbortSignal
+  /** Every shared call of the cache: closed on app close, which stops background refreshes and lease waits. */
+  readonly calls: SharedCalls
   readonly log: FastifyBaseLogger
 }
 
@@ -40,8 +41,6 @@ export interface ResourceRuntime<T> {
 
 /** Per-request state of the cache (one per GraphQL request). */
 export interface ReadSession {
-  /** The client's signal: waiting stops when it aborts. */
-  readonly signal: AbortSignal
   /**
    * Rejects with ABORTED when `signal` aborts. One listener per request, not
    * one per awaited key (a page of 50 products would otherwise add 50).
@@ -56,14 +55,15 @@ export interface ReadSession {
 /** What `ReadSession.aborted()` rejects with. */
 export const ABORTED: unique symbol = Symbol('aborted')
 
-export function createReadSession(signal: AbortSignal, bypass = false): ReadSession {
+/** `abort` hands out the client's signal (waiting stops when it aborts); it is only asked once a wait begins. */
+export function createReadSession(abort: SignalSource, bypass = false): ReadSession {
   let aborted: Promise<never> | undefined
   return {
-    signal,
     bypass,
     stale: false,
     aborted() {
       aborted ??= new Promise<never>((_resolve, reject) => {
+        const { signal } = abort
         if (signal.aborted) reject(ABORTED)
         else signal.addEventListener('abort', () => reject(ABORTED), { once: true })
       })
@@ -80,6 +80,20 @@ export interface FetchScope {
   readonly signal: AbortSignal
   /** A background refresh, outliving the request that triggered it (no request deadline applies). */
   readonly background: boolean
+}
+
+/** The scope of a fetch a request makes for itself (no shared call): the request's signal, asked for only when a call starts. */
+export class ForegroundScope implements FetchScope {
+  readonly background = false
+  readonly #abort: SignalSource
+
+  constructor(abort: SignalSource) {
+    this.#abort = abort
+  }
+
+  get signal(): AbortSignal {
+    return this.#abort.signal
+  }
 }
 
 export interface ReadItem {

@@ -1,7 +1,7 @@
 import { DownstreamError } from '../downstream/errors.js'
 import { ClientError } from '../errors.js'
 import { decodeEntry, freshnessOf } from './envelope.js'
-import { createSharedCall, flightKeyOf, type Flight } from './flights.js'
+import { flightKeyOf, type Flight } from './flights.js'
 import { fetchUnderLease } from './lease-fetch.js'
 import { ABORTED, createReadSession, storeFailed, type ReadEnv, type ReadRequest, type ReadResult, type ReadSession, type ResourceRuntime } from './read-env.js'
 
@@ -135,7 +135,7 @@ export async function readThrough<T>(
       else waits.push(join(index, flight, staleValues.get(index)))
     }
     if (own.length > 0) {
-      const call = createSharedCall({ detached: false, shutdown: env.shutdown })
+      const call = env.calls.start({ detached: false })
       const handles = own.map((index) => rt.flights.start(flightKeyOf(items[index]!.address), call))
       own.forEach((index, n) => waits.push(join(index, handles[n]!.flight, staleValues.get(index))))
       void fetchUnderLease(env, rt, session, request, own, handles, call)
@@ -147,13 +147,13 @@ export async function readThrough<T>(
 
 /** Starts one background refresh for entries served stale-while-revalidate. */
 function refresh<T>(env: ReadEnv, rt: ResourceRuntime<T>, request: ReadRequest<T>, bypass: boolean): void {
-  if (env.shutdown.aborted) return
+  if (env.calls.closed) return
   const items = request.items.filter((item) => rt.flights.get(flightKeyOf(item.address)) === undefined)
   if (items.length === 0) return
   // Detached: the refresh outlives the request that noticed the stale entry.
-  const call = createSharedCall({ detached: true, shutdown: env.shutdown })
+  const call = env.calls.start({ detached: true })
   const handles = items.map((item) => rt.flights.start(flightKeyOf(item.address), call))
   env.counters.add(rt.label, 'refreshes', items.length)
-  const detached = createReadSession(call.signal, bypass)
+  const detached = createReadSession(call, bypass)
   void fetchUnderLease(env, rt, detached, { ...request, items }, items.map((_, index) => index), handles, call)
 }

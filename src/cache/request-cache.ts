@@ -1,6 +1,7 @@
 import { DownstreamError } from '../downstream/errors.js'
+import type { SignalSource } from '../downstream/lazy-abort.js'
 import type { CacheAddress } from './cache.js'
-import { createReadSession } from './read-env.js'
+import { createReadSession, ForegroundScope } from './read-env.js'
 import { readThrough, type FetchScope, type ReadEnv, type ResourceRuntime } from './read-through.js'
 import type { EntityResource, ListResource, OwnedResource, ResourceName, ValueOf } from './resources.js'
 
@@ -50,14 +51,19 @@ export interface RequestCache {
   ownersOf(resource: OwnedResource, itemIds: readonly string[]): Promise<readonly string[]>
   /** Drops entries before a mutation returns, so the client reads its own write. */
   invalidate(targets: readonly InvalidationTarget[]): Promise<void>
-  /** True once this request was served a stale entry because a downstream failed. */
+  /** What the cache did for this request so far (a live view, not a copy). */
+  readonly notes: CacheNotes
+}
+
+export interface CacheNotes {
+  /** True when a stale entry stood in for a failed downstream call (the response says so in `extensions`). */
   readonly stale: boolean
 }
 
-export function createRequestCache(core: CacheCore, signal: AbortSignal): RequestCache {
-  const session = createReadSession(signal)
-  const passThrough = createPassThroughCache(signal)
-  const foreground: FetchScope = { signal, background: false }
+export function createRequestCache(core: CacheCore, abort: SignalSource): RequestCache {
+  const session = createReadSession(abort)
+  const passThrough = createPassThroughCache(abort)
+  const foreground = new ForegroundScope(abort)
 
   /** A single entry through the batch path; "not found" is cached (negative) and thrown again. */
   async function single<R extends ResourceName>(
@@ -128,15 +134,16 @@ export function createRequestCache(core: CacheCore, signal: AbortSignal): Reques
       }
     },
     invalidate: (targets) => core.invalidate(targets),
-    get stale() {
-      return session.stale
-    },
+    // The session itself: readThrough marks it stale. A getter here would put this object in dictionary mode.
+    notes: session,
   }
 }
 
+const NOTHING_NOTED: CacheNotes = { stale: false }
+
 /** Caching off (CACHE_ENABLED=false): every read goes downstream, as if there were no cache layer. */
-export function createPassThroughCache(signal: AbortSignal): RequestCache {
-  const foreground: FetchScope = { signal, background: false }
+export function createPassThroughCache(abort: SignalSource): RequestCache {
+  const foreground = new ForegroundScope(abort)
   return {
     async entities(_resource, ids, fetch, idOf) {
       const found = new Map((await fetch(ids, foreground)).map((value) => [idOf(value), value]))
@@ -146,6 +153,6 @@ export function createPassThroughCache(signal: AbortSignal): RequestCache {
     owned: (_resource, ownerId, _variant, fetch) => fetch(ownerId, foreground),
     ownersOf: async () => [],
     invalidate: async () => {},
-    stale: false,
+    notes: NOTHING_NOTED,
   }
 }

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
+import type { SignalSource } from './lazy-abort.js'
 import type { Deadline } from './resilience/deadline.js'
 
 /** What every downstream call needs to know about the GraphQL request it serves. */
@@ -14,4 +15,27 @@ export interface CallContext {
    * Absent (work outside a GraphQL request): only the per-call timeouts apply.
    */
   readonly deadline?: undefined | Deadline
+}
+
+/**
+ * The call context of one GraphQL request. Its signal comes from `abort`
+ * when first read, so a request that makes no downstream call never creates
+ * one (see lazy-abort.ts).
+ */
+export class RequestCallContext implements CallContext {
+  readonly requestId: string
+  readonly log: FastifyBaseLogger
+  readonly deadline: Deadline | undefined
+  readonly #abort: SignalSource
+
+  constructor(requestId: string, log: FastifyBaseLogger, abort: SignalSource, deadline?: undefined | Deadline) {
+    this.requestId = requestId
+    this.log = log
+    this.deadline = deadline
+    this.#abort = abort
+  }
+
+  get signal(): AbortSignal {
+    return this.#abort.signal
+  }
 }

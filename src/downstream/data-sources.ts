@@ -3,7 +3,7 @@ import { defer, lastValueFrom } from 'rxjs'
 import type { EntityCache } from '../cache/entity-cache.js'
 import { invalidationsFor } from '../cache/invalidation.js'
 import type { FetchScope } from '../cache/read-through.js'
-import { createPassThroughCache, type RequestCache } from '../cache/request-cache.js'
+import { createPassThroughCache, type CacheNotes, type RequestCache } from '../cache/request-cache.js'
 import { productViews, type InventoryOutcome, type ProductSources, type ProductView } from '../fanout/product-views.js'
 import type { CallContext } from './call-context.js'
 import type { SearchHit } from './catalog-client.js'
@@ -46,10 +46,7 @@ export interface DataSources {
   readonly cacheNotes?: undefined | CacheNotes
 }
 
-export interface CacheNotes {
-  /** True when a stale entry stood in for a failed downstream call (the response says so in `extensions`). */
-  readonly stale: boolean
-}
+export type { CacheNotes } from '../cache/request-cache.js'
 
 const inventoryFound = (value: InventoryDto | null): InventoryOutcome => ({ ok: true, value })
 const inventoryFailed = (error: unknown): InventoryOutcome => ({ ok: false, error })
@@ -75,7 +72,7 @@ async function loadAll<V>(loader: DataLoader<string, V>, ids: readonly string[])
  * change before returning, so the client reads its own write.
  */
 export function createDataSources(clients: DownstreamClients, ctx: CallContext, cache?: undefined | EntityCache | null): DataSources {
-  return new RequestDataSources(clients, ctx, cache?.session(ctx.signal) ?? createPassThroughCache(ctx.signal))
+  return new RequestDataSources(clients, ctx, cache?.session(ctx) ?? createPassThroughCache(ctx))
 }
 
 /** A class rather than an object of closures: one is built per GraphQL request. */
@@ -95,7 +92,7 @@ class RequestDataSources implements DataSources {
   }
 
   get cacheNotes(): CacheNotes {
-    return this.#cached
+    return this.#cached.notes
   }
 
   #within(scope: FetchScope): CallContext {

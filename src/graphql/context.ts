@@ -1,7 +1,9 @@
 import type { FastifyReply } from 'fastify'
 import type { GraphQLError } from 'graphql'
 import type { DownstreamClients } from '../downstream/clients.js'
+import { RequestCallContext } from '../downstream/call-context.js'
 import { createDataSources, type DataSources } from '../downstream/data-sources.js'
+import type { SignalSource } from '../downstream/lazy-abort.js'
 import type { Deadline } from '../downstream/resilience/deadline.js'
 
 declare module 'mercurius' {
@@ -32,11 +34,11 @@ export interface RequestContext {
 export function buildContext(
   reply: FastifyReply,
   clients: DownstreamClients,
-  signal: AbortSignal,
+  abort: SignalSource,
   deadline?: undefined | Deadline,
 ): RequestContext {
   const requestId = reply.request.id
   // The entity cache is app-wide (plugins/cache.ts); each request gets its own view of it.
-  const data = createDataSources(clients, { requestId, signal, log: reply.request.log, deadline }, reply.server.cache)
+  const data = createDataSources(clients, new RequestCallContext(requestId, reply.request.log, abort, deadline), reply.server.cache)
   return { reply, data, requestId }
 }

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import { GraphQLError } from 'graphql'
 import { ClientError } from '../errors.js'
 import { createDeadline } from '../downstream/resilience/deadline.js'
+import { LazyAbortController } from '../downstream/lazy-abort.js'
 import { buildContext } from '../graphql/context.js'
 import { formatGraphQLErrors } from '../graphql/error-formatter.js'
 import { APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, negotiate, readParams } from '../graphql/http/request-params.js'
@@ -45,14 +46,14 @@ async function graphqlHttp(app: FastifyInstance, options: GraphQLHttpOptions): P
       return requestError(reply, 415, 'UNSUPPORTED_MEDIA_TYPE', `POST bodies must be ${APPLICATION_JSON}`)
     }
     const params = readParams(source, method)
-    const controller = new AbortController()
+    const controller = new LazyAbortController()
     // 'close' before the response was ended means the client went away mid-request.
     reply.raw.once('close', () => {
       if (!reply.raw.writableEnded) controller.abort()
     })
     // The deadline starts once the operation is known: every downstream leg inherits what is left of it.
     const deadline = createDeadline(app.downstreams.requestDeadlineMs)
-    const context = buildContext(reply, app.downstreams.clients, controller.signal, deadline)
+    const context = buildContext(reply, app.downstreams.clients, controller, deadline)
     try {
       // Always pass a variables map: mercurius only coerces variables when given some, and a
       // missing required variable must be a 400 (BAD_USER_INPUT), not an execution failure.

@@ -51,7 +51,7 @@ function setup(options: { readonly near?: NearCache; readonly broadcast?: (inval
   const counting = countingStore()
   const near = options.near ?? createNearCache({ ttlMs: 3_600_000 })
   const test = testCache(counting.store, { near, ...(options.broadcast ? { broadcast: options.broadcast } : {}) })
-  const read = (ids: readonly string[], fetch = catalog().fetch) => test.cache.session(signal()).entities('product', ids, fetch, (p) => p.id)
+  const read = (ids: readonly string[], fetch = catalog().fetch) => test.cache.session({ signal: signal() }).entities('product', ids, fetch, (p) => p.id)
   return { ...test, ...counting, near, read }
 }
 
@@ -76,10 +76,10 @@ describe('entity cache with an L1', () => {
   it('fills the L1 from fresh store reads too (another instance wrote the entry)', async () => {
     const { store, reads } = countingStore()
     const writer = testCache(store)
-    await writer.cache.session(signal()).entities('product', ['1'], catalog().fetch, (p) => p.id)
+    await writer.cache.session({ signal: signal() }).entities('product', ['1'], catalog().fetch, (p) => p.id)
     const near = createNearCache()
     const reader = testCache(store, { near })
-    const read = () => reader.cache.session(signal()).entities('product', ['1'], catalog().fetch, (p) => p.id)
+    const read = () => reader.cache.session({ signal: signal() }).entities('product', ['1'], catalog().fetch, (p) => p.id)
     await read()
     reads.length = 0
     await read()
@@ -168,7 +168,7 @@ describe('entity cache with an L1', () => {
         sent.push(invalidation)
       },
     })
-    await cache.session(signal()).entities('product', ['1'], catalog().fetch, (p) => p.id)
+    await cache.session({ signal: signal() }).entities('product', ['1'], catalog().fetch, (p) => p.id)
     await cache.invalidate([{ resource: 'product', id: '1' }])
     await cache.flush()
     expect(sent).toEqual([{ keys: [keyspace.entity('catalog', 'product', '1')] }, { all: true }])
@@ -191,7 +191,7 @@ describe('entity cache with an L1', () => {
 
   it('keeps lists and PRIVATE entries out of the L1', async () => {
     const { cache, reads, near } = setup()
-    const session = () => cache.session(signal())
+    const session = () => cache.session({ signal: signal() })
     for (let i = 0; i < 2; i += 1) {
       await session().owned('recommendations', '7', '10', async () => ['1'])
       await session().list('followers', '7', '10', async () => ['8'])

@@ -33,8 +33,8 @@ describe('entity cache: batch-aware reads', () => {
   it('reads N ids at once and fetches only the misses, in one call', async () => {
     const { cache } = testCache(createMemoryCache())
     const { calls, fetch } = catalog()
-    await cache.session(signal()).entities('product', ['1', '2'], fetch, (p) => p.id)
-    const result = await cache.session(signal()).entities('product', ['1', '2', '3', '4', '5'], fetch, (p) => p.id)
+    await cache.session({ signal: signal() }).entities('product', ['1', '2'], fetch, (p) => p.id)
+    const result = await cache.session({ signal: signal() }).entities('product', ['1', '2', '3', '4', '5'], fetch, (p) => p.id)
     expect(calls).toEqual([['1', '2'], ['3', '4', '5']])
     expect(result.map((p) => (p instanceof Error || p === null ? p : p.id))).toEqual(['1', '2', '3', '4', '5'])
   })
@@ -42,8 +42,8 @@ describe('entity cache: batch-aware reads', () => {
   it('caches "not found" briefly (negative caching)', async () => {
     const { cache, counters } = testCache(createMemoryCache())
     const { calls, fetch } = catalog((id) => id !== '404')
-    const first = await cache.session(signal()).entities('product', ['404'], fetch, (p) => p.id)
-    const second = await cache.session(signal()).entities('product', ['404'], fetch, (p) => p.id)
+    const first = await cache.session({ signal: signal() }).entities('product', ['404'], fetch, (p) => p.id)
+    const second = await cache.session({ signal: signal() }).entities('product', ['404'], fetch, (p) => p.id)
     expect([first, second]).toEqual([[null], [null]])
     expect(calls).toHaveLength(1)
     expect(counters.snapshot()['catalog:product']).toMatchObject({ hits: 1, misses: 1 })
@@ -58,7 +58,7 @@ describe('entity cache: batch-aware reads', () => {
       await gate.promise
       return ids.map(product)
     }
-    const reads = Array.from({ length: 200 }, () => cache.session(signal()).entities('product', ['7', '8'], fetch, (p) => p.id))
+    const reads = Array.from({ length: 200 }, () => cache.session({ signal: signal() }).entities('product', ['7', '8'], fetch, (p) => p.id))
     gate.resolve()
     const results = await Promise.all(reads)
     expect(calls).toBe(1)
@@ -68,8 +68,8 @@ describe('entity cache: batch-aware reads', () => {
   it('goes straight downstream when caching is disabled', async () => {
     const { cache } = testCache(null)
     const { calls, fetch } = catalog()
-    await cache.session(signal()).entities('product', ['1'], fetch, (p) => p.id)
-    await cache.session(signal()).entities('product', ['1'], fetch, (p) => p.id)
+    await cache.session({ signal: signal() }).entities('product', ['1'], fetch, (p) => p.id)
+    await cache.session({ signal: signal() }).entities('product', ['1'], fetch, (p) => p.id)
     expect(calls).toHaveLength(2)
   })
 })
@@ -78,9 +78,9 @@ describe('entity cache: stale entries', () => {
   it('serves an entry past maxAge and refreshes it once in the background (stale-while-revalidate)', async () => {
     const { cache, counters, advance } = testCache(createMemoryCache())
     const { calls, fetch } = catalog()
-    await cache.session(signal()).entities('product', ['1'], fetch, (p) => p.id)
+    await cache.session({ signal: signal() }).entities('product', ['1'], fetch, (p) => p.id)
     advance(601_000) // Product maxAge is 600 s; SWR window 10 s
-    const reads = await Promise.all(Array.from({ length: 10 }, () => cache.session(signal()).entities('product', ['1'], fetch, (p) => p.id)))
+    const reads = await Promise.all(Array.from({ length: 10 }, () => cache.session({ signal: signal() }).entities('product', ['1'], fetch, (p) => p.id)))
     for (const read of reads) expect(read).toEqual([product('1')])
     await expect.poll(() => calls.length).toBe(2)
     expect(counters.snapshot()['catalog:product']).toMatchObject({ staleServed: 10, refreshes: 1 })
@@ -88,26 +88,26 @@ describe('entity cache: stale entries', () => {
 
   it('serves a stale entry instead of a downstream failure, and marks the request stale', async () => {
     const { cache, advance } = testCache(createMemoryCache())
-    await cache.session(signal()).entities('product', ['1'], catalog().fetch, (p) => p.id)
+    await cache.session({ signal: signal() }).entities('product', ['1'], catalog().fetch, (p) => p.id)
     advance(700_000) // past maxAge + SWR, within stale-if-error (300 s)
     const failing = async (): Promise<ProductDto[]> => {
       throw new DownstreamError('DOWNSTREAM_UNAVAILABLE', 'catalog', 'catalog service is unavailable')
     }
-    const session = cache.session(signal())
+    const session = cache.session({ signal: signal() })
     expect(await session.entities('product', ['1', '2'], failing, (p) => p.id)).toEqual([product('1'), expect.any(DownstreamError)])
-    expect(session.stale).toBe(true)
+    expect(session.notes.stale).toBe(true)
   })
 
   it('does not hide input errors or entries past stale-if-error behind stale data', async () => {
     const { cache, advance } = testCache(createMemoryCache())
-    await cache.session(signal()).entities('product', ['1'], catalog().fetch, (p) => p.id)
+    await cache.session({ signal: signal() }).entities('product', ['1'], catalog().fetch, (p) => p.id)
     advance(700_000)
     const rejected = async (): Promise<ProductDto[]> => {
       throw new DownstreamError('BAD_USER_INPUT', 'catalog', 'catalog: bad ids')
     }
-    const session = cache.session(signal())
+    const session = cache.session({ signal: signal() })
     expect(await session.entities('product', ['1'], rejected, (p) => p.id)).toEqual([expect.any(DownstreamError)])
-    expect(session.stale).toBe(false)
+    expect(session.notes.stale).toBe(false)
   })
 })
 
@@ -121,12 +121,12 @@ describe('entity cache: invalidation and cancellation', () => {
       if (calls === 1) await gate.promise
       return ids.map(product)
     }
-    const read = cache.session(signal()).entities('product', ['1'], slow, (p) => p.id)
+    const read = cache.session({ signal: signal() }).entities('product', ['1'], slow, (p) => p.id)
     await expect.poll(() => calls).toBe(1)
     await cache.invalidate([{ resource: 'product', id: '1' }])
     gate.resolve()
     await read
-    await cache.session(signal()).entities('product', ['1'], slow, (p) => p.id)
+    await cache.session({ signal: signal() }).entities('product', ['1'], slow, (p) => p.id)
     expect(calls).toBe(2)
   })
 
@@ -141,8 +141,8 @@ describe('entity cache: invalidation and cancellation', () => {
     }
     const a = new AbortController()
     const b = new AbortController()
-    const readA = cache.session(a.signal).entities('product', ['1'], fetch, (p) => p.id)
-    const readB = cache.session(b.signal).entities('product', ['1'], fetch, (p) => p.id)
+    const readA = cache.session(a).entities('product', ['1'], fetch, (p) => p.id)
+    const readB = cache.session(b).entities('product', ['1'], fetch, (p) => p.id)
     a.abort()
     expect(await readA).toEqual([expect.objectContaining({ code: 'REQUEST_ABORTED' })])
     expect(scope?.signal.aborted).toBe(false)
@@ -161,9 +161,9 @@ describe('entity cache: PRIVATE entries', () => {
       asked.push(owner)
       return page([order(`o-${owner}`, owner)])
     }
-    const seven = await cache.session(signal()).owned('userOrders', '7', '5:', fetch)
-    const eight = await cache.session(signal()).owned('userOrders', '8', '5:', fetch)
-    const sevenAgain = await cache.session(signal()).owned('userOrders', '7', '5:', fetch)
+    const seven = await cache.session({ signal: signal() }).owned('userOrders', '7', '5:', fetch)
+    const eight = await cache.session({ signal: signal() }).owned('userOrders', '8', '5:', fetch)
+    const sevenAgain = await cache.session({ signal: signal() }).owned('userOrders', '7', '5:', fetch)
     expect(asked).toEqual(['7', '8'])
     expect([seven.items[0]?.userId, eight.items[0]?.userId, sevenAgain.items[0]?.userId]).toEqual(['7', '8', '7'])
   })
@@ -179,7 +179,7 @@ describe('entity cache: PRIVATE entries', () => {
       negativeTtlMs: 0,
     })
     await store.setMany([{ address: { key: keyspace.owned('orders', 'user-orders', '8'), member: '5:' }, value: forged.raw, ttlMs: 60_000 }])
-    const result = await cache.session(signal()).owned('userOrders', '8', '5:', async (owner) => page([order('o-8', owner)]))
+    const result = await cache.session({ signal: signal() }).owned('userOrders', '8', '5:', async (owner) => page([order('o-8', owner)]))
     expect(result.items.map((o) => o.userId)).toEqual(['8'])
   })
 
@@ -191,7 +191,7 @@ describe('entity cache: PRIVATE entries', () => {
       throw new DownstreamError('NOT_FOUND', 'recommendations', 'recommendations: not found')
     }
     for (let i = 0; i < 2; i += 1) {
-      await expect(cache.session(signal()).owned('recommendations', '99999', '10', missing)).rejects.toMatchObject({ code: 'NOT_FOUND' })
+      await expect(cache.session({ signal: signal() }).owned('recommendations', '99999', '10', missing)).rejects.toMatchObject({ code: 'NOT_FOUND' })
     }
     expect(calls).toBe(1)
   })
@@ -209,9 +209,9 @@ describe('entity cache: across instances and outages', () => {
       await gate.promise
       return ids.map(product)
     }
-    const fromA = a.cache.session(signal()).entities('product', ['1'], fetch, (p) => p.id)
+    const fromA = a.cache.session({ signal: signal() }).entities('product', ['1'], fetch, (p) => p.id)
     await expect.poll(() => calls).toBe(1)
-    const fromB = b.cache.session(signal()).entities('product', ['1'], fetch, (p) => p.id)
+    const fromB = b.cache.session({ signal: signal() }).entities('product', ['1'], fetch, (p) => p.id)
     gate.resolve()
     expect(await Promise.all([fromA, fromB])).toEqual([[product('1')], [product('1')]])
     expect(calls).toBe(1)
@@ -228,8 +228,8 @@ describe('entity cache: across instances and outages', () => {
       if (calls === 1) await gate.promise
       return ids.map(product)
     }
-    const fromA = a.cache.session(signal()).entities('product', ['1'], fetch, (p) => p.id)
-    expect(await b.cache.session(signal()).entities('product', ['1'], fetch, (p) => p.id)).toEqual([product('1')])
+    const fromA = a.cache.session({ signal: signal() }).entities('product', ['1'], fetch, (p) => p.id)
+    expect(await b.cache.session({ signal: signal() }).entities('product', ['1'], fetch, (p) => p.id)).toEqual([product('1')])
     expect(calls).toBe(2)
     gate.resolve()
     await fromA
@@ -246,7 +246,7 @@ describe('entity cache: across instances and outages', () => {
       },
     }
     const { cache, counters } = testCache(broken)
-    const session = cache.session(signal())
+    const session = cache.session({ signal: signal() })
     const { calls, fetch } = catalog()
     expect(await session.entities('product', ['1'], fetch, (p) => p.id)).toEqual([product('1')])
     expect(await session.entities('product', ['2'], fetch, (p) => p.id)).toEqual([product('2')])
@@ -266,13 +266,57 @@ describe('entity cache: readers during a background refresh', () => {
       if (calls === 2) await gate.promise
       return ids.map(product)
     }
-    await cache.session(signal()).entities('product', ['1'], fetch, (p) => p.id)
+    await cache.session({ signal: signal() }).entities('product', ['1'], fetch, (p) => p.id)
     advance(601_000)
-    expect(await cache.session(signal()).entities('product', ['1'], fetch, (p) => p.id)).toEqual([product('1')])
+    expect(await cache.session({ signal: signal() }).entities('product', ['1'], fetch, (p) => p.id)).toEqual([product('1')])
     await expect.poll(() => calls).toBe(2)
     // The refresh hangs; a reader arriving now is not held up by it.
-    expect(await cache.session(signal()).entities('product', ['1'], fetch, (p) => p.id)).toEqual([product('1')])
+    expect(await cache.session({ signal: signal() }).entities('product', ['1'], fetch, (p) => p.id)).toEqual([product('1')])
     expect(calls).toBe(2)
     gate.resolve()
+  })
+})
+
+describe('entity cache: the request signal', () => {
+  /** A signal source that counts how often the signal was asked for. */
+  function countingAbort() {
+    const controller = new AbortController()
+    let reads = 0
+    return {
+      source: {
+        get signal() {
+          reads += 1
+          return controller.signal
+        },
+      },
+      reads: () => reads,
+      abort: () => controller.abort(),
+    }
+  }
+
+  it('is never asked for while a read is answered from the store (a warm request creates no AbortSignal)', async () => {
+    const { cache } = testCache(createMemoryCache())
+    await cache.session({ signal: signal() }).entities('product', ['1', '2'], catalog().fetch, (p) => p.id)
+    const abort = countingAbort()
+    const session = cache.session(abort.source)
+    expect(await session.entities('product', ['1', '2'], catalog().fetch, (p) => p.id)).toEqual([product('1'), product('2')])
+    expect(abort.reads()).toBe(0)
+  })
+
+  it('is asked for once a reader has to wait on a call, and still cancels that wait', async () => {
+    const { cache } = testCache(createMemoryCache())
+    const gate = createDeferred<void>()
+    const slow = async (ids: readonly string[]): Promise<ProductDto[]> => {
+      await gate.promise
+      return ids.map(product)
+    }
+    const first = cache.session({ signal: signal() }).entities('product', ['1'], slow, (p) => p.id)
+    const abort = countingAbort()
+    const second = cache.session(abort.source).entities('product', ['1'], slow, (p) => p.id)
+    abort.abort()
+    expect(await second).toEqual([expect.objectContaining({ code: 'REQUEST_ABORTED' })])
+    expect(abort.reads()).toBeGreaterThan(0)
+    gate.resolve()
+    expect(await first).toEqual([product('1')])
   })
 })
