@@ -38,13 +38,21 @@ export function describeBffEnv(options: BenchOptions): string {
 /**
  * The V8 flags `npm start` runs the BFF with (package.json `start`,
  * `start:bff`). Every server the benchmarks start gets them, the hand-written
- * baseline included, so a comparison measures the code, not the heap sizing:
- * a 64 MB young generation lets the objects of the ~50 requests in flight die
- * young instead of being promoted (−20 % CPU per query measured for the BFF,
- * docs/benchmarks.md). test/unit/bench/node-flags.test.ts keeps the two lists
- * in step.
+ * baseline included, so a comparison measures the code, not the heap sizing.
+ * test/unit/bench/node-flags.test.ts keeps the two lists in step.
+ *
+ * - `--max-semi-space-size=64`: a 64 MB young generation lets the objects of
+ *   the ~50 requests in flight die young instead of being promoted (−20 % CPU
+ *   per query measured for the BFF, docs/benchmarks.md).
+ * - `--no-allocation-site-pretenuring`: under a burst (50 connections queueing)
+ *   most per-request objects outlive a scavenge, so V8 decides to allocate
+ *   them in the old generation from then on, and keeps to it when the load
+ *   eases. Each such object then holds its young neighbours through the next
+ *   scavenge: 14 % of a warm query's allocation was promoted, and scavenges
+ *   took 25–30 ms, the whole p99 tail at equal load. Without it: 3.7 % and
+ *   ~13 ms (docs/benchmarks.md, "Where the tail came from").
  */
-export const SHIPPED_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64']
+export const SHIPPED_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64', '--no-allocation-site-pretenuring']
 
 /** `node --cpu-prof` flags writing into `<profileDir>/<name>/` (on a graceful exit only), or none. */
 export function profileArgs(profileDir: string | null, name: string): readonly string[] {
