@@ -155,7 +155,7 @@ const cacheVars = {
   CACHE_LEASE_TTL_MS: int(10, 60_000).default(1_000),
   /** How long other instances wait for the lease holder's write, in ms; 0 disables leases. */
   CACHE_LEASE_WAIT_MS: int(0, 10_000).default(200),
-  /** Decoded PUBLIC entities held in the in-process L1 in front of the store; 0 disables the L1. */
+  /** Decoded PUBLIC entities held in the in-process L1 in front of Redis (none with the embedded store); 0 disables the L1. */
   CACHE_L1_MAX_ENTRIES: int(0, 10_000_000).default(10_000),
   /** Longest an entity stays in the L1, in ms (never past its freshness). */
   CACHE_L1_TTL_MS: int(1, 60_000).default(1_000),

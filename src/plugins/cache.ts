@@ -32,9 +32,9 @@ export interface CachePluginOptions {
  * Builds the entity cache: Redis (behind a deadline and a breaker) when the
  * `redis` plugin has a client, else the bounded in-process LRU. TTLs come
  * from the SDL's @cacheControl; domain events invalidate entries. In front of
- * the store, an in-process L1 of decoded PUBLIC entities; with Redis, every
- * invalidation is broadcast on `<prefix>l1:invalidate` and the L1 is only used
- * while this instance is subscribed to that channel. The readiness section
+ * Redis, an in-process L1 of decoded PUBLIC entities: every invalidation is
+ * broadcast on `<prefix>l1:invalidate` and the L1 is only used while this
+ * instance is subscribed to that channel. The readiness section
  * says `degraded` while Redis is bypassed, never "not ready": without a cache
  * the BFF still serves every query.
  */
@@ -66,11 +66,15 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
     })
   }
 
-  // With Redis, the L1 starts suspended: it may only be used once other instances' invalidations can be heard.
+  // Only in front of Redis: there it saves a round trip and a decode per entity (about −20 % CPU
+  // per warm query). In front of the in-process store it saved no CPU measurably, while its
+  // churn of short-lived decoded entries doubled scavenge pauses (7 → 14 ms) and set the p99
+  // (docs/benchmarks.md, "Where the tail came from").
+  // It starts suspended: it may only be used once other instances' invalidations can be heard.
   const near =
-    store === null || settings.l1MaxEntries === 0
+    guarded === null || settings.l1MaxEntries === 0
       ? null
-      : createNearCache({ maxEntries: settings.l1MaxEntries, ttlMs: settings.l1TtlMs, active: guarded === null })
+      : createNearCache({ maxEntries: settings.l1MaxEntries, ttlMs: settings.l1TtlMs, active: false })
   // Set right below; nothing is broadcast before the cache exists.
   let bus: InvalidationBus | null = null
 

@@ -2,7 +2,7 @@ import { request } from 'undici'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { mockStats, resetMocks, setFaults } from '../../helpers/stack.js'
 import { waitFor } from '../../helpers/wait-for.js'
-import { counter, routeCalls, startBacking, startCacheStack, type Backend, type Backing, type CacheStack } from './cache-stack.js'
+import { cacheReadiness, counter, routeCalls, startBacking, startCacheStack, type Backend, type Backing, type CacheStack } from './cache-stack.js'
 
 /** Test-side view of a GraphQL answer (tests read known shapes; src never casts JSON). */
 interface Answer<D> {
@@ -147,7 +147,12 @@ export function describeCacheBehaviour(backend: Backend): void {
         await resetMocks(stack.mocks)
       })
 
-      it('reads 50 products with 10 cached (in the L1) in one store round trip and one downstream call for the 40 misses', async () => {
+      it('keeps an L1 in front of Redis only: the embedded store is in-process already', async () => {
+        const { l1 } = await cacheReadiness(stack)
+        expect(l1.enabled).toBe(backend !== 'memory')
+      })
+
+      it('reads 50 products with 10 cached (with Redis: in the L1) in one store round trip and one downstream call for the 40 misses', async () => {
         const ids = Array.from({ length: 50 }, (_, i) => String(101 + i))
         const PRODUCTS = 'query P($ids: [ID!]!) { products(ids: $ids) { id name } }'
         await gql(stack, PRODUCTS, { ids: ids.slice(0, 10) })
