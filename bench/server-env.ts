@@ -41,9 +41,11 @@ export function describeBffEnv(options: BenchOptions): string {
  * baseline included, so a comparison measures the code, not the heap sizing.
  * test/unit/bench/node-flags.test.ts keeps the two lists in step.
  *
- * - `--max-semi-space-size=64`: a 64 MB young generation lets the objects of
- *   the ~50 requests in flight die young instead of being promoted (−20 % CPU
- *   per query measured for the BFF, docs/benchmarks.md).
+ * - `--max-semi-space-size=16`: young-generation semi-spaces of at most 16 MB,
+ *   pinned so they do not depend on the heap limit V8 derives. 64 MB let the
+ *   objects of ~50 queued requests die young and cut CPU per uncached query by
+ *   a tenth or so, but its scavenges took 7 ms against 2–3 ms, which set the
+ *   warm cache's p99 at equal load (30–38 vs 15–17 ms, docs/benchmarks.md).
  * - `--no-allocation-site-pretenuring`: under a burst (50 connections queueing)
  *   most per-request objects outlive a scavenge, so V8 decides to allocate
  *   them in the old generation from then on, and keeps to it when the load
@@ -52,7 +54,7 @@ export function describeBffEnv(options: BenchOptions): string {
  *   took 25–30 ms, the whole p99 tail at equal load. Without it: 3.7 % and
  *   ~13 ms (docs/benchmarks.md, "Where the tail came from").
  */
-export const SHIPPED_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64', '--no-allocation-site-pretenuring']
+export const SHIPPED_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=16', '--no-allocation-site-pretenuring']
 
 /** `node --cpu-prof` flags writing into `<profileDir>/<name>/` (on a graceful exit only), or none. */
 export function profileArgs(profileDir: string | null, name: string): readonly string[] {
