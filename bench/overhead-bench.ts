@@ -143,8 +143,10 @@ async function main(): Promise<void> {
     log(`  round ${round + 1}: bff ${fixed(samples.bff.at(-1) ?? 0, 0)} µs, baseline ${fixed(samples.baseline.at(-1) ?? 0, 0)} µs (heap ${fixed(memory.heapUsed / 1_048_576, 0)} of ${fixed(memory.heapTotal / 1_048_576, 0)} MB, RSS ${fixed(memory.rss / 1_048_576, 0)} MB)`)
   }
   const misses = SERVICE_NAMES.reduce((sum, name) => sum + dispatchers[name].misses, 0) - missesAfterWarmUp
-  const bffUs = median(samples.bff)
-  const baselineUs = median(samples.baseline)
+  // With --only, the other side has no samples: its figures print as NaN instead of failing.
+  const medianOrNaN = (values: readonly number[]): number => (values.length > 0 ? median(values) : Number.NaN)
+  const bffUs = medianOrNaN(samples.bff)
+  const baselineUs = medianOrNaN(samples.baseline)
   log()
   log(
     table([
@@ -152,7 +154,7 @@ async function main(): Promise<void> {
       ['bff', fixed(bffUs, 0)],
       ['baseline', fixed(baselineUs, 0)],
       ['bff ÷ baseline', fixed(bffUs / baselineUs, 2)],
-      ['median of per-round ratios', fixed(median(samples.bff.map((us, i) => us / (samples.baseline[i] ?? Number.NaN))), 2)],
+      ['median of per-round ratios', fixed(medianOrNaN(samples.bff.map((us, i) => us / (samples.baseline[i] ?? Number.NaN))), 2)],
       ['bff − baseline', fixed(bffUs - baselineUs, 0)],
     ]),
   )
