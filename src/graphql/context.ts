@@ -27,9 +27,10 @@ export interface RequestContext {
 }
 
 /**
- * Builds the context of one GraphQL operation. `signal` aborts when the client
- * goes away, which cancels every downstream call still in flight; `deadline`
- * bounds every downstream call of the operation.
+ * Builds the context of one GraphQL operation. `abort` hands out the signal
+ * that aborts when the client goes away, which cancels every downstream call
+ * still in flight (asked for only when a call starts); `deadline` bounds every
+ * downstream call of the operation.
  */
 export function buildContext(
   reply: FastifyReply,
