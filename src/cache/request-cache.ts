@@ -62,8 +62,8 @@ export interface CacheNotes {
 
 export function createRequestCache(core: CacheCore, abort: SignalSource): RequestCache {
   const session = createReadSession(abort)
+  // Resources that are not cached (maxAge 0) go straight downstream, as with caching off.
   const passThrough = createPassThroughCache(abort)
-  const foreground = new ForegroundScope(abort)
 
   /** A single entry through the batch path; "not found" is cached (negative) and thrown again. */
   async function single<R extends ResourceName>(
@@ -110,11 +110,11 @@ export function createRequestCache(core: CacheCore, abort: SignalSource): Reques
       })
     },
     list(resource, id, variant, fetch) {
-      if (!core.caches(resource)) return fetch(foreground)
+      if (!core.caches(resource)) return passThrough.list(resource, id, variant, fetch)
       return single(resource, { key: core.keyOf(resource, id), member: variant }, fetch)
     },
     owned(resource, ownerId, variant, fetch) {
-      if (!core.caches(resource)) return fetch(ownerId, foreground)
+      if (!core.caches(resource)) return passThrough.owned(resource, ownerId, variant, fetch)
       const ownersOf = core.runtime(resource).def.ownersOf
       const accept = ownersOf === undefined ? undefined : (value: ValueOf<typeof resource>) => ownersOf(value).every((owner) => owner === ownerId)
       const address = { key: core.keyOf(resource, ownerId), member: variant }

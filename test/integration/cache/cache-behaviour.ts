@@ -2,7 +2,7 @@ import { request } from 'undici'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { mockStats, resetMocks, setFaults } from '../../helpers/stack.js'
 import { waitFor } from '../../helpers/wait-for.js'
-import { cacheReadiness, counter, routeCalls, startBacking, startCacheStack, type Backend, type Backing, type CacheStack } from './cache-stack.js'
+import { cacheReadiness, counter, putStock, routeCalls, startBacking, startCacheStack, type Backend, type Backing, type CacheStack } from './cache-stack.js'
 
 /** Test-side view of a GraphQL answer (tests read known shapes; src never casts JSON). */
 interface Answer<D> {
@@ -213,12 +213,7 @@ export function describeCacheBehaviour(backend: Backend): void {
         expect(await routeCalls(stack.mocks.urls.inventory, 'GET /inventory')).toBe(1)
 
         const stock = before.stock + 17
-        const put = await request(`${stack.mocks.urls.inventory}/inventory/300`, {
-          method: 'PUT',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ stock }),
-        })
-        await put.body.dump()
+        await putStock(stack.mocks, '300', stock)
         // What the inventory service publishes to the log every BFF instance tails.
         await stack.eventLog.append({ type: 'inventory.changed', productId: '300', stock, priceAmount: before.price.amount })
         await waitFor(async () => (await gql<ProductData>(stack, PRODUCT, { id: '300' })).data.product.stock === stock, {

@@ -182,6 +182,16 @@ export async function counter(stack: Pick<CacheStack, 'bffUrl'>, resource: strin
   return typeof value === 'number' ? value : 0
 }
 
+/** Changes a product's stock through the inventory service's own route, as any client would. */
+export async function putStock(mocks: Pick<RunningMocks, 'urls'>, productId: string, stock: number): Promise<void> {
+  const answer = await request(`${mocks.urls.inventory}/inventory/${encodeURIComponent(productId)}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ stock }),
+  })
+  await answer.body.dump()
+}
+
 /** Requests a mock route has served since the last reset. */
 export async function routeCalls(url: string, route: string): Promise<number> {
   const response = await request(`${url}/__admin/stats`)

@@ -1,8 +1,7 @@
-import { request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { gql } from '../../helpers/stack.js'
 import { waitFor } from '../../helpers/wait-for.js'
-import { cacheReadiness, counter, startBacking, startCacheStack, startPeer, type Backend, type Backing, type CacheStack } from './cache-stack.js'
+import { cacheReadiness, counter, putStock, startBacking, startCacheStack, startPeer, type Backend, type Backing, type CacheStack } from './cache-stack.js'
 
 const PRODUCT = 'query P($id: ID!) { product(id: $id) { id name stock price { amount } } }'
 const PRODUCTS = 'query P($ids: [ID!]!) { products(ids: $ids) { id name } }'
@@ -120,12 +119,7 @@ export function describeNearCache(backend: Exclude<Backend, 'memory'>): void {
         expect(await storeReads()).toBe(0)
 
         const stock = before.stock + 17
-        const put = await request(`${a.mocks.urls.inventory}/inventory/300`, {
-          method: 'PUT',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ stock }),
-        })
-        await put.body.dump()
+        await putStock(a.mocks, '300', stock)
         const [heardByA, heardByB] = [await received(a), await received(b)]
         // Only A reads this event; B learns of it through the broadcast alone.
         await a.eventLog.append({ type: 'inventory.changed', productId: '300', stock, priceAmount: before.price.amount })
