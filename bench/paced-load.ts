@@ -11,6 +11,12 @@ export interface PacedLoadOptions {
   readonly connections: number
 }
 
+/** A paced run's result plus every latency it measured, so runs can be pooled. */
+export interface PacedResult extends LoadResult {
+  /** Ascending, ms. */
+  readonly latenciesMs: readonly number[]
+}
+
 /** The q-quantile (0..1) of ascending values, nearest rank. */
 function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN
@@ -24,7 +30,7 @@ function quantile(sorted: readonly number[], q: number): number {
  * in a burst at the start of the second and so measures a queue of its own
  * making.
  */
-export async function runPaced(options: PacedLoadOptions): Promise<LoadResult> {
+export async function runPaced(options: PacedLoadOptions): Promise<PacedResult> {
   const pool = new Pool(options.origin, { connections: options.connections, pipelining: 1 })
   const intervalMs = 1_000 / options.ratePerS
   const total = Math.round(options.ratePerS * options.durationS)
@@ -82,5 +88,28 @@ export async function runPaced(options: PacedLoadOptions): Promise<LoadResult> {
     socketErrors,
     graphqlErrors,
     generator: `paced open loop, ${options.ratePerS} req/s over up to ${options.connections} connections (in the bench process)`,
+    latenciesMs: sorted,
+  }
+}
+
+/**
+ * Several paced runs as one: latency quantiles over all their samples (not a
+ * median of per-run p99s, which would hide the worst run), rates and error
+ * counts summed.
+ */
+export function poolPaced(runs: readonly PacedResult[]): PacedResult {
+  const sorted = runs.flatMap((run) => run.latenciesMs).sort((a, b) => a - b)
+  const durationS = runs.reduce((sum, run) => sum + run.durationS, 0)
+  const sum = (pick: (run: PacedResult) => number): number => runs.reduce((total, run) => total + pick(run), 0)
+  return {
+    requests: sum((run) => run.requests),
+    durationS,
+    reqPerS: sorted.length / durationS,
+    latencyMs: { p50: quantile(sorted, 0.5), p97_5: quantile(sorted, 0.975), p99: quantile(sorted, 0.99) },
+    non2xx: sum((run) => run.non2xx),
+    socketErrors: sum((run) => run.socketErrors),
+    graphqlErrors: sum((run) => run.graphqlErrors),
+    generator: `${runs.length} × ${runs[0]?.generator ?? 'paced open loop'}, pooled`,
+    latenciesMs: sorted,
   }
 }

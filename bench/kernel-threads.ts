@@ -1,0 +1,77 @@
+import { spawnSync } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
+
+/**
+ * CPU taken by kernel threads during a measurement, as a machine condition
+ * for the report. On the 2-vCPU machines here the kernel's DAMON thread
+ * (`kdamond.0`, sampling memory access every 500 ms) holds one vCPU for
+ * 15–25 ms about twice a second under load: every process on the machine
+ * stalls with it, and the paced p99 shows it (docs/benchmarks.md, "The
+ * machine's share of the tail"). Linux only; elsewhere it reports nothing.
+ */
+export interface KernelThreadsMeter {
+  /** CPU per kernel thread name since the meter started, busiest first, in % of one CPU. */
+  stop(): readonly KernelThreadShare[]
+}
+
+export interface KernelThreadShare {
+  readonly name: string
+  readonly percentOfOneCpu: number
+}
+
+/** kthreadd's pid: every kernel thread is its child. */
+const KTHREADD = 2
+
+function clockTicksPerSecond(): number {
+  const answer = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })
+  const ticks = Number(answer.stdout?.trim())
+  return Number.isInteger(ticks) && ticks > 0 ? ticks : 100
+}
+
+/** utime + stime in clock ticks per kernel thread name (threads of one name summed). */
+function kernelThreadTicks(): Map<string, number> {
+  const ticks = new Map<string, number>()
+  let pids: string[]
+  try {
+    pids = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))
+  } catch {
+    return ticks
+  }
+  for (const pid of pids) {
+    let stat: string
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    } catch {
+      continue // Exited meanwhile.
+    }
+    const thread = parseStat(stat)
+    if (thread.ppid !== KTHREADD) continue
+    ticks.set(thread.name, (ticks.get(thread.name) ?? 0) + thread.cpuTicks)
+  }
+  return ticks
+}
+
+/** One `/proc/<pid>/stat` line: "pid (comm) state ppid … utime stime …" (proc(5)). */
+export function parseStat(stat: string): { readonly name: string; readonly ppid: number; readonly cpuTicks: number } {
+  // comm may hold spaces and parentheses, so fields are counted from its last closing paren.
+  const close = stat.lastIndexOf(')')
+  const fields = stat.slice(close + 2).split(' ')
+  return { name: stat.slice(stat.indexOf('(') + 1, close), ppid: Number(fields[1]), cpuTicks: Number(fields[11]) + Number(fields[12]) }
+}
+
+export function startKernelThreadsMeter(): KernelThreadsMeter {
+  const perSecond = clockTicksPerSecond()
+  const before = kernelThreadTicks()
+  const startedMs = performance.now()
+  return {
+    stop() {
+      const elapsedS = (performance.now() - startedMs) / 1_000
+      const shares: KernelThreadShare[] = []
+      for (const [name, ticks] of kernelThreadTicks()) {
+        const used = ticks - (before.get(name) ?? 0)
+        if (used > 0) shares.push({ name, percentOfOneCpu: (used / perSecond / elapsedS) * 100 })
+      }
+      return shares.sort((a, b) => b.percentOfOneCpu - a.percentOfOneCpu)
+    },
+  }
+}
