@@ -31,13 +31,17 @@ export interface EncodedEntry {
   readonly keepUntil: number
 }
 
-export function encodeEntry(value: unknown, nowMs: number, policy: CachePolicy): EncodedEntry {
+/**
+ * `random` (0 ≤ r < 1) picks how much of `policy.freshJitter` this write loses;
+ * the key's life (PX) does not move, so a jittered entry has a longer stale window.
+ */
+export function encodeEntry(value: unknown, nowMs: number, policy: CachePolicy, random: () => number = Math.random): EncodedEntry {
   if (value === null) {
     // Negative entries are never served stale: a "not found" is only trusted briefly.
     const until = nowMs + policy.negativeTtlMs
     return { raw: JSON.stringify([until, until, null]), ttlMs: Math.max(1, policy.negativeTtlMs), freshUntil: until, keepUntil: until }
   }
-  const freshUntil = nowMs + policy.maxAgeMs
+  const freshUntil = nowMs + Math.round(policy.maxAgeMs * (1 - policy.freshJitter * random()))
   const ttlMs = policy.maxAgeMs + Math.max(policy.staleWhileRevalidateMs, policy.staleIfErrorMs)
   const keepUntil = nowMs + ttlMs
   return { raw: JSON.stringify([freshUntil, keepUntil, value]), ttlMs, freshUntil, keepUntil }

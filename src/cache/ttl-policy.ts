@@ -112,6 +112,13 @@ export interface CachePolicy {
   readonly staleIfErrorMs: number
   /** "Not found" answers are cached this long. */
   readonly negativeTtlMs: number
+  /**
+   * Each write's fresh period is cut by a random share of maxAge up to this
+   * fraction (0..0.5), so entries written together (a burst, a deploy, a cold
+   * start) go stale over a spread of time, not in one second that refreshes
+   * them all at once.
+   */
+  readonly freshJitter: number
 }
 
 export interface PolicyDefaults {
@@ -120,6 +127,8 @@ export interface PolicyDefaults {
   readonly staleWhileRevalidateS: number
   readonly staleIfErrorS: number
   readonly negativeTtlS: number
+  /** Up to this % of maxAge is cut from each write's fresh period, at random (see `CachePolicy.freshJitter`). */
+  readonly ttlJitterPercent: number
 }
 
 /**
@@ -143,5 +152,6 @@ export function policyFor(hints: SchemaCacheHints, coordinates: readonly string[
     staleWhileRevalidateMs: defaults.staleWhileRevalidateS * 1_000,
     staleIfErrorMs: defaults.staleIfErrorS * 1_000,
     negativeTtlMs: defaults.negativeTtlS * 1_000,
+    freshJitter: defaults.ttlJitterPercent / 100,
   }
 }

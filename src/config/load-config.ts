@@ -196,6 +196,8 @@ export interface CacheConfig {
   readonly negativeTtlS: number
   readonly staleWhileRevalidateS: number
   readonly staleIfErrorS: number
+  /** Up to this % of maxAge is cut from each write's fresh period, at random. */
+  readonly ttlJitterPercent: number
   readonly leaseTtlMs: number
   /** 0 disables cross-instance leases. */
   readonly leaseWaitMs: number
@@ -229,6 +231,7 @@ function cacheConfig(e: z.output<typeof envSchema>): CacheConfig {
     negativeTtlS: e.CACHE_NEGATIVE_TTL_S,
     staleWhileRevalidateS: e.CACHE_STALE_WHILE_REVALIDATE_S,
     staleIfErrorS: e.CACHE_STALE_IF_ERROR_S,
+    ttlJitterPercent: e.CACHE_TTL_JITTER_PERCENT,
     leaseTtlMs: e.CACHE_LEASE_TTL_MS,
     leaseWaitMs: e.CACHE_LEASE_WAIT_MS,
     l1MaxEntries: e.CACHE_L1_MAX_ENTRIES,

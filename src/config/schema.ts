@@ -151,6 +151,8 @@ const cacheVars = {
   CACHE_STALE_WHILE_REVALIDATE_S: int(0, 86_400).default(10),
   /** Past maxAge, an entry is served for this many s when the downstream fails. */
   CACHE_STALE_IF_ERROR_S: int(0, 86_400).default(300),
+  /** Up to this % of maxAge is cut from each cache write's fresh period, at random: entries written together go stale apart. */
+  CACHE_TTL_JITTER_PERCENT: int(0, 50).default(10),
   /** Stampede lease held by the instance fetching a missing entry, in ms. */
   CACHE_LEASE_TTL_MS: int(10, 60_000).default(1_000),
   /** How long other instances wait for the lease holder's write, in ms; 0 disables leases. */

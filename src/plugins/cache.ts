@@ -90,6 +90,7 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
       staleWhileRevalidateS: settings.staleWhileRevalidateS,
       staleIfErrorS: settings.staleIfErrorS,
       negativeTtlS: settings.negativeTtlS,
+      ttlJitterPercent: settings.ttlJitterPercent,
     },
     lease: { ttlMs: settings.leaseTtlMs, waitMs: settings.leaseWaitMs },
     counters,

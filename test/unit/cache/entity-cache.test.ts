@@ -177,6 +177,7 @@ describe('entity cache: PRIVATE entries', () => {
       staleWhileRevalidateMs: 0,
       staleIfErrorMs: 0,
       negativeTtlMs: 0,
+      freshJitter: 0,
     })
     await store.setMany([{ address: { key: keyspace.owned('orders', 'user-orders', '8'), member: '5:' }, value: forged.raw, ttlMs: 60_000 }])
     const result = await cache.session({ signal: signal() }).owned('userOrders', '8', '5:', async (owner) => page([order('o-8', owner)]))

@@ -3,7 +3,7 @@ import { decodeEntry, encodeEntry, freshnessOf } from '../../../src/cache/envelo
 import { userDto } from '../../../src/downstream/dto.js'
 import type { CachePolicy } from '../../../src/cache/ttl-policy.js'
 
-const policy: CachePolicy = { scope: 'PUBLIC', maxAgeMs: 1_000, staleWhileRevalidateMs: 500, staleIfErrorMs: 5_000, negativeTtlMs: 200 }
+const policy: CachePolicy = { scope: 'PUBLIC', maxAgeMs: 1_000, staleWhileRevalidateMs: 500, staleIfErrorMs: 5_000, negativeTtlMs: 200, freshJitter: 0 }
 const user = { id: '1', name: 'Ada', handle: 'ada', avatarUrl: 'https://x/a.png', joinedAt: '2020-01-01T00:00:00.000Z' }
 
 describe('cache entry envelope', () => {
@@ -28,6 +28,25 @@ describe('cache entry envelope', () => {
     const entry = decodeEntry(raw, userDto)
     expect(entry?.value).toBeNull()
     if (entry !== null) expect([100, 200].map((t) => freshnessOf(entry, t, policy))).toEqual(['fresh', 'expired'])
+  })
+
+  it('cuts up to freshJitter of maxAge from the fresh period, at random, and leaves the key life alone', () => {
+    const jittered = { ...policy, freshJitter: 0.1 }
+    const at = (random: number) => encodeEntry(user, 10_000, jittered, () => random)
+    expect(at(0)).toMatchObject({ freshUntil: 11_000, keepUntil: 16_000, ttlMs: 6_000 })
+    expect(at(0.5)).toMatchObject({ freshUntil: 10_950, keepUntil: 16_000, ttlMs: 6_000 })
+    expect(at(0.999_999)).toMatchObject({ freshUntil: 10_900, keepUntil: 16_000, ttlMs: 6_000 })
+    // A cut fresh period means a longer stale window, never an entry served past its life.
+    const entry = decodeEntry(at(0.999_999).raw, userDto)
+    if (entry !== null) expect([10_899, 10_900, 15_999, 16_000].map((t) => freshnessOf(entry, t, jittered))).toEqual(['fresh', 'revalidate', 'stale', 'expired'])
+  })
+
+  it('spreads entries written in the same millisecond over the jitter window', () => {
+    const deadlines = Array.from({ length: 200 }, () => encodeEntry(user, 0, { ...policy, freshJitter: 0.1 }).freshUntil)
+    expect(Math.min(...deadlines)).toBeGreaterThanOrEqual(900)
+    expect(Math.max(...deadlines)).toBeLessThanOrEqual(1_000)
+    // 200 draws from 101 possible deadlines: a constant (unjittered) result has 1 distinct value.
+    expect(new Set(deadlines).size).toBeGreaterThan(40)
   })
 
   it('treats unparsable or off-contract entries as absent', () => {

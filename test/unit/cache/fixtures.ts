@@ -51,6 +51,8 @@ export function testCache(
       staleWhileRevalidateS: options.swrS ?? 10,
       staleIfErrorS: options.staleIfErrorS ?? 300,
       negativeTtlS: 5,
+      // Exact deadlines in these tests; test/unit/cache/envelope.test.ts covers the jitter.
+      ttlJitterPercent: 0,
     },
     lease: { ttlMs: 1_000, waitMs: options.leaseWaitMs ?? 0 },
     counters,

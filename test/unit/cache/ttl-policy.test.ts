@@ -4,7 +4,7 @@ import { policyFor, readCacheHints } from '../../../src/cache/ttl-policy.js'
 import { loadSchemaSdl } from '../../../src/graphql/load-schema.js'
 
 const SDL = loadSchemaSdl()
-const defaults = { defaultMaxAgeS: 0, staleWhileRevalidateS: 10, staleIfErrorS: 300, negativeTtlS: 5 }
+const defaults = { defaultMaxAgeS: 0, staleWhileRevalidateS: 10, staleIfErrorS: 300, negativeTtlS: 5, ttlJitterPercent: 0 }
 const ttlOf = (coordinates: readonly string[], overrides: Record<string, number> = {}) => {
   const policy = policyFor(readCacheHints(SDL, overrides), coordinates, defaults)
   return { maxAgeS: policy.maxAgeMs / 1_000, scope: policy.scope }
