@@ -28,9 +28,18 @@ function clockTicksPerSecond(): number {
   return Number.isInteger(ticks) && ticks > 0 ? ticks : 100
 }
 
-/** utime + stime in clock ticks per kernel thread name (threads of one name summed). */
-function kernelThreadTicks(): Map<string, number> {
-  const ticks = new Map<string, number>()
+interface KernelThreadTicks {
+  readonly name: string
+  readonly cpuTicks: number
+}
+
+/**
+ * utime + stime in clock ticks per kernel thread, by pid: a kworker's name
+ * changes with the work it runs ("kworker/u8:1-events_unbound"), so names
+ * cannot key two readings.
+ */
+function kernelThreadTicks(): Map<number, KernelThreadTicks> {
+  const ticks = new Map<number, KernelThreadTicks>()
   let pids: string[]
   try {
     pids = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))
@@ -45,10 +54,14 @@ function kernelThreadTicks(): Map<string, number> {
       continue // Exited meanwhile.
     }
     const thread = parseStat(stat)
-    if (thread.ppid !== KTHREADD) continue
-    ticks.set(thread.name, (ticks.get(thread.name) ?? 0) + thread.cpuTicks)
+    if (thread.ppid === KTHREADD) ticks.set(Number(pid), { name: thread.name, cpuTicks: thread.cpuTicks })
   }
   return ticks
+}
+
+/** A kernel thread's name without the work item a kworker is running: "kworker/u8:1-events_unbound" → "kworker/u8:1". */
+export function threadGroup(name: string): string {
+  return name.replace(/^(kworker\/[^-]+)-.*$/, '$1')
 }
 
 /** One `/proc/<pid>/stat` line: "pid (comm) state ppid … utime stime …" (proc(5)). */
@@ -66,11 +79,14 @@ export function startKernelThreadsMeter(): KernelThreadsMeter {
   return {
     stop() {
       const elapsedS = (performance.now() - startedMs) / 1_000
-      const shares: KernelThreadShare[] = []
-      for (const [name, ticks] of kernelThreadTicks()) {
-        const used = ticks - (before.get(name) ?? 0)
-        if (used > 0) shares.push({ name, percentOfOneCpu: (used / perSecond / elapsedS) * 100 })
+      // By name at the end, threads of one name summed.
+      const used = new Map<string, number>()
+      for (const [pid, now] of kernelThreadTicks()) {
+        const delta = now.cpuTicks - (before.get(pid)?.cpuTicks ?? 0)
+        const name = threadGroup(now.name)
+        if (delta > 0) used.set(name, (used.get(name) ?? 0) + delta)
       }
+      const shares = [...used].map(([name, ticks]) => ({ name, percentOfOneCpu: (ticks / perSecond / elapsedS) * 100 }))
       return shares.sort((a, b) => b.percentOfOneCpu - a.percentOfOneCpu)
     },
   }

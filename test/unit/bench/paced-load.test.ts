@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseStat } from '../../../bench/kernel-threads.js'
+import { parseStat, threadGroup } from '../../../bench/kernel-threads.js'
 import { poolPaced, type PacedResult } from '../../../bench/paced-load.js'
 
 function run(latenciesMs: number[], errors = 0): PacedResult {
@@ -40,5 +40,12 @@ describe('parseStat', () => {
     const fields = 'S 2 0 0 0 -1 2129984 0 0 0 0 1500 498 0 0 20 0 1 0 5'
     expect(parseStat(`77 (kdamond.0) ${fields}`)).toEqual({ name: 'kdamond.0', ppid: 2, cpuTicks: 1998 })
     expect(parseStat(`81 (a (b) c) ${fields}`)).toEqual({ name: 'a (b) c', ppid: 2, cpuTicks: 1998 })
+  })
+
+  it('groups a kworker under one name whatever work item it runs', () => {
+    expect(threadGroup('kworker/u8:1-events_unbound')).toBe('kworker/u8:1')
+    expect(threadGroup('kworker/u8:1-kvfree_rcu_reclaim')).toBe('kworker/u8:1')
+    expect(threadGroup('kdamond.0')).toBe('kdamond.0')
+    expect(threadGroup('rcu_preempt')).toBe('rcu_preempt')
   })
 })
