@@ -40,6 +40,23 @@ export function createRedisCache(options: RedisCacheOptions): Cache {
     if (failed !== undefined && failed !== null) throw failed
   }
 
+  /**
+   * Standalone: one MULTI for the whole batch, so a batch of N costs one
+   * transaction (and one ioredis Pipeline object) instead of one per group
+   * member; a background refresh of a user's orders writes the list and each
+   * order at once. Cluster: a MULTI must stay in one slot, so one write each.
+   */
+  const writeBatch = async (writes: readonly CacheWrite[]): Promise<void> => {
+    const tx = client.multi()
+    for (const { address, value, ttlMs } of writes) {
+      if (address.member === undefined) tx.set(address.key, value, 'PX', ttlMs)
+      else tx.hset(address.key, address.member, value).pexpire(address.key, ttlMs)
+    }
+    const results = await tx.exec()
+    const failed = results?.find(([error]) => error !== null)?.[0]
+    if (failed !== undefined && failed !== null) throw failed
+  }
+
   const deleteKeys = async (keys: readonly string[]): Promise<void> => {
     if (keys.length === 0) return
     if (!cluster) {
@@ -82,7 +99,9 @@ export function createRedisCache(options: RedisCacheOptions): Cache {
       return Promise.all(addresses.map(readOne))
     },
     async setMany(writes) {
-      await Promise.all(writes.map(writeOne))
+      if (writes.length === 0) return
+      if (cluster || writes.length === 1) await Promise.all(writes.map(writeOne))
+      else await writeBatch(writes)
     },
     invalidate: deleteKeys,
     async tryLeases(keys, ttlMs) {

@@ -61,6 +61,28 @@ describe.each(BACKENDS)('Cache store contract: %s', (backend) => {
     expect(await read()).toEqual([null, null, null, null])
   })
 
+  it.runIf(backend === 'redis')('writes a batch as one transaction, each key with its own TTL', async () => {
+    const p = ns()
+    const calls = async (command: string): Promise<number> => {
+      const stats = (await client?.info('commandstats')) ?? ''
+      return Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(stats)?.[1] ?? 0)
+    }
+    const [multiBefore, execBefore] = [await calls('multi'), await calls('exec')]
+    await store.setMany([
+      { address: { key: `${p}list:{u:9}`, member: '5:' }, value: 'page', ttlMs: 10_000 },
+      { address: { key: `${p}list:{u:9}`, member: '10:c1' }, value: 'page-10', ttlMs: 10_000 },
+      { address: { key: `${p}feed:{u:9}`, member: '5:' }, value: 'feed', ttlMs: 10_000 },
+      ...Array.from({ length: 8 }, (_, n) => ({ address: { key: `${p}order:${n}` }, value: `o${n}`, ttlMs: 20_000 + n })),
+    ])
+    // One MULTI/EXEC for all eleven writes: before, each of the three group members had its own.
+    expect([await calls('multi'), await calls('exec')]).toEqual([multiBefore + 1, execBefore + 1])
+    expect(await store.getMany([{ key: `${p}list:{u:9}`, member: '10:c1' }, { key: `${p}feed:{u:9}`, member: '5:' }, { key: `${p}order:7` }])).toEqual(['page-10', 'feed', 'o7'])
+    const ttl = await client?.pttl(`${p}order:7`)
+    expect(ttl).toBeGreaterThan(10_000)
+    expect(ttl).toBeLessThanOrEqual(20_007)
+    expect(await client?.pttl(`${p}list:{u:9}`)).toBeLessThanOrEqual(10_000)
+  })
+
   it('expires entries after their TTL', async () => {
     const p = ns()
     await store.setMany([
