@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
+import { CLOCK_TICKS_PER_S, parseProcStat } from './process-cpu.js'
 
 /**
  * CPU taken by kernel threads during a measurement, as a machine condition
@@ -21,12 +21,6 @@ export interface KernelThreadShare {
 
 /** kthreadd's pid: every kernel thread is its child. */
 const KTHREADD = 2
-
-function clockTicksPerSecond(): number {
-  const answer = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })
-  const ticks = Number(answer.stdout?.trim())
-  return Number.isInteger(ticks) && ticks > 0 ? ticks : 100
-}
 
 interface KernelThreadTicks {
   readonly name: string
@@ -53,7 +47,7 @@ function kernelThreadTicks(): Map<number, KernelThreadTicks> {
     } catch {
       continue // Exited meanwhile.
     }
-    const thread = parseStat(stat)
+    const thread = parseProcStat(stat)
     if (thread.ppid === KTHREADD) ticks.set(Number(pid), { name: thread.name, cpuTicks: thread.cpuTicks })
   }
   return ticks
@@ -64,16 +58,7 @@ export function threadGroup(name: string): string {
   return name.replace(/^(kworker\/[^-]+)-.*$/, '$1')
 }
 
-/** One `/proc/<pid>/stat` line: "pid (comm) state ppid … utime stime …" (proc(5)). */
-export function parseStat(stat: string): { readonly name: string; readonly ppid: number; readonly cpuTicks: number } {
-  // comm may hold spaces and parentheses, so fields are counted from its last closing paren.
-  const close = stat.lastIndexOf(')')
-  const fields = stat.slice(close + 2).split(' ')
-  return { name: stat.slice(stat.indexOf('(') + 1, close), ppid: Number(fields[1]), cpuTicks: Number(fields[11]) + Number(fields[12]) }
-}
-
 export function startKernelThreadsMeter(): KernelThreadsMeter {
-  const perSecond = clockTicksPerSecond()
   const before = kernelThreadTicks()
   const startedMs = performance.now()
   return {
@@ -86,7 +71,7 @@ export function startKernelThreadsMeter(): KernelThreadsMeter {
         const name = threadGroup(now.name)
         if (delta > 0) used.set(name, (used.get(name) ?? 0) + delta)
       }
-      const shares = [...used].map(([name, ticks]) => ({ name, percentOfOneCpu: (ticks / perSecond / elapsedS) * 100 }))
+      const shares = [...used].map(([name, ticks]) => ({ name, percentOfOneCpu: (ticks / CLOCK_TICKS_PER_S / elapsedS) * 100 }))
       return shares.sort((a, b) => b.percentOfOneCpu - a.percentOfOneCpu)
     },
   }

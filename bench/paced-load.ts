@@ -22,6 +22,10 @@ function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN
 }
 
+function latencySummary(sorted: readonly number[]): LoadResult['latencyMs'] {
+  return { p50: quantile(sorted, 0.5), p97_5: quantile(sorted, 0.975), p99: quantile(sorted, 0.99) }
+}
+
 /**
  * Open-loop load: home queries sent at evenly spaced instants, whatever the
  * answers' pace, and each latency measured from its planned send time (so a
@@ -83,7 +87,7 @@ export async function runPaced(options: PacedLoadOptions): Promise<PacedResult> 
     requests: latencies.length + socketErrors,
     durationS,
     reqPerS: latencies.length / durationS,
-    latencyMs: { p50: quantile(sorted, 0.5), p97_5: quantile(sorted, 0.975), p99: quantile(sorted, 0.99) },
+    latencyMs: latencySummary(sorted),
     non2xx,
     socketErrors,
     graphqlErrors,
@@ -105,7 +109,7 @@ export function poolPaced(runs: readonly PacedResult[]): PacedResult {
     requests: sum((run) => run.requests),
     durationS,
     reqPerS: sorted.length / durationS,
-    latencyMs: { p50: quantile(sorted, 0.5), p97_5: quantile(sorted, 0.975), p99: quantile(sorted, 0.99) },
+    latencyMs: latencySummary(sorted),
     non2xx: sum((run) => run.non2xx),
     socketErrors: sum((run) => run.socketErrors),
     graphqlErrors: sum((run) => run.graphqlErrors),

@@ -29,24 +29,15 @@ export function createRedisCache(options: RedisCacheOptions): Cache {
   const readOne = (address: CacheAddress): Promise<string | null> =>
     address.member === undefined ? client.get(address.key) : client.hget(address.key, address.member)
 
-  const writeOne = async ({ address, value, ttlMs }: CacheWrite): Promise<void> => {
-    if (address.member === undefined) {
-      await client.set(address.key, value, 'PX', ttlMs)
-      return
-    }
-    // MULTI so a group never exists without a TTL (anti-pattern: cache keys that live forever).
-    const results = await client.multi().hset(address.key, address.member, value).pexpire(address.key, ttlMs).exec()
-    const failed = results?.find(([error]) => error !== null)?.[0]
-    if (failed !== undefined && failed !== null) throw failed
-  }
-
   /**
-   * Standalone: one MULTI for the whole batch, so a batch of N costs one
+   * Writes in one MULTI: a group member's HSET and PEXPIRE together, so a
+   * group never exists without a TTL (anti-pattern: cache keys that live
+   * forever). On a standalone Redis a whole batch goes in one, so it costs one
    * transaction (and one ioredis Pipeline object) instead of one per group
    * member; a background refresh of a user's orders writes the list and each
-   * order at once. Cluster: a MULTI must stay in one slot, so one write each.
+   * order at once. In a cluster a MULTI must stay in one slot: one write each.
    */
-  const writeBatch = async (writes: readonly CacheWrite[]): Promise<void> => {
+  const writeInOneTransaction = async (writes: readonly CacheWrite[]): Promise<void> => {
     const tx = client.multi()
     for (const { address, value, ttlMs } of writes) {
       if (address.member === undefined) tx.set(address.key, value, 'PX', ttlMs)
@@ -55,6 +46,11 @@ export function createRedisCache(options: RedisCacheOptions): Cache {
     const results = await tx.exec()
     const failed = results?.find(([error]) => error !== null)?.[0]
     if (failed !== undefined && failed !== null) throw failed
+  }
+
+  const writeOne = async (write: CacheWrite): Promise<void> => {
+    if (write.address.member === undefined) await client.set(write.address.key, write.value, 'PX', write.ttlMs)
+    else await writeInOneTransaction([write])
   }
 
   const deleteKeys = async (keys: readonly string[]): Promise<void> => {
@@ -101,7 +97,7 @@ export function createRedisCache(options: RedisCacheOptions): Cache {
     async setMany(writes) {
       if (writes.length === 0) return
       if (cluster || writes.length === 1) await Promise.all(writes.map(writeOne))
-      else await writeBatch(writes)
+      else await writeInOneTransaction(writes)
     },
     invalidate: deleteKeys,
     async tryLeases(keys, ttlMs) {

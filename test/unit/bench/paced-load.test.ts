@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { parseStat, threadGroup } from '../../../bench/kernel-threads.js'
+import { threadGroup } from '../../../bench/kernel-threads.js'
+import { parseProcStat } from '../../../bench/process-cpu.js'
 import { poolPaced, type PacedResult } from '../../../bench/paced-load.js'
 
 function run(latenciesMs: number[], errors = 0): PacedResult {
@@ -34,12 +35,12 @@ describe('poolPaced', () => {
   })
 })
 
-describe('parseStat', () => {
+describe('parseProcStat', () => {
   it('reads name, parent and CPU ticks, whatever the name holds', () => {
     // proc(5): pid (comm) state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime …
     const fields = 'S 2 0 0 0 -1 2129984 0 0 0 0 1500 498 0 0 20 0 1 0 5'
-    expect(parseStat(`77 (kdamond.0) ${fields}`)).toEqual({ name: 'kdamond.0', ppid: 2, cpuTicks: 1998 })
-    expect(parseStat(`81 (a (b) c) ${fields}`)).toEqual({ name: 'a (b) c', ppid: 2, cpuTicks: 1998 })
+    expect(parseProcStat(`77 (kdamond.0) ${fields}`)).toEqual({ name: 'kdamond.0', ppid: 2, cpuTicks: 1998 })
+    expect(parseProcStat(`81 (a (b) c) ${fields}`)).toEqual({ name: 'a (b) c', ppid: 2, cpuTicks: 1998 })
   })
 
   it('groups a kworker under one name whatever work item it runs', () => {
