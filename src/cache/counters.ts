@@ -10,7 +10,11 @@ export interface CounterSet {
   refreshes: number
   /** Store calls that failed or timed out (not the ones the breaker skipped), and entries that failed validation. */
   errors: number
-  /** Entries the in-process store evicted for space (Redis evictions are in Redis INFO). */
+  /**
+   * Entries the store evicted for space: the in-process store's own, or Redis's
+   * (maxmemory policy) from its keyspace notifications, when the server
+   * publishes them (readiness `evictionEvents`).
+   */
   evictions: number
 }
 

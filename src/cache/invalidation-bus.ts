@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Redis } from 'ioredis'
+import { createRedisSubscriber } from './redis-subscriber.js'
 
 /** What an instance dropped from the cache: some keys, or everything (namespace flush). */
 export type Invalidation = { readonly keys: readonly string[] } | { readonly all: true }
@@ -73,105 +74,54 @@ function decode(payload: string): { readonly from: string; readonly invalidation
 export function createInvalidationBus(options: InvalidationBusOptions): InvalidationBus {
   const { channel, send, connect, reconnectDelayMs, onInvalidation, onListening, log } = options
   const self = randomUUID()
-  let state: 'starting' | 'listening' | 'deaf' = 'starting'
   let received = 0
-  let closed = false
-  let attempts = 0
-  let failures = 0
-  let current: Redis | null = null
-  let timer: NodeJS.Timeout | null = null
 
-  const listening = (): void => {
-    if (closed || state === 'listening') return
-    // Logged once per outage, however many attempts it took.
-    if (state === 'deaf') log.info({ channel }, 'l1 cache resumed: subscribed to invalidations again')
-    state = 'listening'
-    failures = 0
-    onListening(true)
-  }
-  const deaf = (err?: unknown): void => {
-    if (closed || state === 'deaf') return
-    log.warn({ err, channel }, 'l1 cache bypassed: not subscribed to invalidations from other instances')
-    state = 'deaf'
-    onListening(false)
-  }
-
-  const retryLater = (): void => {
-    deaf()
-    if (closed || timer !== null) return
-    failures += 1
-    timer = setTimeout(open, reconnectDelayMs(failures))
-    timer.unref()
-  }
-
-  function open(): void {
-    timer = null
-    if (closed || connect === undefined) return
-    const connection = connect(attempts)
-    attempts += 1
-    if (connection === null) {
-      retryLater()
-      return
-    }
-    current = connection
-    // ioredis emits 'error' on every failed connect; without a listener it would crash the process.
-    connection.on('error', (err: unknown) => log.debug({ err, channel }, 'invalidation subscriber connection error'))
-    connection.on('message', (from: string, payload: string) => {
-      if (from !== channel) return
-      const message = decode(payload)
-      if (message === null) {
-        log.debug({ channel }, 'ignored a malformed invalidation message')
-        return
-      }
-      if (message.from === self) return
-      received += 1
-      onInvalidation(message.invalidation)
-    })
-    // 'close' comes first, as soon as the socket goes: stop trusting the L1 at once.
-    connection.on('close', () => {
-      if (current === connection) deaf()
-    })
-    connection.once('end', () => {
-      if (current !== connection) return
-      current = null
-      retryLater()
-    })
-    connection
-      .connect()
-      .then(() => connection.subscribe(channel))
-      .then(
-        () => {
-          if (current === connection) listening()
-        },
-        (err: unknown) => {
-          if (current !== connection) return
-          deaf(err)
-          // Ends the connection; 'end' schedules the next attempt.
-          connection.disconnect()
-        },
-      )
-  }
-
-  open()
+  const subscriber =
+    connect === undefined
+      ? null
+      : createRedisSubscriber({
+          connect,
+          reconnectDelayMs,
+          name: channel,
+          log,
+          async subscribe(connection) {
+            connection.on('message', (from: string, payload: string) => {
+              if (from !== channel) return
+              const message = decode(payload)
+              if (message === null) {
+                log.debug({ channel }, 'ignored a malformed invalidation message')
+                return
+              }
+              if (message.from === self) return
+              received += 1
+              onInvalidation(message.invalidation)
+            })
+            await connection.subscribe(channel)
+            return true
+          },
+          onChange(state, previous, err) {
+            if (state === 'deaf') {
+              log.warn({ err, channel }, 'l1 cache bypassed: not subscribed to invalidations from other instances')
+            } else if (previous === 'deaf') {
+              // Logged once per outage, however many attempts it took.
+              log.info({ channel }, 'l1 cache resumed: subscribed to invalidations again')
+            }
+            onListening(state === 'listening')
+          },
+        })
 
   return {
     async publish(invalidation) {
       await send(channel, JSON.stringify({ from: self, ...invalidation } satisfies Message))
     },
     get listening() {
-      return state === 'listening'
+      return subscriber?.state === 'listening'
     },
     get received() {
       return received
     },
     async close() {
-      closed = true
-      if (timer !== null) clearTimeout(timer)
-      timer = null
-      const connection = current
-      current = null
-      // A subscriber has nothing in flight worth waiting for.
-      connection?.disconnect()
+      await subscriber?.close()
     },
   }
 }

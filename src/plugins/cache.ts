@@ -11,9 +11,10 @@ import { createKeyspace } from '../cache/keys.js'
 import { createMemoryCache } from '../cache/memory-cache.js'
 import { createNearCache } from '../cache/near-cache.js'
 import { createRedisCache } from '../cache/redis-cache.js'
+import { createRedisEvictions, type RedisEvictions } from '../cache/redis-evictions.js'
 import { readCacheHints } from '../cache/ttl-policy.js'
 import type { Config } from '../config/load-config.js'
-import { openSubscriberConnection, reconnectDelayMs } from './redis.js'
+import { openSubscriberConnection, reconnectDelayMs, subscriberNodes, watchTopology } from './redis.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -34,7 +35,9 @@ export interface CachePluginOptions {
  * from the SDL's @cacheControl; domain events invalidate entries. In front of
  * Redis, an in-process L1 of decoded PUBLIC entities: every invalidation is
  * broadcast on `<prefix>l1:invalidate` and the L1 is only used while this
- * instance is subscribed to that channel. The readiness section
+ * instance is subscribed to that channel. Redis evictions are counted per
+ * resource from its keyspace notifications, when the server publishes them
+ * (`evictionEvents` in readiness). The readiness section
  * says `degraded` while Redis is bypassed, never "not ready": without a cache
  * the BFF still serves every query.
  */
@@ -114,6 +117,18 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
       log,
     })
   }
+  // The in-process store counts its own evictions (onEvict above); Redis tells of its own only through keyspace notifications.
+  const evictions: RedisEvictions | null =
+    guarded === null || client === null
+      ? null
+      : createRedisEvictions({
+          nodes: () => subscriberNodes(client),
+          watchTopology: (listener) => watchTopology(client, listener),
+          keyspace,
+          counters,
+          reconnectDelayMs: (failures) => reconnectDelayMs(failures, settings.redisReconnectMaxMs),
+          log,
+        })
 
   const events: Subscription | null = store === null ? null : invalidateOnEvents(app.domainEvents, cache, log)
 
@@ -127,6 +142,7 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
       degraded: store !== null && (breaker !== 'closed' || !connected),
       backend: cache.backend,
       ...(guarded === null ? {} : { breaker, connected }),
+      evictionEvents: evictions?.status ?? 'n/a',
       l1: { enabled: near !== null, active: near?.active ?? false, entries: near?.size ?? 0, received: bus?.received ?? 0 },
       resources: Object.fromEntries(Object.entries(policies).map(([label, policy]) => [label, { ...policy, ...stats[label] }])),
     }
@@ -136,6 +152,7 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
     events?.unsubscribe()
     cache.close()
     await bus?.close()
+    await evictions?.close()
     await store?.close()
   })
 }

@@ -107,6 +107,9 @@ async function redisPlugin(app: FastifyInstance, options: RedisPluginOptions): P
   })
 }
 
+/** A subscribed connection can run nothing else, and must show the caller every loss: see openSubscriberConnection. */
+const SUBSCRIBER_OVERRIDES = { lazyConnect: true, retryStrategy: () => null, autoResubscribe: false, enableAutoPipelining: false }
+
 /**
  * Opens (lazily) a dedicated connection for subscriber mode on the cache's
  * Redis, with the client's own settings: a subscribed connection can run no
@@ -117,11 +120,36 @@ async function redisPlugin(app: FastifyInstance, options: RedisPluginOptions): P
  * nodes, and a lost node is replaced by the next one. null: no node known yet.
  */
 export function openSubscriberConnection(client: Redis | Cluster, attempt: number): Redis | null {
-  const overrides = { lazyConnect: true, retryStrategy: () => null, autoResubscribe: false, enableAutoPipelining: false }
-  if (!(client instanceof Cluster)) return client.duplicate(overrides)
+  if (!(client instanceof Cluster)) return client.duplicate(SUBSCRIBER_OVERRIDES)
   const nodes = client.nodes('all')
   const node = nodes[attempt % Math.max(nodes.length, 1)]
-  return node === undefined ? null : node.duplicate(overrides)
+  return node === undefined ? null : node.duplicate(SUBSCRIBER_OVERRIDES)
+}
+
+/**
+ * Openers of a subscriber connection (settings as `openSubscriberConnection`)
+ * to each node whose own events matter, by `host:port`: the server itself, or
+ * every master of a Cluster, as ioredis last saw them. Unlike PUBLISH,
+ * keyspace notifications stay on the node that holds the key. Empty while no
+ * master is known.
+ */
+export function subscriberNodes(client: Redis | Cluster): ReadonlyMap<string, () => Redis> {
+  const nodes = client instanceof Cluster ? client.nodes('master') : [client]
+  return new Map(nodes.map((node) => [`${node.options.host ?? ''}:${String(node.options.port ?? '')}`, () => node.duplicate(SUBSCRIBER_OVERRIDES)]))
+}
+
+/**
+ * Calls `listener` whenever a Cluster's view of its nodes may have changed (slots
+ * refreshed, a node dropped); returns the unsubscribe. A standalone server never changes.
+ */
+export function watchTopology(client: Redis | Cluster, listener: () => void): () => void {
+  if (!(client instanceof Cluster)) return () => undefined
+  client.on('refresh', listener)
+  client.on('-node', listener)
+  return () => {
+    client.off('refresh', listener)
+    client.off('-node', listener)
+  }
 }
 
 export default fp(redisPlugin, { name: 'redis' })
