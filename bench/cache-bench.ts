@@ -191,7 +191,12 @@ interface PacedRound {
  *
  * One variant's rounds run back to back, after a pass over all users and an
  * unmeasured paced cycle over all of them, so the cache is measured in the
- * steady state that traffic at this rate keeps it in. Interleaving the
+ * steady state that traffic at this rate keeps it in: each run continues the
+ * user sequence where the last one stopped, so every user comes back every
+ * USER_COUNT / rate seconds throughout. Restarting it at each run left the
+ * users at its end unvisited for a round and a half; their notification feeds
+ * (maxAge 10 s + 10 s stale-while-revalidate) expired, and 5 % of a round
+ * waited for the 20 ms notifications leg (docs/benchmarks.md). Interleaving the
  * variants here (as the closed-loop rounds do) left each one idle for about a
  * minute between rounds, the order of the PRIVATE TTLs: the next pass found
  * whole cohorts of entries stale at once, and recommendations expiring during
@@ -202,13 +207,21 @@ async function pacedRounds(target: Target, mocks: MocksProcess, ratePerS: number
   const load = { origin: target.origin, kind: 'bff' as const, connections: o.connections }
   const paced = { origin: target.origin, ratePerS, connections: o.connections }
   await runAutocannon({ ...load, durationS: 120, amount: USER_COUNT })
+  // Each run carries on where the last stopped in the user sequence: restarting it, the
+  // users at the end of the sequence went unvisited twice as long at each round's start.
+  let sent = 0
+  const pacedRun = async (durationS: number): Promise<PacedResult> => {
+    const result = await runPaced({ ...paced, durationS, firstRequest: sent })
+    sent += result.requests
+    return result
+  }
   // One cycle over every user at the measured rate, plus a second: whatever the pass left stale is refreshed or refetched here.
-  await runPaced({ ...paced, durationS: Math.ceil(USER_COUNT / ratePerS) + 1 })
+  await pacedRun(Math.ceil(USER_COUNT / ratePerS) + 1)
   const rounds: PacedRound[] = []
   for (let round = 1; round <= o.rounds; round += 1) {
     const before = await readSettledStats(mocks.urls)
     const meter = startKernelThreadsMeter()
-    const result = await runPaced({ ...paced, durationS: o.durationS })
+    const result = await pacedRun(o.durationS)
     const kernel = meter.stop()
     const calls = callsBetween(before, await readSettledStats(mocks.urls))
     const busiest = kernel[0]

@@ -9,6 +9,12 @@ export interface PacedLoadOptions {
   readonly durationS: number
   /** Sockets to the server; more than the requests that can be in flight at once. */
   readonly connections: number
+  /**
+   * Position in the user sequence (`userIdAt`) of the first request. A run that
+   * follows another passes the requests sent so far, so every user keeps
+   * coming back every USER_COUNT / rate seconds across runs. @default 0
+   */
+  readonly firstRequest?: undefined | number
 }
 
 /** A paced run's result plus every latency it measured, so runs can be pooled. */
@@ -45,13 +51,14 @@ export async function runPaced(options: PacedLoadOptions): Promise<PacedResult> 
   const inFlight = new Set<Promise<void>>()
   const started = performance.now()
 
+  const first = options.firstRequest ?? 0
   const send = (n: number, plannedAt: number): void => {
     const request = pool
       .request({
         method: 'POST',
         path: '/graphql',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: homeRequestBody(userIdAt(n)),
+        body: homeRequestBody(userIdAt(first + n)),
         headersTimeout: 10_000,
         bodyTimeout: 10_000,
       })
