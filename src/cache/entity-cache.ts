@@ -28,6 +28,11 @@ export interface EntityCacheOptions {
   /** Invalidations remembered while the store is down, replayed on recovery; past it the namespace is flushed. @default 10_000 */
   readonly maxMissedInvalidations?: undefined | number
   /**
+   * How often (ms) remembered invalidations are retried while any are left,
+   * besides on recovery. Positive integer. @default 1_000
+   */
+  readonly retryMissedMs?: undefined | number
+  /**
    * The in-process L1 of decoded PUBLIC entities (user, product, inventory,
    * review); every invalidation drops its keys from it. @default null (no L1)
    */
@@ -62,7 +67,10 @@ export interface EntityCache {
    * SCAN-based on Redis), e.g. after a bad deploy or an upstream data fix.
    */
   flush(): Promise<void>
-  /** Replays invalidations missed during an outage (called when the store recovers). */
+  /**
+   * Replays invalidations missed during an outage. Called when the store
+   * recovers, and by the cache itself every `retryMissedMs` while any are left.
+   */
   recover(): Promise<void>
   /** Effective TTL and scope per resource, for readiness and docs. */
   policies(): Readonly<Record<string, ResourcePolicyReport>>
@@ -90,6 +98,10 @@ const REFRESH_MAX_BATCH = 200
 export function createEntityCache(options: EntityCacheOptions): EntityCache {
   const { store, keyspace, counters, log } = options
   const maxMissed = options.maxMissedInvalidations ?? 10_000
+  const retryMissedMs = options.retryMissedMs ?? 1_000
+  if (!Number.isSafeInteger(retryMissedMs) || retryMissedMs < 1) {
+    throw new TypeError(`createEntityCache: retryMissedMs must be a positive integer, got ${String(retryMissedMs)}`)
+  }
   const near = store === null ? null : (options.near ?? null)
   const broadcast = store === null ? undefined : options.broadcast
   const calls = createSharedCalls()
@@ -139,11 +151,28 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
 
   const missed = new Set<string>()
   let overflowed = false
+  let retry: NodeJS.Timeout | null = null
+  /**
+   * Retries on a timer, not only when the breaker recovers: with one Redis
+   * Cluster master down, calls to the other masters keep succeeding, so the
+   * breaker may never open, and then never recovers either. A replica
+   * promoted in that master's place still holds the entries whose deletes
+   * failed; without a retry they would be served until their TTL.
+   */
+  const retryLater = (): void => {
+    if (retry !== null || calls.closed) return
+    retry = setTimeout(() => {
+      retry = null
+      recover().catch((err: unknown) => log.warn({ err }, 'replaying missed cache invalidations failed'))
+    }, retryMissedMs)
+    retry.unref()
+  }
   const remember = (keys: readonly string[]): void => {
     for (const key of keys) {
       if (missed.size >= maxMissed) overflowed = true
       else missed.add(key)
     }
+    retryLater()
   }
 
   const deleteKeys = async (keys: readonly string[]): Promise<void> => {
@@ -182,6 +211,30 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
     await deleteKeys(keys)
   }
 
+  async function recover(): Promise<void> {
+    if (store === null) return
+    if (overflowed) {
+      overflowed = false
+      missed.clear()
+      // More changes were missed than remembered: nothing cached before the outage can be trusted.
+      near?.clear()
+      const flushed = await store.invalidatePrefix(keyspace.namespace).catch(() => null)
+      if (flushed === null) {
+        overflowed = true
+        retryLater()
+        return
+      }
+      log.info({ flushed }, 'cache namespace flushed after an outage with too many missed invalidations')
+      await broadcastAll()
+      return
+    }
+    if (missed.size === 0) return
+    const keys = [...missed]
+    missed.clear()
+    near?.delete(keys)
+    await deleteKeys(keys)
+  }
+
   const core: CacheCore | null =
     store === null
       ? null
@@ -207,27 +260,7 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
       await store.invalidatePrefix(keyspace.namespace)
       await broadcastAll()
     },
-    async recover() {
-      if (store === null) return
-      if (overflowed) {
-        overflowed = false
-        missed.clear()
-        // More changes were missed than remembered: nothing cached before the outage can be trusted.
-        near?.clear()
-        const flushed = await store.invalidatePrefix(keyspace.namespace).catch(() => null)
-        if (flushed === null) {
-          overflowed = true
-          return
-        }
-        log.info({ flushed }, 'cache namespace flushed after an outage with too many missed invalidations')
-        await broadcastAll()
-        return
-      }
-      const keys = [...missed]
-      missed.clear()
-      near?.delete(keys)
-      await deleteKeys(keys)
-    },
+    recover,
     heard(invalidation) {
       if ('all' in invalidation) dropAllLocally()
       else dropLocally(invalidation.keys)
@@ -239,6 +272,10 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
           { maxAgeS: rt.policy.maxAgeMs / 1_000, scope: rt.policy.scope, cached: store !== null && rt.policy.maxAgeMs > 0 },
         ]),
       ),
-    close: () => calls.close(),
+    close() {
+      calls.close()
+      if (retry !== null) clearTimeout(retry)
+      retry = null
+    },
   }
 }

@@ -96,6 +96,8 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
       ttlJitterPercent: settings.ttlJitterPercent,
     },
     lease: { ttlMs: settings.leaseTtlMs, waitMs: settings.leaseWaitMs },
+    // As often as the breaker probes Redis: a retry while it is open costs nothing (bypassed).
+    retryMissedMs: settings.breakerHalfOpenMs,
     counters,
     log,
   })

@@ -37,6 +37,7 @@ export function testCache(
     readonly log?: FastifyBaseLogger
     readonly near?: NearCache
     readonly broadcast?: (invalidation: Invalidation) => Promise<void>
+    readonly retryMissedMs?: number
   } = {},
 ): TestCache {
   let offset = 0
@@ -60,6 +61,7 @@ export function testCache(
     now: () => Date.now() + offset,
     near: options.near,
     broadcast: options.broadcast,
+    retryMissedMs: options.retryMissedMs,
   })
   return { cache, counters, keyspace, advance: (ms) => void (offset += ms) }
 }
