@@ -28,14 +28,25 @@ export interface GuardedCacheOptions {
   readonly failureThreshold?: undefined | number
   /** Time (ms) the breaker stays open before one probe call is let through. @default 1_000 */
   readonly halfOpenAfterMs?: undefined | number
+  /**
+   * How long (ms) the breaker must stay closed after an outage before the
+   * cache counts as recovered (the log line, `degraded()`). With one Redis
+   * Cluster master down, a probe that lands on a live master closes the
+   * breaker until the next calls to the dead one open it again; without a
+   * hold every such flap would be logged as a recovery and a new outage.
+   * @default 2 × halfOpenAfterMs
+   */
+  readonly recoveryHoldMs?: undefined | number
   readonly log: FastifyBaseLogger
-  /** Called once each time the store becomes usable again after an outage. */
+  /** Called each time the breaker closes after an outage (the store answered again). */
   readonly onRecover?: undefined | (() => void)
 }
 
 export interface GuardedCache extends Cache {
   /** closed: the store is used; open: bypassed; half-open: one probe in flight. */
   breakerState(): BreakerState
+  /** From the breaker's first opening until it has stayed closed for `recoveryHoldMs`. */
+  degraded(): boolean
   /**
    * Another call to the same Redis (the L1 invalidation broadcast) under the
    * same per-call limit and breaker: it fails as fast as the store calls do
@@ -98,27 +109,42 @@ function withDeadline<T>(promise: Promise<T>, timeoutMs: number, operation: stri
  * or frozen, calls fail within `timeoutMs`; after `failureThreshold` of them
  * the breaker opens and calls are refused at once (Redis is not contacted),
  * so an outage costs queries nothing. A probe every `halfOpenAfterMs` closes
- * it again when Redis answers. Degradation and recovery are logged once each.
+ * it again when Redis answers. Degradation and recovery are logged once each
+ * per outage, however often the breaker flaps during it.
  */
 export function createGuardedCache(options: GuardedCacheOptions): GuardedCache {
   const { inner, log, onRecover } = options
   const timeoutMs = positive('timeoutMs', options.timeoutMs ?? 100)
+  const halfOpenAfterMs = positive('halfOpenAfterMs', options.halfOpenAfterMs ?? 1_000)
+  const recoveryHoldMs = positive('recoveryHoldMs', options.recoveryHoldMs ?? 2 * halfOpenAfterMs)
   const breaker = circuitBreaker(handleAll, {
-    halfOpenAfter: positive('halfOpenAfterMs', options.halfOpenAfterMs ?? 1_000),
+    halfOpenAfter: halfOpenAfterMs,
     breaker: new ConsecutiveBreaker(positive('failureThreshold', options.failureThreshold ?? 3)),
   })
   // cockatiel fires onBreak again after every failed probe; an outage is logged once.
   let degraded = false
+  let holding: NodeJS.Timeout | null = null
+  const stopHolding = (): void => {
+    if (holding !== null) clearTimeout(holding)
+    holding = null
+  }
   breaker.onBreak((reason) => {
+    stopHolding()
     if (degraded) return
     degraded = true
     log.warn({ err: 'error' in reason ? reason.error : undefined, backend: inner.backend }, 'cache degraded: store unavailable, bypassing it')
   })
   breaker.onReset(() => {
     if (!degraded) return
-    degraded = false
-    log.info({ backend: inner.backend }, 'cache recovered: store available again')
+    // Replay missed invalidations as soon as the store answers, even if it fails again later.
     onRecover?.()
+    if (holding !== null) return
+    holding = setTimeout(() => {
+      holding = null
+      degraded = false
+      log.info({ backend: inner.backend }, 'cache recovered: store available again')
+    }, recoveryHoldMs)
+    holding.unref()
   })
 
   const guard = async <T>(operation: string, call: () => Promise<T>): Promise<T> => {
@@ -143,8 +169,12 @@ export function createGuardedCache(options: GuardedCacheOptions): GuardedCache {
         throw new CacheUnavailableError('flush', error instanceof BrokenCircuitError, error)
       }
     },
-    close: () => inner.close(),
+    close: async () => {
+      stopHolding()
+      await inner.close()
+    },
     breakerState: () => STATES[breaker.state],
+    degraded: () => degraded,
     run: guard,
   }
 }

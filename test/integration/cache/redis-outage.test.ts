@@ -82,10 +82,12 @@ describe('Redis outage: the cache degrades, queries never fail', () => {
         await query('1999')
         await query('1999')
         const readiness = await cacheReadiness(stack)
-        return !readiness.degraded && (await counter(stack, 'catalog:product', 'hits')) > before
+        return readiness.breaker === 'closed' && (await counter(stack, 'catalog:product', 'hits')) > before
       },
       { timeoutMs: 5_000, message: 'cache hits with the breaker closed' },
     )
+    // Readiness says recovered once the breaker has stayed closed for the guard's recovery hold (2 s).
+    await waitFor(async () => !(await cacheReadiness(stack)).degraded, { timeoutMs: 5_000, message: 'readiness no longer degraded' })
   }
 
   const logged = (from: number, to: number, prefix: string): number =>
@@ -128,9 +130,10 @@ describe('Redis outage: the cache degrades, queries never fail', () => {
     })
     await repair()
     await hitsResume()
-    // Recovered once; on a busy machine a fresh Redis may flap once more, but every degradation is paired.
-    const recovered = logged(outageEnd, logs.length, 'cache recovered')
-    expect(recovered).toBeGreaterThanOrEqual(1)
-    expect(logged(outageEnd, logs.length, 'cache degraded')).toBe(recovered - 1)
+    // Recovered once: a fresh Redis that fails once more on a busy machine is absorbed by the recovery hold.
+    expect({ degraded: logged(outageEnd, logs.length, 'cache degraded'), recovered: logged(outageEnd, logs.length, 'cache recovered') }).toEqual({
+      degraded: 0,
+      recovered: 1,
+    })
   })
 })

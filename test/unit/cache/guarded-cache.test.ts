@@ -52,8 +52,46 @@ describe('guarded cache (deadline + breaker around Redis)', () => {
     await expect.poll(async () => guarded.getMany([{ key: 'k' }]).then(() => true, () => false), { timeout: 2_000 }).toBe(true)
     expect(guarded.breakerState()).toBe('closed')
     expect(recovered).toBe(1)
+    await expect.poll(() => guarded.degraded(), { timeout: 2_000 }).toBe(false)
     const messages = lines.map((line) => line['msg'])
     expect(messages.filter((m) => String(m).startsWith('cache degraded'))).toHaveLength(1)
     expect(messages.filter((m) => String(m).startsWith('cache recovered'))).toHaveLength(1)
+  })
+
+  it('logs a flapping outage (one Cluster master down) once, and recovers only once the breaker stays closed', async () => {
+    const { store, state } = flakyStore()
+    const { log, lines } = captureLog()
+    let replays = 0
+    const guarded = createGuardedCache({
+      inner: store,
+      timeoutMs: 50,
+      failureThreshold: 2,
+      halfOpenAfterMs: 50,
+      recoveryHoldMs: 1_000,
+      log,
+      onRecover: () => void (replays += 1),
+    })
+    const count = (prefix: string): number => lines.filter((line) => String(line['msg']).startsWith(prefix)).length
+    const closeAgain = async (): Promise<void> => {
+      state.mode = 'up'
+      await expect.poll(async () => guarded.getMany([{ key: 'k' }]).then(() => true, () => false), { timeout: 2_000 }).toBe(true)
+    }
+    const openAgain = async (): Promise<void> => {
+      state.mode = 'fail'
+      for (let i = 0; i < 2; i += 1) await guarded.getMany([{ key: 'k' }]).catch(() => undefined)
+      expect(guarded.breakerState()).toBe('open')
+    }
+
+    await openAgain()
+    // A probe lands on a live master: closed, but the dead master's keys open it again at once.
+    await closeAgain()
+    expect({ replays, degraded: guarded.degraded() }).toEqual({ replays: 1, degraded: true })
+    await openAgain()
+    await closeAgain()
+    expect({ replays, degraded: guarded.degraded(), recoveredLines: count('cache recovered') }).toEqual({ replays: 2, degraded: true, recoveredLines: 0 })
+
+    await expect.poll(() => guarded.degraded(), { timeout: 2_000 }).toBe(false)
+    expect({ degradedLines: count('cache degraded'), recoveredLines: count('cache recovered') }).toEqual({ degradedLines: 1, recoveredLines: 1 })
+    await guarded.close()
   })
 })
