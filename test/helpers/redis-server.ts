@@ -4,6 +4,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
+import { afterAll, beforeAll } from 'vitest'
 import { waitFor } from './wait-for.js'
 
 /** A real redis-server owned by one test file: start, kill, freeze, restart. */
@@ -87,6 +88,42 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     async stop() {
       await killChild('SIGTERM')
       await rm(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** A client for a test's own commands: fails fast, reconnects every 50 ms, ignores errors (the server is killed on purpose). */
+export function testClient(server: Pick<RedisServer, 'port'>): Redis {
+  const client = new Redis({ port: server.port, host: '127.0.0.1', maxRetriesPerRequest: 1, retryStrategy: () => 50 })
+  client.on('error', () => undefined)
+  return client
+}
+
+/**
+ * A redis-server and a test client for the enclosing describe block: started
+ * in its beforeAll, stopped in its afterAll. Read the fields inside tests.
+ */
+export function redisServerPerSuite(options: RedisServerOptions = {}): { readonly server: RedisServer; readonly client: Redis } {
+  let server: RedisServer | null = null
+  let client: Redis | null = null
+  beforeAll(async () => {
+    server = await startRedisServer(options)
+    client = testClient(server)
+  })
+  afterAll(async () => {
+    client?.disconnect()
+    await server?.stop()
+  })
+  const started = <T>(value: T | null): T => {
+    if (value === null) throw new Error('redisServerPerSuite: read the server and client inside a test or hook')
+    return value
+  }
+  return {
+    get server() {
+      return started(server)
+    },
+    get client() {
+      return started(client)
     },
   }
 }

@@ -1,25 +1,14 @@
-import { Redis } from 'ioredis'
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { createInvalidationBus, type Invalidation, type InvalidationBus } from '../../../src/cache/invalidation-bus.js'
 import { openSubscriberConnection } from '../../../src/plugins/redis.js'
-import { startRedisServer, type RedisServer } from '../../helpers/redis-server.js'
+import { redisServerPerSuite } from '../../helpers/redis-server.js'
 import { waitFor } from '../../helpers/wait-for.js'
 import { captureLog } from '../../unit/cache/fixtures.js'
 
 const CHANNEL = 'bus:l1:invalidate'
 
 describe('createInvalidationBus against a real redis-server', () => {
-  let server: RedisServer
-  let client: Redis
-  beforeAll(async () => {
-    server = await startRedisServer()
-    client = new Redis({ port: server.port, host: '127.0.0.1', maxRetriesPerRequest: 1, retryStrategy: () => 50 })
-    client.on('error', () => undefined)
-  })
-  afterAll(async () => {
-    client?.disconnect()
-    await server?.stop()
-  })
+  const redis = redisServerPerSuite()
 
   function bus(): { readonly bus: InvalidationBus; readonly heard: Invalidation[]; readonly listening: boolean[]; readonly lines: Record<string, unknown>[] } {
     const heard: Invalidation[] = []
@@ -27,8 +16,8 @@ describe('createInvalidationBus against a real redis-server', () => {
     const { log, lines } = captureLog()
     const created = createInvalidationBus({
       channel: CHANNEL,
-      send: (channel, payload) => client.publish(channel, payload),
-      connect: (attempt) => openSubscriberConnection(client, attempt),
+      send: (channel, payload) => redis.client.publish(channel, payload),
+      connect: (attempt) => openSubscriberConnection(redis.client, attempt),
       reconnectDelayMs: () => 20,
       onInvalidation: (invalidation) => void heard.push(invalidation),
       onListening: (value) => void listening.push(value),
@@ -49,9 +38,9 @@ describe('createInvalidationBus against a real redis-server', () => {
     await waitFor(() => a.heard.length === 1, { message: 'A to hear B' })
     expect({ a: a.heard, b: b.heard, received: [a.bus.received, b.bus.received] }).toEqual({ a: [{ all: true }], b: [{ keys: ['k1'] }], received: [1, 1] })
 
-    await server.kill()
+    await redis.server.kill()
     await waitFor(() => !b.bus.listening, { message: 'B to notice the loss' })
-    await server.restart()
+    await redis.server.restart()
     await waitFor(() => b.bus.listening, { timeoutMs: 10_000, message: 'B to subscribe again' })
     const messages = b.lines.map((line) => String(line['msg'])).filter((msg) => msg.startsWith('l1 cache'))
     expect({ listening: b.listening, messages: messages.map((msg) => msg.split(':')[0]) }).toEqual({

@@ -4,7 +4,7 @@ import { createCacheCounters, type CacheCounters } from '../../../src/cache/coun
 import { createKeyspace } from '../../../src/cache/keys.js'
 import { createRedisEvictions, type RedisEvictions } from '../../../src/cache/redis-evictions.js'
 import { subscriberNodes } from '../../../src/plugins/redis.js'
-import { startRedisServer, type RedisServer } from '../../helpers/redis-server.js'
+import { startRedisServer, testClient, type RedisServer } from '../../helpers/redis-server.js'
 import { waitFor } from '../../helpers/wait-for.js'
 import { captureLog } from '../../unit/cache/fixtures.js'
 import { EVICTING, evicted, evictedKeys, fill, subscribers, type KeyMaker } from './evictions.js'
@@ -31,9 +31,7 @@ const evictionsOf = (counters: CacheCounters, label: string): number => counters
 
 async function startServer(args: readonly string[]): Promise<{ server: RedisServer; client: Redis }> {
   const server = await startRedisServer({ args })
-  const client = new Redis({ port: server.port, host: '127.0.0.1', maxRetriesPerRequest: 1, retryStrategy: () => 50 })
-  client.on('error', () => undefined)
-  return { server, client }
+  return { server, client: testClient(server) }
 }
 
 describe('Redis evictions per resource, from keyevent notifications', () => {
