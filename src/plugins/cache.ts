@@ -137,11 +137,11 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
   app.readiness.register('cache', () => {
     const breaker = guarded?.breakerState() ?? 'closed'
     const connected = app.redis === null || app.redis.status === 'ready'
-    // Until the breaker has stayed closed a while: a flapping one (one Cluster master down) is still an outage.
     const policies = cache.policies()
     const stats = counters.snapshot()
     return {
       ready: true,
+      // Until the breaker has stayed closed a while: a flapping one (one Cluster master down) is still an outage.
       degraded: store !== null && ((guarded?.degraded() ?? false) || !connected),
       backend: cache.backend,
       ...(guarded === null ? {} : { breaker, connected }),

@@ -28,7 +28,8 @@ export interface Backing {
   stop(): Promise<void>
 }
 
-function calls(info: string, command: string): number {
+/** Calls of `command` in one node's `INFO commandstats` reply. */
+export function commandCallsIn(info: string, command: string): number {
   const match = new RegExp(`^cmdstat_${command}:calls=(\\d+)`, 'm').exec(info)
   return match === null ? 0 : Number(match[1])
 }
@@ -53,7 +54,7 @@ export async function startBacking(backend: Backend): Promise<Backing> {
     env: server !== null ? { REDIS_URL: server.url } : { REDIS_CLUSTER_NODES: cluster?.nodes ?? '' },
     async commandCalls(command) {
       const infos = await Promise.all(clients.map((client) => client.info('commandstats')))
-      return infos.reduce((sum, info) => sum + calls(info, command), 0)
+      return infos.reduce((sum, info) => sum + commandCallsIn(info, command), 0)
     },
     async resetStats() {
       await Promise.all(clients.map((client) => client.config('RESETSTAT')))

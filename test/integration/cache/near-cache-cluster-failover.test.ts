@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { gql } from '../../helpers/stack.js'
 import { startRedisCluster, type RedisCluster } from '../../helpers/redis-cluster.js'
 import { waitFor } from '../../helpers/wait-for.js'
-import { cacheReadiness, putStock, startCacheStack, startPeer, type CacheStack } from './cache-stack.js'
+import { cacheReadiness, commandCallsIn, putStock, startCacheStack, startPeer, type CacheStack } from './cache-stack.js'
+import { subscribers } from './evictions.js'
 
 const PREFIX = 'l1-failover:'
 /** The invalidation channel (plugins/cache.ts: `<CACHE_KEY_PREFIX>l1:invalidate`). */
@@ -35,10 +36,7 @@ describe('L1 invalidation subscriber on a Redis Cluster when its node is killed'
 
   /** Subscribers to CHANNEL on each node: for classic channels PUBSUB NUMSUB counts the node's own clients only. */
   const listeners = async (): Promise<(number | null)[]> =>
-    cluster.eachNode(async (node) => {
-      const reply = (await node.pubsub('NUMSUB', CHANNEL).catch(() => null)) as [string, number] | null
-      return reply === null ? null : Number(reply[1])
-    })
+    cluster.eachNode((node) => subscribers(node, CHANNEL).catch(() => null))
 
   beforeAll(async () => {
     cluster = await startRedisCluster()
@@ -61,7 +59,7 @@ describe('L1 invalidation subscriber on a Redis Cluster when its node is killed'
   /** GET / MGET calls over every node (INFO commandstats): 0 more across a read means the L1 answered it. */
   const storeReads = async (): Promise<number> =>
     (await cluster.eachNode((node) => node.info('commandstats'))).reduce(
-      (sum, info) => sum + ['get', 'mget'].reduce((n, command) => n + Number(new RegExp(`^cmdstat_${command}:calls=(\\d+)`, 'm').exec(info)?.[1] ?? 0), 0),
+      (sum, info) => sum + commandCallsIn(info, 'get') + commandCallsIn(info, 'mget'),
       0,
     )
   const l1 = async (of: CacheStack = stack) => (await cacheReadiness(of)).l1

@@ -63,10 +63,7 @@ describe.each(BACKENDS)('Cache store contract: %s', (backend) => {
 
   it.runIf(backend === 'redis')('writes a batch as one transaction, each key with its own TTL', async () => {
     const p = ns()
-    const calls = async (command: string): Promise<number> => {
-      const stats = (await client?.info('commandstats')) ?? ''
-      return Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(stats)?.[1] ?? 0)
-    }
+    const calls = (command: string): Promise<number> => backing.commandCalls(command)
     const [multiBefore, execBefore] = [await calls('multi'), await calls('exec')]
     await store.setMany([
       { address: { key: `${p}list:{u:9}`, member: '5:' }, value: 'page', ttlMs: 10_000 },
