@@ -1,5 +1,5 @@
-import type { EventLog } from '../src/pubsub/event-log.js'
-import { createRedisStreamEventLog, type EventLogLogger } from '../src/pubsub/redis-stream-event-log.js'
+import type { EventLog } from '../src/events/event-log.js'
+import { createRedisStreamEventLog, type EventLogLogger } from '../src/events/redis-stream-event-log.js'
 import { startEventGenerator, type EventGenerator } from './event-generator.js'
 import { SERVICE_NAMES } from './services/service-names.js'
 import { parseStartMocksConfig, USAGE } from './start-mocks-config.js'

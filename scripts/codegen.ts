@@ -26,7 +26,7 @@ const output = await codegen({
     // Parents are what the downstream layer returns, not the GraphQL shape.
     mappers: {
       User: '../downstream/dto.js#UserDto',
-      Product: '../fanout/product-views.js#ProductView',
+      Product: '../data/product-views.js#ProductView',
       Money: '../downstream/dto.js#MoneyDto',
       Order: '../downstream/dto.js#OrderDto',
       OrderItem: './parents.js#OrderItemParent',

@@ -14,7 +14,7 @@ import { stderrLogger } from '../mocks/start-mocks-cli.js'
 import { startMocks } from '../mocks/start-mocks.js'
 import { loadConfig } from '../src/config/load-config.js'
 import { SERVICE_NAMES } from '../src/config/services.js'
-import { createRedisStreamEventLog } from '../src/pubsub/redis-stream-event-log.js'
+import { createRedisStreamEventLog } from '../src/events/redis-stream-event-log.js'
 import { startServer } from '../src/server.js'
 
 function generatorIntervalMs(env: NodeJS.ProcessEnv): number | null {

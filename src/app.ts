@@ -4,7 +4,7 @@ import cache from './plugins/cache.js'
 import cacheNotes from './plugins/cache-notes.js'
 import downstreams, { type DispatcherFactory } from './plugins/downstreams.js'
 import eventLogPlugin from './plugins/event-log.js'
-import type { EventLog } from './pubsub/event-log.js'
+import type { EventLog } from './events/event-log.js'
 import { loadSchemaSdl } from './graphql/load-schema.js'
 import graphql from './plugins/graphql.js'
 import graphqlHttp from './plugins/graphql-http.js'
@@ -12,7 +12,7 @@ import health from './plugins/health.js'
 import redis from './plugins/redis.js'
 import subscriptions from './plugins/subscriptions.js'
 import type { AuthorizeConnection } from './subscriptions/ws-handler.js'
-import { requestIdFrom } from './request-id.js'
+import { requestIdFrom } from './http/request-id.js'
 
 export interface AppOptions {
   /** pino options or a ready logger; false silences logs. @default config.server.logLevel to stdout */

@@ -1,5 +1,5 @@
 import fastify, { type FastifyError, type FastifyInstance } from 'fastify'
-import type { EventLog } from '../../src/pubsub/event-log.js'
+import type { EventLog } from '../../src/events/event-log.js'
 import { registerAdminRoutes, type AdminState } from '../admin/admin-routes.js'
 import { createFaultInjector } from '../admin/fault-injector.js'
 import { mergeFaults, NO_FAULTS, parseFaultSettings, type FaultSettings } from '../admin/fault-settings.js'

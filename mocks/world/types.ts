@@ -1,4 +1,4 @@
-import type { OrderStatus } from '../../src/pubsub/domain-events.js'
+import type { OrderStatus } from '../../src/events/domain-events.js'
 
 export type { OrderStatus }
 

@@ -1,5 +1,5 @@
-import { LazyAbortController } from '../downstream/lazy-abort.js'
-import type { CacheAddress } from './cache.js'
+import { LazyAbortController } from '../lib/lazy-abort.js'
+import type { CacheAddress } from './store.js'
 
 /**
  * Process-wide single-flight. DataLoader only de-duplicates within one

@@ -1,4 +1,4 @@
-import type { CacheAddress } from './cache.js'
+import type { CacheAddress } from './store.js'
 
 /**
  * Builds every key the cache uses: `<prefix>v<version>:<service>:<resource>:<id>`.

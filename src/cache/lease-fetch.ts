@@ -1,4 +1,4 @@
-import type { CacheAddress, CacheWrite } from './cache.js'
+import type { CacheAddress, CacheWrite } from './store.js'
 import { decodeEntry, encodeEntry, freshnessOf } from './envelope.js'
 import { flightKeyOf, type FlightHandle, type SharedCall } from './flights.js'
 import { countStoreError, storeFailed, type ReadEnv, type ReadRequest, type ReadSession, type ResourceRuntime } from './read-env.js'

@@ -1,13 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify'
-import type { SignalSource } from '../downstream/lazy-abort.js'
-import type { Cache, CacheAddress, CacheWrite } from './cache.js'
+import type { SignalSource } from '../lib/lazy-abort.js'
+import type { Cache, CacheAddress, CacheWrite } from './store.js'
 import type { CacheCounters } from './counters.js'
 import type { Flights, SharedCalls } from './flights.js'
-import { CacheUnavailableError } from './guarded-cache.js'
+import { CacheUnavailableError } from './guarded-store.js'
 import type { Keyspace } from './keys.js'
-import type { NearView } from './near-cache.js'
+import type { NearView } from './near-store.js'
 import type { RefreshQueue } from './refresh-queue.js'
-import type { ResourceDef } from './resources.js'
+import type { ResourceDef } from '../data/resources.js'
 import type { CachePolicy } from './ttl-policy.js'
 
 /** What the read path shares across requests (one per app). */

@@ -1,9 +1,9 @@
 import { DownstreamError } from '../downstream/errors.js'
-import type { SignalSource } from '../downstream/lazy-abort.js'
-import type { CacheAddress } from './cache.js'
+import type { SignalSource } from '../lib/lazy-abort.js'
+import type { CacheAddress } from './store.js'
 import { createReadSession, ForegroundScope } from './read-env.js'
 import { readThrough, type FetchScope, type ReadEnv, type ResourceRuntime } from './read-through.js'
-import type { EntityResource, ListResource, OwnedResource, ResourceName, ValueOf } from './resources.js'
+import type { EntityResource, ListResource, OwnedResource, ResourceName, ValueOf } from '../data/resources.js'
 
 /** A resource whose entries to drop: for owned and list resources, every variant of `id`. */
 export interface InvalidationTarget {

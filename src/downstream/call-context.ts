@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
-import type { SignalSource } from './lazy-abort.js'
+import type { SignalSource } from '../lib/lazy-abort.js'
 import type { Deadline } from './resilience/deadline.js'
 
 /** What every downstream call needs to know about the GraphQL request it serves. */

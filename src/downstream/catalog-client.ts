@@ -1,7 +1,7 @@
 import type { CallContext } from './call-context.js'
 import { productsBatch, searchPage, type Page, type ProductDto } from './dto.js'
 import type { ServiceCaller } from './service-caller.js'
-import { checked, withQuery } from './validate.js'
+import { checked, withQuery } from './contract-check.js'
 
 export interface SearchHit {
   readonly cursor: string

@@ -1,7 +1,7 @@
 import type { CallContext } from './call-context.js'
 import { orderDto, ordersBatch, ordersPage, type OrderDto, type Page } from './dto.js'
 import type { ServiceCaller } from './service-caller.js'
-import { checked, seg, withQuery } from './validate.js'
+import { checked, seg, withQuery } from './contract-check.js'
 
 export interface PlaceOrderRequest {
   readonly userId: string

@@ -1,7 +1,7 @@
 import type { CallContext } from './call-context.js'
 import { followersPage, usersBatch, type UserDto } from './dto.js'
 import type { ServiceCaller } from './service-caller.js'
-import { checked, seg, withQuery } from './validate.js'
+import { checked, seg, withQuery } from './contract-check.js'
 
 export interface UsersClient {
   /** One batch call; unknown ids are absent from the answer. */

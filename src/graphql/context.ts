@@ -2,8 +2,8 @@ import type { FastifyReply } from 'fastify'
 import type { GraphQLError } from 'graphql'
 import type { DownstreamClients } from '../downstream/clients.js'
 import { RequestCallContext } from '../downstream/call-context.js'
-import { createDataSources, type DataSources } from '../downstream/data-sources.js'
-import type { SignalSource } from '../downstream/lazy-abort.js'
+import { createDataSources, type DataSources } from '../data/data-sources.js'
+import type { SignalSource } from '../lib/lazy-abort.js'
 import type { Deadline } from '../downstream/resilience/deadline.js'
 
 declare module 'mercurius' {

@@ -2,7 +2,7 @@
 /* eslint-disable */
 import type { GraphQLResolveInfo } from 'graphql';
 import type { UserDto, MoneyDto, OrderDto, ReviewDto, NotificationDto } from '../downstream/dto.js';
-import type { ProductView } from '../fanout/product-views.js';
+import type { ProductView } from '../data/product-views.js';
 import type { OrderItemParent, EdgeParent, ConnectionParent, ProductEdgeParent, ProductConnectionParent, NotificationFeedParent, HomeParent, OrderEventParent, NotificationEventParent, StockEventParent } from './parents.js';
 import type { MercuriusContext } from 'mercurius';
 export type Maybe<T> = T | null;

@@ -1,7 +1,7 @@
 import type { MoneyDto } from '../downstream/dto.js'
 import type { SearchHit } from '../downstream/catalog-client.js'
 import type { Page } from '../downstream/dto.js'
-import type { OrderStatus } from '../pubsub/domain-events.js'
+import type { OrderStatus } from '../events/domain-events.js'
 
 /**
  * Parent values of GraphQL types that have no downstream DTO of their own.

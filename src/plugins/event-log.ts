@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Observable } from 'rxjs'
-import type { EventLog, LoggedEvent } from '../pubsub/event-log.js'
-import { tailEvents } from '../pubsub/event-tail.js'
-import { createMemoryEventLog } from '../pubsub/memory-event-log.js'
-import { createRedisStreamEventLog, type RedisStreamEventLogOptions } from '../pubsub/redis-stream-event-log.js'
+import type { EventLog, LoggedEvent } from '../events/event-log.js'
+import { tailEvents } from '../events/event-tail.js'
+import { createMemoryEventLog } from '../events/memory-event-log.js'
+import { createRedisStreamEventLog, type RedisStreamEventLogOptions } from '../events/redis-stream-event-log.js'
 
 export interface EventLogPluginOptions {
   /**

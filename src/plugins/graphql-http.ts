@@ -3,10 +3,10 @@ import fp from 'fastify-plugin'
 import { GraphQLError } from 'graphql'
 import { ClientError } from '../errors.js'
 import { createDeadline } from '../downstream/resilience/deadline.js'
-import { LazyAbortController } from '../downstream/lazy-abort.js'
+import { LazyAbortController } from '../lib/lazy-abort.js'
 import { buildContext } from '../graphql/context.js'
 import { formatGraphQLErrors } from '../graphql/error-formatter.js'
-import { APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, negotiate, readParams } from '../graphql/http/request-params.js'
+import { APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, negotiate, readParams } from '../http/request-params.js'
 
 export interface GraphQLHttpOptions {
   readonly path: string

@@ -3,7 +3,7 @@ import { setMaxListeners } from 'node:events'
 import { LRUCache } from 'lru-cache'
 import type { EntityCache } from '../cache/entity-cache.js'
 import type { DownstreamClients } from '../downstream/clients.js'
-import { createDataSources, type DataSources } from '../downstream/data-sources.js'
+import { createDataSources, type DataSources } from '../data/data-sources.js'
 
 export interface EventDataSourcesOptions {
   readonly clients: DownstreamClients

@@ -1,5 +1,5 @@
 import { Observable, type Subscriber } from 'rxjs'
-import type { LoggedEvent } from '../pubsub/event-log.js'
+import type { LoggedEvent } from '../events/event-log.js'
 import { routingKey } from './event-routing.js'
 
 /** Live domain events, routed to subscribers by key (see event-routing.ts). */

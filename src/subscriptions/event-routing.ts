@@ -1,5 +1,5 @@
-import type { DomainEvent } from '../pubsub/domain-events.js'
-import type { LoggedEvent } from '../pubsub/event-log.js'
+import type { DomainEvent } from '../events/domain-events.js'
+import type { LoggedEvent } from '../events/event-log.js'
 import type { NotificationEventParent, OrderEventParent, StockEventParent } from '../graphql/parents.js'
 
 /**

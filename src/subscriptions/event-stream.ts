@@ -1,6 +1,6 @@
 import { Subject, tap, type Subscription } from 'rxjs'
 import { badUserInput, ClientError } from '../errors.js'
-import { compareEventIds, isEventId, type EventLog, type LoggedEvent } from '../pubsub/event-log.js'
+import { compareEventIds, isEventId, type EventLog, type LoggedEvent } from '../events/event-log.js'
 import type { EventHub } from './event-hub.js'
 import { routingKey } from './event-routing.js'
 import { paceTo, type OverflowPolicy } from './pace.js'

@@ -1,6 +1,6 @@
 import { badUserInput } from '../errors.js'
 import type { NotificationEventParent, OrderEventParent, StockEventParent } from '../graphql/parents.js'
-import type { EventLog, LoggedEvent } from '../pubsub/event-log.js'
+import type { EventLog, LoggedEvent } from '../events/event-log.js'
 import { SubscriberOverflowError } from './close-codes.js'
 import type { EventHub } from './event-hub.js'
 import { notificationKey, orderKey, stockKey, toNotificationEvent, toOrderEvent, toStockEvent } from './event-routing.js'

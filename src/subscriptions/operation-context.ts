@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { GraphQLError } from 'graphql'
 import type { EntityCache } from '../cache/entity-cache.js'
 import type { DownstreamClients } from '../downstream/clients.js'
-import { createDataSources, type DataSources } from '../downstream/data-sources.js'
+import { createDataSources, type DataSources } from '../data/data-sources.js'
 import type { LiveEvents } from './live-events.js'
 
 /** The GraphQL context of one operation over the websocket. */

@@ -4,7 +4,7 @@ import { startMocks, type RunningMocks, type StartMocksOptions } from '../../moc
 import { buildApp } from '../../src/app.js'
 import { loadConfig, type Config } from '../../src/config/load-config.js'
 import { SERVICE_NAMES } from '../../src/config/services.js'
-import type { EventLog } from '../../src/pubsub/event-log.js'
+import type { EventLog } from '../../src/events/event-log.js'
 
 export interface Stack {
   /** e.g. http://127.0.0.1:51234 */

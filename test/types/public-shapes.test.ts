@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { MercuriusContext } from 'mercurius'
 import { describe, expectTypeOf, it } from 'vitest'
 import type { Config } from '../../src/config/load-config.js'
-import type { DataSources } from '../../src/downstream/data-sources.js'
+import type { DataSources } from '../../src/data/data-sources.js'
 import type { DownstreamErrorCode } from '../../src/downstream/errors.js'
 import type { Downstreams } from '../../src/plugins/downstreams.js'
 

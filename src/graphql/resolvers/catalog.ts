@@ -1,6 +1,6 @@
 import { ClientError } from '../../errors.js'
 import type { InventoryDto } from '../../downstream/dto.js'
-import type { ProductView } from '../../fanout/product-views.js'
+import type { ProductView } from '../../data/product-views.js'
 import type { MercuriusContext } from 'mercurius'
 import { idList, pageSize } from '../inputs.js'
 import { INVENTORY_FIELDS, selectsAny } from '../selection.js'

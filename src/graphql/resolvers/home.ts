@@ -3,7 +3,7 @@ import { notFound } from '../../errors.js'
 import { pageSize } from '../inputs.js'
 import { reportFieldError } from '../partial-errors.js'
 import { INVENTORY_FIELDS, selectedField, selectsAny } from '../selection.js'
-import type { ProductView } from '../../fanout/product-views.js'
+import type { ProductView } from '../../data/product-views.js'
 import type { HomeResolvers, QueryResolvers } from '../generated.js'
 
 const DEFAULT_LATEST = 5

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { Cluster, Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Cache } from '../../../src/cache/cache.js'
-import { createMemoryCache } from '../../../src/cache/memory-cache.js'
-import { createRedisCache } from '../../../src/cache/redis-cache.js'
+import type { Cache } from '../../../src/cache/store.js'
+import { createMemoryCache } from '../../../src/cache/memory-store.js'
+import { createRedisCache } from '../../../src/cache/redis-store.js'
 import { waitFor } from '../../helpers/wait-for.js'
 import { BACKENDS, startBacking, type Backing } from './cache-stack.js'
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { startEventGenerator, type EventGenerator } from '../../../mocks/event-generator.js'
 import type { RunningMocks } from '../../../mocks/start-mocks.js'
-import type { DomainEventType } from '../../../src/pubsub/domain-events.js'
+import type { DomainEventType } from '../../../src/events/domain-events.js'
 import { waitFor } from '../../helpers/wait-for.js'
 import { post, startTestMocks } from './mock-client.js'
 

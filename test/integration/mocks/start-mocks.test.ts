@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { SERVICE_NAMES } from '../../../mocks/services/service-names.js'
 import { startMocks, type RunningMocks } from '../../../mocks/start-mocks.js'
 import { createWorld } from '../../../mocks/world/create-world.js'
-import { createMemoryEventLog } from '../../../src/pubsub/memory-event-log.js'
+import { createMemoryEventLog } from '../../../src/events/memory-event-log.js'
 import { get, post, put, startTestMocks } from './mock-client.js'
 
 describe('startMocks', () => {

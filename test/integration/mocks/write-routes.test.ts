@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { RunningMocks } from '../../../mocks/start-mocks.js'
-import type { DomainEvent } from '../../../src/pubsub/domain-events.js'
+import type { DomainEvent } from '../../../src/events/domain-events.js'
 import { call, get, post, put, startTestMocks } from './mock-client.js'
 
 async function events(mocks: RunningMocks): Promise<DomainEvent[]> {

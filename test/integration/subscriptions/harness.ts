@@ -5,8 +5,8 @@ import { startMocks, type RunningMocks } from '../../../mocks/start-mocks.js'
 import { buildApp, type AppOptions } from '../../../src/app.js'
 import { loadConfig } from '../../../src/config/load-config.js'
 import { SERVICE_NAMES } from '../../../src/config/services.js'
-import type { EventLog } from '../../../src/pubsub/event-log.js'
-import { createRedisStreamEventLog } from '../../../src/pubsub/redis-stream-event-log.js'
+import type { EventLog } from '../../../src/events/event-log.js'
+import { createRedisStreamEventLog } from '../../../src/events/redis-stream-event-log.js'
 import { createWsClient } from '../../helpers/ws-client.js'
 
 /**

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
-import type { DomainEvent } from '../../../src/pubsub/domain-events.js'
-import { compareEventIds } from '../../../src/pubsub/event-log.js'
-import { createRedisStreamEventLog } from '../../../src/pubsub/redis-stream-event-log.js'
+import type { DomainEvent } from '../../../src/events/domain-events.js'
+import { compareEventIds } from '../../../src/events/event-log.js'
+import { createRedisStreamEventLog } from '../../../src/events/redis-stream-event-log.js'
 import { startRedisServer, type RedisServer } from '../../helpers/redis-server.js'
 
 const stock = (productId: string, value: number): DomainEvent => ({ type: 'inventory.changed', productId, stock: value, priceAmount: 100 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { DomainEvent } from '../../../src/pubsub/domain-events.js'
-import { createMemoryEventLog } from '../../../src/pubsub/memory-event-log.js'
+import type { DomainEvent } from '../../../src/events/domain-events.js'
+import { createMemoryEventLog } from '../../../src/events/memory-event-log.js'
 import { subscribe, type SubscriptionProbe } from '../../helpers/ws-client.js'
 import { startBff, startTestMocks, wsClientFor } from './harness.js'
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { Cache, CacheAddress } from '../../../src/cache/cache.js'
+import type { Cache, CacheAddress } from '../../../src/cache/store.js'
 import type { Invalidation } from '../../../src/cache/invalidation-bus.js'
-import { createMemoryCache } from '../../../src/cache/memory-cache.js'
-import { createNearCache, type NearCache } from '../../../src/cache/near-cache.js'
+import { createMemoryCache } from '../../../src/cache/memory-store.js'
+import { createNearCache, type NearCache } from '../../../src/cache/near-store.js'
 import type { ProductDto } from '../../../src/downstream/dto.js'
 import { createDeferred, testCache, type Deferred } from './fixtures.js'
 

@@ -1,10 +1,10 @@
 import Fastify, { type FastifyBaseLogger } from 'fastify'
-import type { Cache } from '../../../src/cache/cache.js'
+import type { Cache } from '../../../src/cache/store.js'
 import { createCacheCounters, type CacheCounters } from '../../../src/cache/counters.js'
 import { createEntityCache, type EntityCache } from '../../../src/cache/entity-cache.js'
 import type { Invalidation } from '../../../src/cache/invalidation-bus.js'
 import { createKeyspace, type Keyspace } from '../../../src/cache/keys.js'
-import type { NearCache } from '../../../src/cache/near-cache.js'
+import type { NearCache } from '../../../src/cache/near-store.js'
 import { readCacheHints } from '../../../src/cache/ttl-policy.js'
 import { loadSchemaSdl } from '../../../src/graphql/load-schema.js'
 

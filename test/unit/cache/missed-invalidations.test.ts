@@ -1,6 +1,6 @@
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
-import type { Cache } from '../../../src/cache/cache.js'
-import { createMemoryCache } from '../../../src/cache/memory-cache.js'
+import type { Cache } from '../../../src/cache/store.js'
+import { createMemoryCache } from '../../../src/cache/memory-store.js'
 import type { ProductDto } from '../../../src/downstream/dto.js'
 import { waitFor } from '../../helpers/wait-for.js'
 import { testCache } from './fixtures.js'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { RESOURCES } from '../../../src/cache/resources.js'
+import { RESOURCES } from '../../../src/data/resources.js'
 import { policyFor, readCacheHints } from '../../../src/cache/ttl-policy.js'
 import { loadSchemaSdl } from '../../../src/graphql/load-schema.js'
 

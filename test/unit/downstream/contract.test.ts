@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { productsBatch } from '../../../src/downstream/dto.js'
 import { DownstreamError } from '../../../src/downstream/errors.js'
-import { checked } from '../../../src/downstream/validate.js'
+import { checked } from '../../../src/downstream/contract-check.js'
 
 const product = { id: '7', name: 'Lamp', description: 'Bright', category: 'Home', images: ['https://img/7.jpg'] }
 

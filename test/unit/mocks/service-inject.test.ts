@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { createInventoryService } from '../../../mocks/services/inventory.js'
 import { createUsersService } from '../../../mocks/services/users.js'
 import { createWorld } from '../../../mocks/world/create-world.js'
-import { createMemoryEventLog } from '../../../src/pubsub/memory-event-log.js'
+import { createMemoryEventLog } from '../../../src/events/memory-event-log.js'
 import { waitFor } from '../../helpers/wait-for.js'
 
 describe('service factories', () => {

@@ -3,7 +3,7 @@ import { describe, expectTypeOf, it } from 'vitest'
 import type { AppOptions } from '../../../src/app.js'
 import type { Config } from '../../../src/config/load-config.js'
 import type { Subscriptions } from '../../../src/plugins/subscriptions.js'
-import type { EventLog } from '../../../src/pubsub/event-log.js'
+import type { EventLog } from '../../../src/events/event-log.js'
 import type { SubscriptionStatsSnapshot } from '../../../src/subscriptions/subscription-stats.js'
 import type { AuthorizeConnection, ConnectionInit } from '../../../src/subscriptions/ws-handler.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { LazyAbortController } from '../../../src/downstream/lazy-abort.js'
+import { LazyAbortController } from '../../../src/lib/lazy-abort.js'
 
 describe('LazyAbortController', () => {
   it('hands out one signal, made on first read, that aborts with the controller', () => {

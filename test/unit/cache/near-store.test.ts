@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Entry } from '../../../src/cache/envelope.js'
-import { createNearCache } from '../../../src/cache/near-cache.js'
+import { createNearCache } from '../../../src/cache/near-store.js'
 
 const T0 = 1_000_000
 const entry = (value: unknown, freshUntil: number): Entry<unknown> => ({ value, freshUntil, keepUntil: freshUntil + 60_000 })

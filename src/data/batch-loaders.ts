@@ -1,10 +1,10 @@
 import DataLoader from 'dataloader'
 import type { FetchScope } from '../cache/read-through.js'
 import { createPassThroughCache, type RequestCache } from '../cache/request-cache.js'
-import type { EntityResource, ValueOf } from '../cache/resources.js'
-import type { CallContext } from './call-context.js'
-import type { DownstreamClients } from './clients.js'
-import type { InventoryDto, OrderDto, ProductDto, ReviewDto, UserDto } from './dto.js'
+import type { EntityResource, ValueOf } from './resources.js'
+import type { CallContext } from '../downstream/call-context.js'
+import type { DownstreamClients } from '../downstream/clients.js'
+import type { InventoryDto, OrderDto, ProductDto, ReviewDto, UserDto } from '../downstream/dto.js'
 
 /**
  * Per-request batching: every `load(id)` made in the same tick becomes one

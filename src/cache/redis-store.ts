@@ -1,5 +1,5 @@
 import { Cluster, type Redis } from 'ioredis'
-import type { Cache, CacheAddress, CacheWrite } from './cache.js'
+import type { Cache, CacheAddress, CacheWrite } from './store.js'
 import { hashTagOf } from './keys.js'
 
 export interface RedisCacheOptions {

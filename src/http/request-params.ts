@@ -1,4 +1,4 @@
-import { ClientError } from '../../errors.js'
+import { ClientError } from '../errors.js'
 
 /** The GraphQL-over-HTTP request parameters, validated. */
 export interface GraphQLParams {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ClientError } from '../../../src/errors.js'
-import { negotiate, readParams } from '../../../src/graphql/http/request-params.js'
+import { negotiate, readParams } from '../../../src/http/request-params.js'
 
 const code = (fn: () => unknown): string | undefined => {
   try {

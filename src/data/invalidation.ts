@@ -1,9 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Observable, Subscription } from 'rxjs'
-import type { DomainEvent } from '../pubsub/domain-events.js'
-import type { LoggedEvent } from '../pubsub/event-log.js'
-import type { EntityCache } from './entity-cache.js'
-import type { InvalidationTarget } from './request-cache.js'
+import type { DomainEvent } from '../events/domain-events.js'
+import type { LoggedEvent } from '../events/event-log.js'
+import type { EntityCache } from '../cache/entity-cache.js'
+import type { InvalidationTarget } from '../cache/request-cache.js'
 
 /**
  * What a change makes wrong in the cache. Domain events and the BFF's own

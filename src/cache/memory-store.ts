@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache'
-import type { Cache, CacheAddress, CacheWrite } from './cache.js'
+import type { Cache, CacheAddress, CacheWrite } from './store.js'
 
 export interface MemoryCacheOptions {
   /**

@@ -1,9 +1,9 @@
 import { firstValueFrom, take, toArray } from 'rxjs'
 import { describe, expect, it } from 'vitest'
 import pino from 'pino'
-import type { EventLog } from '../../../src/pubsub/event-log.js'
-import { tailEvents } from '../../../src/pubsub/event-tail.js'
-import { createMemoryEventLog } from '../../../src/pubsub/memory-event-log.js'
+import type { EventLog } from '../../../src/events/event-log.js'
+import { tailEvents } from '../../../src/events/event-tail.js'
+import { createMemoryEventLog } from '../../../src/events/memory-event-log.js'
 import { waitFor } from '../../helpers/wait-for.js'
 
 const silent = pino({ level: 'silent' })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { invalidationsFor } from '../../../src/cache/invalidation.js'
+import { invalidationsFor } from '../../../src/data/invalidation.js'
 
 describe('what each domain event invalidates', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleAll } from 'cockatiel'
 import type { FastifyBaseLogger } from 'fastify'
 import { BffError } from '../errors.js'
-import type { Cache } from './cache.js'
+import type { Cache } from './store.js'
 
 export type BreakerState = 'closed' | 'open' | 'half-open'
 

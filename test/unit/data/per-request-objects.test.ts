@@ -1,13 +1,13 @@
 import { setFlagsFromString } from 'node:v8'
 import { describe, expect, it } from 'vitest'
-import { createMemoryCache } from '../../../src/cache/memory-cache.js'
+import { createMemoryCache } from '../../../src/cache/memory-store.js'
 import { createReadSession } from '../../../src/cache/read-env.js'
 import { createPassThroughCache } from '../../../src/cache/request-cache.js'
-import { createBatchLoaders } from '../../../src/downstream/batch-loaders.js'
+import { createBatchLoaders } from '../../../src/data/batch-loaders.js'
 import { RequestCallContext } from '../../../src/downstream/call-context.js'
 import type { DownstreamClients } from '../../../src/downstream/clients.js'
-import { createDataSources } from '../../../src/downstream/data-sources.js'
-import { LazyAbortController } from '../../../src/downstream/lazy-abort.js'
+import { createDataSources } from '../../../src/data/data-sources.js'
+import { LazyAbortController } from '../../../src/lib/lazy-abort.js'
 import { testCache } from '../cache/fixtures.js'
 
 // V8's own test hook; compiled after the flag is set, so only this function needs it.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { Cache } from '../../../src/cache/cache.js'
-import { createGuardedCache } from '../../../src/cache/guarded-cache.js'
-import { createMemoryCache } from '../../../src/cache/memory-cache.js'
+import type { Cache } from '../../../src/cache/store.js'
+import { createGuardedCache } from '../../../src/cache/guarded-store.js'
+import { createMemoryCache } from '../../../src/cache/memory-store.js'
 import { captureLog } from './fixtures.js'
 
 /** A store that hangs (frozen Redis) or fails (dead Redis) on demand, counting calls. */

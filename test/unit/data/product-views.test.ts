@@ -1,7 +1,7 @@
 import { TestScheduler } from 'rxjs/testing'
 import { describe, expect, it } from 'vitest'
 import type { InventoryDto, ProductDto } from '../../../src/downstream/dto.js'
-import { productViews, type ProductSources } from '../../../src/fanout/product-views.js'
+import { productViews, type ProductSources } from '../../../src/data/product-views.js'
 
 const product = (id: string): ProductDto => ({ id, name: `P${id}`, description: '', category: 'c', images: [] })
 const stock = (id: string): InventoryDto => ({ productId: id, stock: 3, price: { amount: 100, currency: 'USD' } })

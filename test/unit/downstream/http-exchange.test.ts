@@ -1,6 +1,6 @@
 import { MockAgent, type Dispatcher } from 'undici'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { sendHttp, type HttpCall } from '../../../src/downstream/http-source.js'
+import { sendHttp, type HttpCall } from '../../../src/downstream/http-exchange.js'
 import { mockOrigin } from '../../helpers/mock-origin.js'
 
 const ORIGIN = 'http://users.test'
