@@ -1,12 +1,12 @@
 import type { FastifyBaseLogger } from 'fastify'
-import type { Cache, CacheBackend } from './store.js'
+import type { Store, StoreBackend } from './store.js'
 import type { CacheCounters } from './counters.js'
 import { createFlights, createSharedCalls } from './flights.js'
 import { createRefreshQueue } from './refresh-queue.js'
 import type { Invalidation } from './invalidation-bus.js'
 import type { Keyspace } from './keys.js'
 import type { SignalSource } from '../lib/lazy-abort.js'
-import { nearViewOf, type NearCache } from './near-store.js'
+import { nearViewOf, type NearStore } from './near-store.js'
 import type { ResourceRuntime } from './read-through.js'
 import { createPassThroughCache, createRequestCache, type CacheCore, type InvalidationTarget, type RequestCache } from './request-cache.js'
 import { RESOURCES, labelOf, type ResourceDef, type ResourceName, type ValueOf } from '../data/resources.js'
@@ -14,7 +14,7 @@ import { policyFor, type CacheScope, type PolicyDefaults, type SchemaCacheHints 
 
 export interface EntityCacheOptions {
   /** null: caching disabled (CACHE_ENABLED=false); every read goes downstream. */
-  readonly store: Cache | null
+  readonly store: Store | null
   readonly keyspace: Keyspace
   /** The SDL's @cacheControl hints, config overrides applied. */
   readonly hints: SchemaCacheHints
@@ -36,7 +36,7 @@ export interface EntityCacheOptions {
    * The in-process L1 of decoded PUBLIC entities (user, product, inventory,
    * review); every invalidation drops its keys from it. @default null (no L1)
    */
-  readonly near?: undefined | NearCache | null
+  readonly near?: undefined | NearStore | null
   /**
    * Tells the other instances what this one invalidated (Redis pub/sub), after
    * the store delete, so their L1s drop it too. A rejection is remembered like
@@ -53,7 +53,7 @@ export interface ResourcePolicyReport {
 
 /** The app-wide cache: policies, flights and invalidation; hands each request its view. */
 export interface EntityCache {
-  readonly backend: CacheBackend | 'disabled'
+  readonly backend: StoreBackend | 'disabled'
   /** The per-request view (one per GraphQL request). */
   session(abort: SignalSource): RequestCache
   /**

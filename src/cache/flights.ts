@@ -1,5 +1,5 @@
 import { LazyAbortController } from '../lib/lazy-abort.js'
-import type { CacheAddress } from './store.js'
+import type { StoreAddress } from './store.js'
 
 /**
  * Process-wide single-flight. DataLoader only de-duplicates within one
@@ -125,7 +125,7 @@ export interface Flights<T> {
 /** Separates a group key from its member in flight keys; never part of a store key. */
 const MEMBER_SEPARATOR = '\u0000'
 
-export function flightKeyOf(address: CacheAddress): string {
+export function flightKeyOf(address: StoreAddress): string {
   return address.member === undefined ? address.key : `${address.key}${MEMBER_SEPARATOR}${address.member}`
 }
 

@@ -1,7 +1,7 @@
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleAll } from 'cockatiel'
 import type { FastifyBaseLogger } from 'fastify'
 import { BffError } from '../errors.js'
-import type { Cache } from './store.js'
+import type { Store } from './store.js'
 
 export type BreakerState = 'closed' | 'open' | 'half-open'
 
@@ -17,8 +17,8 @@ export class CacheUnavailableError extends BffError {
   }
 }
 
-export interface GuardedCacheOptions {
-  readonly inner: Cache
+export interface GuardedStoreOptions {
+  readonly inner: Store
   /**
    * Hard limit per store call (ms), whatever the client does inside it
    * (cluster redirections and retries included). @default 100
@@ -42,7 +42,7 @@ export interface GuardedCacheOptions {
   readonly onRecover?: undefined | (() => void)
 }
 
-export interface GuardedCache extends Cache {
+export interface GuardedStore extends Store {
   /** closed: the store is used; open: bypassed; half-open: one probe in flight. */
   breakerState(): BreakerState
   /** From the breaker's first opening until it has stayed closed for `recoveryHoldMs`. */
@@ -65,7 +65,7 @@ const STATES: Readonly<Record<CircuitState, BreakerState>> = {
 
 function positive(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value < 1) {
-    throw new TypeError(`createGuardedCache: ${name} must be a positive integer, got ${String(value)}`)
+    throw new TypeError(`createGuardedStore: ${name} must be a positive integer, got ${String(value)}`)
   }
   return value
 }
@@ -112,7 +112,7 @@ function withDeadline<T>(promise: Promise<T>, timeoutMs: number, operation: stri
  * it again when Redis answers. Degradation and recovery are logged once each
  * per outage, however often the breaker flaps during it.
  */
-export function createGuardedCache(options: GuardedCacheOptions): GuardedCache {
+export function createGuardedStore(options: GuardedStoreOptions): GuardedStore {
   const { inner, log, onRecover } = options
   const timeoutMs = positive('timeoutMs', options.timeoutMs ?? 100)
   const halfOpenAfterMs = positive('halfOpenAfterMs', options.halfOpenAfterMs ?? 1_000)

@@ -1,4 +1,4 @@
-import type { CacheAddress } from './store.js'
+import type { StoreAddress } from './store.js'
 
 /**
  * Builds every key the cache uses: `<prefix>v<version>:<service>:<resource>:<id>`.
@@ -18,7 +18,7 @@ export interface Keyspace {
    */
   owned(service: string, resource: string, ownerId: string): string
   /** The stampede lease guarding one address (same hash tag as the entry). */
-  lease(address: CacheAddress): string
+  lease(address: StoreAddress): string
   /** Resource name of a key built here (`catalog:product`), or null. */
   resourceOf(key: string): string | null
 }

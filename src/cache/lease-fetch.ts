@@ -1,4 +1,4 @@
-import type { CacheAddress, CacheWrite } from './store.js'
+import type { StoreAddress, StoreWrite } from './store.js'
 import { decodeEntry, encodeEntry, freshnessOf } from './envelope.js'
 import { flightKeyOf, type FlightHandle, type SharedCall } from './flights.js'
 import { countStoreError, storeFailed, type ReadEnv, type ReadRequest, type ReadSession, type ResourceRuntime } from './read-env.js'
@@ -24,7 +24,7 @@ export async function fetchUnderLease<T>(
   // Before the downstream call: an invalidation (or L1 suspension) during it keeps the answer out of the L1.
   const since = rt.near?.mark() ?? 0
   const positions = indexes.map((_, position) => position)
-  const addressAt = (position: number): CacheAddress => request.items[indexes[position]!]!.address
+  const addressAt = (position: number): StoreAddress => request.items[indexes[position]!]!.address
   let leased = positions
   let contended: number[] = []
   let leasesTaken = false
@@ -54,7 +54,7 @@ export async function fetchUnderLease<T>(
       return
     }
     const now = env.now()
-    const writes: CacheWrite[] = []
+    const writes: StoreWrite[] = []
     batch.forEach((p, n) => {
       const value = values.get(ids[n]!) ?? null
       handles[p]!.resolve(value)

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache'
-import type { Cache, CacheAddress, CacheWrite } from './store.js'
+import type { Store, StoreAddress, StoreWrite } from './store.js'
 
-export interface MemoryCacheOptions {
+export interface MemoryStoreOptions {
   /**
    * Most keys held (a group counts once); the least recently used is evicted
    * past it. @default 50_000
@@ -21,12 +21,12 @@ type Stored = string | Map<string, string>
  * suite in test/unit/cache runs against both), but per process: instances do
  * not share entries, leases or invalidations.
  */
-export function createMemoryCache(options: MemoryCacheOptions = {}): Cache {
+export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const maxEntries = options.maxEntries ?? 50_000
   const maxMembers = options.maxMembers ?? 64
   for (const [name, value] of [['maxEntries', maxEntries], ['maxMembers', maxMembers]] as const) {
     if (!Number.isSafeInteger(value) || value < 1) {
-      throw new TypeError(`createMemoryCache: ${name} must be a positive integer, got ${String(value)}`)
+      throw new TypeError(`createMemoryStore: ${name} must be a positive integer, got ${String(value)}`)
     }
   }
   const onEvict = options.onEvict
@@ -40,14 +40,14 @@ export function createMemoryCache(options: MemoryCacheOptions = {}): Cache {
   })
   const leases = new LRUCache<string, true>({ max: 10_000, ttlAutopurge: false })
 
-  const read = (address: CacheAddress): string | null => {
+  const read = (address: StoreAddress): string | null => {
     const stored = entries.get(address.key)
     if (stored === undefined) return null
     if (address.member === undefined) return typeof stored === 'string' ? stored : null
     return typeof stored === 'string' ? null : (stored.get(address.member) ?? null)
   }
 
-  const write = ({ address, value, ttlMs }: CacheWrite): void => {
+  const write = ({ address, value, ttlMs }: StoreWrite): void => {
     if (address.member === undefined) {
       entries.set(address.key, value, { ttl: ttlMs })
       return

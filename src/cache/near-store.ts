@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache'
 import type { Entry } from './envelope.js'
 
-export interface NearCacheOptions {
+export interface NearStoreOptions {
   /** Most entries held; the least recently used is dropped past it. Positive integer. @default 10_000 */
   readonly maxEntries?: undefined | number
   /** Longest an entry is held (ms), whatever its freshness. Positive integer. @default 1_000 */
@@ -21,7 +21,7 @@ export interface NearCacheOptions {
  * and for at most `ttlMs`: anything past freshness goes back to the store
  * path, which alone decides revalidate / stale / expired.
  */
-export interface NearCache {
+export interface NearStore {
   /** False while suspended (the invalidation channel is not subscribed): nothing is served or filled. */
   readonly active: boolean
   /** Entries held now (expired ones included until they are read or evicted). */
@@ -63,7 +63,7 @@ const REMEMBERED_INVALIDATIONS = 10_000
 
 function positive(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value < 1) {
-    throw new TypeError(`createNearCache: ${name} must be a positive integer, got ${String(value)}`)
+    throw new TypeError(`createNearStore: ${name} must be a positive integer, got ${String(value)}`)
   }
   return value
 }
@@ -75,7 +75,7 @@ function freeze(value: unknown): void {
   for (const inner of Object.values(value)) freeze(inner)
 }
 
-export function createNearCache(options: NearCacheOptions = {}): NearCache {
+export function createNearStore(options: NearStoreOptions = {}): NearStore {
   const maxEntries = positive('maxEntries', options.maxEntries ?? 10_000)
   const ttlMs = positive('ttlMs', options.ttlMs ?? 1_000)
   // Expired entries are dropped when read; no timers per entry, and the clock is the caller's.
@@ -153,7 +153,7 @@ export interface NearView<T> {
   fill(key: string, entry: Entry<T>, nowMs: number, since: number): void
 }
 
-export function nearViewOf<T>(near: NearCache): NearView<T> {
+export function nearViewOf<T>(near: NearStore): NearView<T> {
   return {
     mark: () => near.mark(),
     // Keys embed the resource (`<service>:<name>:<id>`) and only this resource's view

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { SignalSource } from '../lib/lazy-abort.js'
-import type { Cache, CacheAddress, CacheWrite } from './store.js'
+import type { Store, StoreAddress, StoreWrite } from './store.js'
 import type { CacheCounters } from './counters.js'
 import type { Flights, SharedCalls } from './flights.js'
 import { CacheUnavailableError } from './guarded-store.js'
@@ -12,7 +12,7 @@ import type { CachePolicy } from './ttl-policy.js'
 
 /** What the read path shares across requests (one per app). */
 export interface ReadEnv {
-  readonly store: Cache
+  readonly store: Store
   readonly keyspace: Keyspace
   readonly counters: CacheCounters
   readonly now: () => number
@@ -98,7 +98,7 @@ export class ForegroundScope implements FetchScope {
 
 export interface ReadItem {
   readonly id: string
-  readonly address: CacheAddress
+  readonly address: StoreAddress
 }
 
 export interface ReadRequest<T> {
@@ -113,7 +113,7 @@ export interface ReadRequest<T> {
    */
   readonly coalesce?: undefined | boolean
   /** More entries to store beside a freshly fetched value (e.g. an owner index). */
-  readonly alsoWrite?: undefined | ((id: string, value: T, ttlMs: number) => readonly CacheWrite[])
+  readonly alsoWrite?: undefined | ((id: string, value: T, ttlMs: number) => readonly StoreWrite[])
 }
 
 /** Per item: the value, null (not found), or the error that item failed with. */

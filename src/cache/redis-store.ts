@@ -1,8 +1,8 @@
 import { Cluster, type Redis } from 'ioredis'
-import type { Cache, CacheAddress, CacheWrite } from './store.js'
+import type { Store, StoreAddress, StoreWrite } from './store.js'
 import { hashTagOf } from './keys.js'
 
-export interface RedisCacheOptions {
+export interface RedisStoreOptions {
   /**
    * A connected ioredis client, owned by the caller (plugins/redis.ts), created
    * with `enableAutoPipelining`, `enableOfflineQueue: false` and a
@@ -22,11 +22,11 @@ const SCAN_COUNT = 500
  * per-key GET (not MGET) in cluster mode; deletes group keys by hash tag
  * (one user's private entries share `{u:<id>}`) and send the rest one by one.
  */
-export function createRedisCache(options: RedisCacheOptions): Cache {
+export function createRedisStore(options: RedisStoreOptions): Store {
   const { client } = options
   const cluster = client instanceof Cluster
 
-  const readOne = (address: CacheAddress): Promise<string | null> =>
+  const readOne = (address: StoreAddress): Promise<string | null> =>
     address.member === undefined ? client.get(address.key) : client.hget(address.key, address.member)
 
   /**
@@ -37,7 +37,7 @@ export function createRedisCache(options: RedisCacheOptions): Cache {
    * member; a background refresh of a user's orders writes the list and each
    * order at once. In a cluster a MULTI must stay in one slot: one write each.
    */
-  const writeInOneTransaction = async (writes: readonly CacheWrite[]): Promise<void> => {
+  const writeInOneTransaction = async (writes: readonly StoreWrite[]): Promise<void> => {
     const tx = client.multi()
     for (const { address, value, ttlMs } of writes) {
       if (address.member === undefined) tx.set(address.key, value, 'PX', ttlMs)
@@ -48,7 +48,7 @@ export function createRedisCache(options: RedisCacheOptions): Cache {
     if (failed !== undefined && failed !== null) throw failed
   }
 
-  const writeOne = async (write: CacheWrite): Promise<void> => {
+  const writeOne = async (write: StoreWrite): Promise<void> => {
     if (write.address.member === undefined) await client.set(write.address.key, write.value, 'PX', write.ttlMs)
     else await writeInOneTransaction([write])
   }

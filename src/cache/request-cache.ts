@@ -1,6 +1,6 @@
 import { DownstreamError } from '../downstream/errors.js'
 import type { SignalSource } from '../lib/lazy-abort.js'
-import type { CacheAddress } from './store.js'
+import type { StoreAddress } from './store.js'
 import { createReadSession, ForegroundScope } from './read-env.js'
 import { readThrough, type FetchScope, type ReadEnv, type ResourceRuntime } from './read-through.js'
 import type { EntityResource, ListResource, OwnedResource, ResourceName, ValueOf } from '../data/resources.js'
@@ -68,7 +68,7 @@ export function createRequestCache(core: CacheCore, abort: SignalSource): Reques
   /** A single entry through the batch path; "not found" is cached (negative) and thrown again. */
   async function single<R extends ResourceName>(
     resource: R,
-    address: CacheAddress,
+    address: StoreAddress,
     fetch: (scope: FetchScope) => Promise<ValueOf<R>>,
     owner?: { readonly id: string; readonly accept: ((value: ValueOf<R>) => boolean) | undefined },
   ): Promise<ValueOf<R>> {

@@ -8,20 +8,20 @@
  * Every method may reject (Redis down, frozen, timed out); callers treat a
  * rejection as "no cache" and go downstream, never as a failed query.
  */
-export interface Cache {
+export interface Store {
   /** Which implementation answers; shown in /health/ready. */
-  readonly backend: CacheBackend
+  readonly backend: StoreBackend
   /**
    * Reads many values in one round trip (MGET, or one auto-pipelined batch of
    * GET/HGET per node). Answers in the order of `addresses`; null is a miss.
    */
-  getMany(addresses: readonly CacheAddress[]): Promise<readonly (string | null)[]>
+  getMany(addresses: readonly StoreAddress[]): Promise<readonly (string | null)[]>
   /**
    * Writes many values in one pipeline, each with its own TTL (`PX`). A group
    * key's TTL becomes the newest write's TTL; group members carry their own
    * expiry inside the value, so an extended group never serves an old member.
    */
-  setMany(writes: readonly CacheWrite[]): Promise<void>
+  setMany(writes: readonly StoreWrite[]): Promise<void>
   /** Deletes whole keys; a group key drops every member at once. */
   invalidate(keys: readonly string[]): Promise<void>
   /**
@@ -37,21 +37,21 @@ export interface Cache {
   close(): Promise<void>
 }
 
-export type CacheBackend = 'memory' | 'redis' | 'redis-cluster'
+export type StoreBackend = 'memory' | 'redis' | 'redis-cluster'
 
 /**
  * Where one value lives: a plain key, or a member of a group (a Redis hash).
  * Groups hold the variants of one list (every page of user 7's orders), so
  * one DEL invalidates all of them without SCAN.
  */
-export interface CacheAddress {
+export interface StoreAddress {
   readonly key: string
   /** Member of the group at `key`. */
   readonly member?: undefined | string
 }
 
-export interface CacheWrite {
-  readonly address: CacheAddress
+export interface StoreWrite {
+  readonly address: StoreAddress
   readonly value: string
   /** Time to live (ms), at least 1. */
   readonly ttlMs: number

@@ -1,16 +1,16 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Subscription } from 'rxjs'
-import type { Cache } from '../cache/store.js'
+import type { Store } from '../cache/store.js'
 import { createCacheCounters } from '../cache/counters.js'
 import { createEntityCache, type EntityCache } from '../cache/entity-cache.js'
-import { createGuardedCache, type GuardedCache } from '../cache/guarded-store.js'
+import { createGuardedStore, type GuardedStore } from '../cache/guarded-store.js'
 import { invalidateOnEvents } from '../data/invalidation.js'
 import { createInvalidationBus, type InvalidationBus } from '../cache/invalidation-bus.js'
 import { createKeyspace } from '../cache/keys.js'
-import { createMemoryCache } from '../cache/memory-store.js'
-import { createNearCache } from '../cache/near-store.js'
-import { createRedisCache } from '../cache/redis-store.js'
+import { createMemoryStore } from '../cache/memory-store.js'
+import { createNearStore } from '../cache/near-store.js'
+import { createRedisStore } from '../cache/redis-store.js'
 import { createRedisEvictions, type RedisEvictions } from '../cache/redis-evictions.js'
 import { readCacheHints } from '../cache/ttl-policy.js'
 import type { Config } from '../config/load-config.js'
@@ -48,13 +48,13 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
   const keyspace = createKeyspace({ prefix: settings.keyPrefix, version: settings.keyVersion })
   const hints = readCacheHints(options.sdl, settings.ttlOverridesS)
 
-  let guarded: GuardedCache | null = null
-  let store: Cache | null = null
+  let guarded: GuardedStore | null = null
+  let store: Store | null = null
   // Set right below; the breaker only calls onRecover after a later outage.
   let recover: () => void = () => undefined
   if (settings.enabled && app.redis !== null) {
-    guarded = createGuardedCache({
-      inner: createRedisCache({ client: app.redis }),
+    guarded = createGuardedStore({
+      inner: createRedisStore({ client: app.redis }),
       timeoutMs: settings.redisTimeoutMs,
       failureThreshold: settings.breakerThreshold,
       halfOpenAfterMs: settings.breakerHalfOpenMs,
@@ -63,7 +63,7 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
     })
     store = guarded
   } else if (settings.enabled) {
-    store = createMemoryCache({
+    store = createMemoryStore({
       maxEntries: settings.memoryMaxEntries,
       onEvict: (key) => counters.add(keyspace.resourceOf(key) ?? 'other', 'evictions'),
     })
@@ -77,7 +77,7 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
   const near =
     guarded === null || settings.l1MaxEntries === 0
       ? null
-      : createNearCache({ maxEntries: settings.l1MaxEntries, ttlMs: settings.l1TtlMs, active: false })
+      : createNearStore({ maxEntries: settings.l1MaxEntries, ttlMs: settings.l1TtlMs, active: false })
   // Set right below; nothing is broadcast before the cache exists.
   let bus: InvalidationBus | null = null
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { Cluster, Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Cache } from '../../../src/cache/store.js'
-import { createMemoryCache } from '../../../src/cache/memory-store.js'
-import { createRedisCache } from '../../../src/cache/redis-store.js'
+import type { Store } from '../../../src/cache/store.js'
+import { createMemoryStore } from '../../../src/cache/memory-store.js'
+import { createRedisStore } from '../../../src/cache/redis-store.js'
 import { waitFor } from '../../helpers/wait-for.js'
 import { BACKENDS, startBacking, type Backing } from './cache-stack.js'
 
@@ -14,7 +14,7 @@ import { BACKENDS, startBacking, type Backing } from './cache-stack.js'
 describe.each(BACKENDS)('Cache store contract: %s', (backend) => {
   let backing: Backing
   let client: Redis | Cluster | null = null
-  let store: Cache
+  let store: Store
 
   beforeAll(async () => {
     backing = await startBacking(backend)
@@ -27,7 +27,7 @@ describe.each(BACKENDS)('Cache store contract: %s', (backend) => {
       })
     }
     await client?.connect()
-    store = client === null ? createMemoryCache({ maxEntries: 1_000 }) : createRedisCache({ client })
+    store = client === null ? createMemoryStore({ maxEntries: 1_000 }) : createRedisStore({ client })
   })
   afterAll(async () => {
     await store.close()

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { Cache, CacheAddress } from '../../../src/cache/store.js'
+import type { Store, StoreAddress } from '../../../src/cache/store.js'
 import type { Invalidation } from '../../../src/cache/invalidation-bus.js'
-import { createMemoryCache } from '../../../src/cache/memory-store.js'
-import { createNearCache, type NearCache } from '../../../src/cache/near-store.js'
+import { createMemoryStore } from '../../../src/cache/memory-store.js'
+import { createNearStore, type NearStore } from '../../../src/cache/near-store.js'
 import type { ProductDto } from '../../../src/downstream/dto.js'
 import { createDeferred, testCache, type Deferred } from './fixtures.js'
 
@@ -13,12 +13,12 @@ const names = (results: readonly (ProductDto | null | Error)[]): (string | null)
 
 /** The in-process store, recording the keys of every read; `gate` holds the next read until resolved. */
 function countingStore() {
-  const inner = createMemoryCache()
+  const inner = createMemoryStore()
   const reads: string[][] = []
   let gate: Deferred<void> | null = null
-  const store: Cache = {
+  const store: Store = {
     ...inner,
-    async getMany(addresses: readonly CacheAddress[]) {
+    async getMany(addresses: readonly StoreAddress[]) {
       reads.push(addresses.map((address) => address.key))
       const held = gate
       gate = null
@@ -47,9 +47,9 @@ function catalog(name: (id: string) => string = (id) => `p${id}`) {
   return { calls, fetch }
 }
 
-function setup(options: { readonly near?: NearCache; readonly broadcast?: (invalidation: Invalidation) => Promise<void> } = {}) {
+function setup(options: { readonly near?: NearStore; readonly broadcast?: (invalidation: Invalidation) => Promise<void> } = {}) {
   const counting = countingStore()
-  const near = options.near ?? createNearCache({ ttlMs: 3_600_000 })
+  const near = options.near ?? createNearStore({ ttlMs: 3_600_000 })
   const test = testCache(counting.store, { near, ...(options.broadcast ? { broadcast: options.broadcast } : {}) })
   const read = (ids: readonly string[], fetch = catalog().fetch) => test.cache.session({ signal: signal() }).entities('product', ids, fetch, (p) => p.id)
   return { ...test, ...counting, near, read }
@@ -77,7 +77,7 @@ describe('entity cache with an L1', () => {
     const { store, reads } = countingStore()
     const writer = testCache(store)
     await writer.cache.session({ signal: signal() }).entities('product', ['1'], catalog().fetch, (p) => p.id)
-    const near = createNearCache()
+    const near = createNearStore()
     const reader = testCache(store, { near })
     const read = () => reader.cache.session({ signal: signal() }).entities('product', ['1'], catalog().fetch, (p) => p.id)
     await read()
@@ -100,7 +100,7 @@ describe('entity cache with an L1', () => {
   })
 
   it('drops the entry at the L1 TTL even while it is fresh', async () => {
-    const { read, reads, advance } = setup({ near: createNearCache({ ttlMs: 1_000 }) })
+    const { read, reads, advance } = setup({ near: createNearStore({ ttlMs: 1_000 }) })
     await read(['1'])
     advance(1_000)
     reads.length = 0

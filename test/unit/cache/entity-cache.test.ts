@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { Cache } from '../../../src/cache/store.js'
+import type { Store } from '../../../src/cache/store.js'
 import { encodeEntry } from '../../../src/cache/envelope.js'
-import { createMemoryCache } from '../../../src/cache/memory-store.js'
+import { createMemoryStore } from '../../../src/cache/memory-store.js'
 import type { FetchScope } from '../../../src/cache/read-through.js'
 import type { Page, ProductDto, OrderDto } from '../../../src/downstream/dto.js'
 import { DownstreamError } from '../../../src/downstream/errors.js'
@@ -31,7 +31,7 @@ function catalog(known: (id: string) => boolean = () => true) {
 
 describe('entity cache: batch-aware reads', () => {
   it('reads N ids at once and fetches only the misses, in one call', async () => {
-    const { cache } = testCache(createMemoryCache())
+    const { cache } = testCache(createMemoryStore())
     const { calls, fetch } = catalog()
     await cache.session({ signal: signal() }).entities('product', ['1', '2'], fetch, (p) => p.id)
     const result = await cache.session({ signal: signal() }).entities('product', ['1', '2', '3', '4', '5'], fetch, (p) => p.id)
@@ -40,7 +40,7 @@ describe('entity cache: batch-aware reads', () => {
   })
 
   it('caches "not found" briefly (negative caching)', async () => {
-    const { cache, counters } = testCache(createMemoryCache())
+    const { cache, counters } = testCache(createMemoryStore())
     const { calls, fetch } = catalog((id) => id !== '404')
     const first = await cache.session({ signal: signal() }).entities('product', ['404'], fetch, (p) => p.id)
     const second = await cache.session({ signal: signal() }).entities('product', ['404'], fetch, (p) => p.id)
@@ -50,7 +50,7 @@ describe('entity cache: batch-aware reads', () => {
   })
 
   it('shares one downstream call between concurrent requests missing the same keys', async () => {
-    const { cache } = testCache(createMemoryCache())
+    const { cache } = testCache(createMemoryStore())
     const gate = createDeferred<void>()
     let calls = 0
     const fetch = async (ids: readonly string[]) => {
@@ -76,7 +76,7 @@ describe('entity cache: batch-aware reads', () => {
 
 describe('entity cache: stale entries', () => {
   it('serves an entry past maxAge and refreshes it once in the background (stale-while-revalidate)', async () => {
-    const { cache, counters, advance } = testCache(createMemoryCache())
+    const { cache, counters, advance } = testCache(createMemoryStore())
     const { calls, fetch } = catalog()
     await cache.session({ signal: signal() }).entities('product', ['1'], fetch, (p) => p.id)
     advance(601_000) // Product maxAge is 600 s; SWR window 10 s
@@ -87,7 +87,7 @@ describe('entity cache: stale entries', () => {
   })
 
   it('serves a stale entry instead of a downstream failure, and marks the request stale', async () => {
-    const { cache, advance } = testCache(createMemoryCache())
+    const { cache, advance } = testCache(createMemoryStore())
     await cache.session({ signal: signal() }).entities('product', ['1'], catalog().fetch, (p) => p.id)
     advance(700_000) // past maxAge + SWR, within stale-if-error (300 s)
     const failing = async (): Promise<ProductDto[]> => {
@@ -99,7 +99,7 @@ describe('entity cache: stale entries', () => {
   })
 
   it('does not hide input errors or entries past stale-if-error behind stale data', async () => {
-    const { cache, advance } = testCache(createMemoryCache())
+    const { cache, advance } = testCache(createMemoryStore())
     await cache.session({ signal: signal() }).entities('product', ['1'], catalog().fetch, (p) => p.id)
     advance(700_000)
     const rejected = async (): Promise<ProductDto[]> => {
@@ -113,7 +113,7 @@ describe('entity cache: stale entries', () => {
 
 describe('entity cache: invalidation and cancellation', () => {
   it('never writes back a fetch that started before an invalidation of its key', async () => {
-    const { cache } = testCache(createMemoryCache())
+    const { cache } = testCache(createMemoryStore())
     const gate = createDeferred<void>()
     let calls = 0
     const slow = async (ids: readonly string[]) => {
@@ -131,7 +131,7 @@ describe('entity cache: invalidation and cancellation', () => {
   })
 
   it('aborts a shared call only when every waiting request has gone', async () => {
-    const { cache } = testCache(createMemoryCache())
+    const { cache } = testCache(createMemoryStore())
     const gate = createDeferred<void>()
     let scope: FetchScope | undefined
     const fetch = async (ids: readonly string[], s: FetchScope) => {
@@ -155,7 +155,7 @@ describe('entity cache: invalidation and cancellation', () => {
 
 describe('entity cache: PRIVATE entries', () => {
   it('keys owned entries by their owner and fetches for that owner only', async () => {
-    const { cache } = testCache(createMemoryCache())
+    const { cache } = testCache(createMemoryStore())
     const asked: string[] = []
     const fetch = async (owner: string) => {
       asked.push(owner)
@@ -169,7 +169,7 @@ describe('entity cache: PRIVATE entries', () => {
   })
 
   it('never serves a cached value naming another owner, even under the right key', async () => {
-    const store = createMemoryCache()
+    const store = createMemoryStore()
     const { cache, keyspace } = testCache(store)
     const forged = encodeEntry(page([order('o-7', '7')]), Date.now(), {
       scope: 'PRIVATE',
@@ -185,7 +185,7 @@ describe('entity cache: PRIVATE entries', () => {
   })
 
   it('caches a 404 of an owned entry and answers NOT_FOUND again without a call', async () => {
-    const { cache } = testCache(createMemoryCache())
+    const { cache } = testCache(createMemoryStore())
     let calls = 0
     const missing = async (): Promise<readonly string[]> => {
       calls += 1
@@ -200,7 +200,7 @@ describe('entity cache: PRIVATE entries', () => {
 
 describe('entity cache: across instances and outages', () => {
   it('lets one instance fetch under a lease while another waits for its write', async () => {
-    const store = createMemoryCache()
+    const store = createMemoryStore()
     const a = testCache(store, { leaseWaitMs: 2_000 })
     const b = testCache(store, { leaseWaitMs: 2_000 })
     const gate = createDeferred<void>()
@@ -219,7 +219,7 @@ describe('entity cache: across instances and outages', () => {
   })
 
   it('fetches by itself when the lease holder is slower than the wait', async () => {
-    const store = createMemoryCache()
+    const store = createMemoryStore()
     const a = testCache(store, { leaseWaitMs: 30 })
     const b = testCache(store, { leaseWaitMs: 30 })
     const gate = createDeferred<void>()
@@ -238,8 +238,8 @@ describe('entity cache: across instances and outages', () => {
 
   it('bypasses a failing store for the rest of the request after its first failure', async () => {
     let reads = 0
-    const broken: Cache = {
-      ...createMemoryCache(),
+    const broken: Store = {
+      ...createMemoryStore(),
       backend: 'redis',
       getMany: async () => {
         reads += 1
@@ -259,7 +259,7 @@ describe('entity cache: across instances and outages', () => {
 
 describe('entity cache: readers during a background refresh', () => {
   it('keep being served the stale entry instead of waiting for the refresh', async () => {
-    const { cache, advance } = testCache(createMemoryCache())
+    const { cache, advance } = testCache(createMemoryStore())
     const gate = createDeferred<void>()
     let calls = 0
     const fetch = async (ids: readonly string[]) => {
@@ -296,7 +296,7 @@ describe('entity cache: the request signal', () => {
   }
 
   it('is never asked for while a read is answered from the store (a warm request creates no AbortSignal)', async () => {
-    const { cache } = testCache(createMemoryCache())
+    const { cache } = testCache(createMemoryStore())
     await cache.session({ signal: signal() }).entities('product', ['1', '2'], catalog().fetch, (p) => p.id)
     const abort = countingAbort()
     const session = cache.session(abort.source)
@@ -305,7 +305,7 @@ describe('entity cache: the request signal', () => {
   })
 
   it('is asked for once a reader has to wait on a call, and still cancels that wait', async () => {
-    const { cache } = testCache(createMemoryCache())
+    const { cache } = testCache(createMemoryStore())
     const gate = createDeferred<void>()
     const slow = async (ids: readonly string[]): Promise<ProductDto[]> => {
       await gate.promise

@@ -1,10 +1,10 @@
 import Fastify, { type FastifyBaseLogger } from 'fastify'
-import type { Cache } from '../../../src/cache/store.js'
+import type { Store } from '../../../src/cache/store.js'
 import { createCacheCounters, type CacheCounters } from '../../../src/cache/counters.js'
 import { createEntityCache, type EntityCache } from '../../../src/cache/entity-cache.js'
 import type { Invalidation } from '../../../src/cache/invalidation-bus.js'
 import { createKeyspace, type Keyspace } from '../../../src/cache/keys.js'
-import type { NearCache } from '../../../src/cache/near-store.js'
+import type { NearStore } from '../../../src/cache/near-store.js'
 import { readCacheHints } from '../../../src/cache/ttl-policy.js'
 import { loadSchemaSdl } from '../../../src/graphql/load-schema.js'
 
@@ -28,14 +28,14 @@ export interface TestCache {
 const SDL = loadSchemaSdl()
 
 export function testCache(
-  store: Cache | null,
+  store: Store | null,
   options: {
     readonly overridesS?: Readonly<Record<string, number>>
     readonly leaseWaitMs?: number
     readonly swrS?: number
     readonly staleIfErrorS?: number
     readonly log?: FastifyBaseLogger
-    readonly near?: NearCache
+    readonly near?: NearStore
     readonly broadcast?: (invalidation: Invalidation) => Promise<void>
     readonly retryMissedMs?: number
   } = {},

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import type { Cache } from '../../../src/cache/store.js'
-import { createGuardedCache } from '../../../src/cache/guarded-store.js'
-import { createMemoryCache } from '../../../src/cache/memory-store.js'
+import type { Store } from '../../../src/cache/store.js'
+import { createGuardedStore } from '../../../src/cache/guarded-store.js'
+import { createMemoryStore } from '../../../src/cache/memory-store.js'
 import { captureLog } from './fixtures.js'
 
 /** A store that hangs (frozen Redis) or fails (dead Redis) on demand, counting calls. */
 function flakyStore() {
-  const inner = createMemoryCache()
+  const inner = createMemoryStore()
   const state = { mode: 'up' as 'up' | 'hang' | 'fail', calls: 0 }
-  const store: Cache = {
+  const store: Store = {
     ...inner,
     backend: 'redis',
     getMany: (addresses) => {
@@ -25,7 +25,7 @@ describe('guarded cache (deadline + breaker around Redis)', () => {
   it('fails a hanging call at the deadline with a coded error', async () => {
     const { store, state } = flakyStore()
     state.mode = 'hang'
-    const guarded = createGuardedCache({ inner: store, timeoutMs: 30, log: captureLog().log })
+    const guarded = createGuardedStore({ inner: store, timeoutMs: 30, log: captureLog().log })
     const started = performance.now()
     await expect(guarded.getMany([{ key: 'k' }])).rejects.toMatchObject({ code: 'BFF_ERR_CACHE_UNAVAILABLE', bypassed: false })
     expect(performance.now() - started).toBeLessThan(300)
@@ -35,7 +35,7 @@ describe('guarded cache (deadline + breaker around Redis)', () => {
     const { store, state } = flakyStore()
     const { log, lines } = captureLog()
     let recovered = 0
-    const guarded = createGuardedCache({ inner: store, timeoutMs: 50, failureThreshold: 2, halfOpenAfterMs: 50, log, onRecover: () => void (recovered += 1) })
+    const guarded = createGuardedStore({ inner: store, timeoutMs: 50, failureThreshold: 2, halfOpenAfterMs: 50, log, onRecover: () => void (recovered += 1) })
     state.mode = 'fail'
     for (let i = 0; i < 2; i += 1) await expect(guarded.getMany([{ key: 'k' }])).rejects.toMatchObject({ bypassed: false })
     expect(guarded.breakerState()).toBe('open')
@@ -62,7 +62,7 @@ describe('guarded cache (deadline + breaker around Redis)', () => {
     const { store, state } = flakyStore()
     const { log, lines } = captureLog()
     let replays = 0
-    const guarded = createGuardedCache({
+    const guarded = createGuardedStore({
       inner: store,
       timeoutMs: 50,
       failureThreshold: 2,

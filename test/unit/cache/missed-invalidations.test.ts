@@ -1,6 +1,6 @@
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
-import type { Cache } from '../../../src/cache/store.js'
-import { createMemoryCache } from '../../../src/cache/memory-store.js'
+import type { Store } from '../../../src/cache/store.js'
+import { createMemoryStore } from '../../../src/cache/memory-store.js'
 import type { ProductDto } from '../../../src/downstream/dto.js'
 import { waitFor } from '../../helpers/wait-for.js'
 import { testCache } from './fixtures.js'
@@ -9,9 +9,9 @@ const RETRY_MS = 20
 
 /** The in-process store, whose deletes fail while `down` (a master of a Cluster that is gone). */
 function flakyStore() {
-  const inner = createMemoryCache()
+  const inner = createMemoryStore()
   const state = { down: false, deletes: 0 }
-  const store: Cache = {
+  const store: Store = {
     ...inner,
     async invalidate(keys) {
       state.deletes += 1

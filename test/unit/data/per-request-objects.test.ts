@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8'
 import { describe, expect, it } from 'vitest'
-import { createMemoryCache } from '../../../src/cache/memory-store.js'
+import { createMemoryStore } from '../../../src/cache/memory-store.js'
 import { createReadSession } from '../../../src/cache/read-env.js'
 import { createPassThroughCache } from '../../../src/cache/request-cache.js'
 import { createBatchLoaders } from '../../../src/data/batch-loaders.js'
@@ -27,7 +27,7 @@ describe('per-request objects', () => {
   const ctx = (): RequestCallContext => new RequestCallContext('r1', log, new LazyAbortController())
 
   it('are fast-mode objects: data sources, loaders, cache views, call context', () => {
-    const { cache } = testCache(createMemoryCache())
+    const { cache } = testCache(createMemoryStore())
     const context = ctx()
     const loaders = createBatchLoaders(clients, context, cache.session(context))
     const built: Record<string, object> = {
