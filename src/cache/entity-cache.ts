@@ -8,11 +8,15 @@ import type { Keyspace } from './keys.js'
 import type { SignalSource } from '../lib/lazy-abort.js'
 import { nearViewOf, type NearStore } from './near-store.js'
 import type { ResourceRuntime } from './read-through.js'
-import { createPassThroughCache, createRequestCache, type CacheCore, type InvalidationTarget, type RequestCache } from './request-cache.js'
-import { RESOURCES, labelOf, type ResourceDef, type ResourceName, type ValueOf } from '../data/resources.js'
+import { createPassThroughCache, createRequestCache, type CacheCore, type RequestCache } from './request-cache.js'
+import { labelOf, type FetchFailures, type InvalidationTarget, type ResourceDef, type ResourceTable, type ValueOf } from './resource-table.js'
 import { policyFor, type CacheScope, type PolicyDefaults, type SchemaCacheHints } from './ttl-policy.js'
 
-export interface EntityCacheOptions {
+export interface EntityCacheOptions<Table extends ResourceTable> {
+  /** What is cached, keyed how (the data layer's resource table). */
+  readonly resources: Table
+  /** Which fetch failures mean "not found" or allow a stale answer, and the errors to throw for them. */
+  readonly failures: FetchFailures
   /** null: caching disabled (CACHE_ENABLED=false); every read goes downstream. */
   readonly store: Store | null
   readonly keyspace: Keyspace
@@ -52,16 +56,16 @@ export interface ResourcePolicyReport {
 }
 
 /** The app-wide cache: policies, flights and invalidation; hands each request its view. */
-export interface EntityCache {
+export interface EntityCache<Table extends ResourceTable> {
   readonly backend: StoreBackend | 'disabled'
   /** The per-request view (one per GraphQL request). */
-  session(abort: SignalSource): RequestCache
+  session(abort: SignalSource): RequestCache<Table>
   /**
    * Drops entries (domain events, mutations) and stops in-flight fetches of
    * them from being written back. Never rejects: while the store is down the
    * keys are remembered and deleted on recovery.
    */
-  invalidate(targets: readonly InvalidationTarget[]): Promise<void>
+  invalidate(targets: readonly InvalidationTarget<keyof Table & string>[]): Promise<void>
   /**
    * Drops every entry of this deployment's namespace (`<prefix>v<version>:`,
    * SCAN-based on Redis), e.g. after a bad deploy or an upstream data fix.
@@ -85,8 +89,6 @@ export interface EntityCache {
   close(): void
 }
 
-type Runtimes = { readonly [R in ResourceName]: ResourceRuntime<ValueOf<R>> }
-
 /**
  * Background refreshes of one resource wait this long (ms) for others to share
  * their call; the stale value is served meanwhile, so no reader waits for it.
@@ -95,7 +97,7 @@ const REFRESH_WINDOW_MS = 25
 /** Ids per coalesced refresh call: the batch loaders' limit. */
 const REFRESH_MAX_BATCH = 200
 
-export function createEntityCache(options: EntityCacheOptions): EntityCache {
+export function createEntityCache<Table extends ResourceTable>(options: EntityCacheOptions<Table>): EntityCache<Table> {
   const { store, keyspace, counters, log } = options
   const maxMissed = options.maxMissedInvalidations ?? 10_000
   const retryMissedMs = options.retryMissedMs ?? 1_000
@@ -109,7 +111,7 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
   const runtimeOf = <T>(def: ResourceDef<T>): ResourceRuntime<T> => {
     const policy = policyFor(options.hints, def.coordinates, options.defaults)
     // An id names no owner: caching a PRIVATE value under it would share it with everyone.
-    const usable = def.keyedBy === 'owner' || policy.scope === 'PUBLIC'
+    const usable = def.kind === 'owned' || policy.scope === 'PUBLIC'
     if (!usable && policy.maxAgeMs > 0) log.warn({ resource: labelOf(def) }, 'PRIVATE resource keyed by id is not cached')
     return {
       def,
@@ -127,26 +129,22 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
    */
   const entityRuntimeOf = <T>(def: ResourceDef<T>): ResourceRuntime<T> => {
     const rt = runtimeOf(def)
-    const cached = near !== null && def.keyedBy === 'id' && rt.policy.scope === 'PUBLIC' && rt.policy.maxAgeMs > 0
+    const cached = near !== null && def.kind === 'entity' && rt.policy.scope === 'PUBLIC' && rt.policy.maxAgeMs > 0
     return cached ? { ...rt, near: nearViewOf<T>(near) } : rt
   }
-  const runtimes: Runtimes = {
-    user: entityRuntimeOf(RESOURCES.user),
-    followers: runtimeOf(RESOURCES.followers),
-    product: entityRuntimeOf(RESOURCES.product),
-    inventory: entityRuntimeOf(RESOURCES.inventory),
-    review: entityRuntimeOf(RESOURCES.review),
-    productReviews: runtimeOf(RESOURCES.productReviews),
-    userOrders: runtimeOf(RESOURCES.userOrders),
-    notificationFeed: runtimeOf(RESOURCES.notificationFeed),
-    unreadCount: runtimeOf(RESOURCES.unreadCount),
-    recommendations: runtimeOf(RESOURCES.recommendations),
+  const runtimes = new Map<string, ResourceRuntime<unknown>>()
+  for (const [name, def] of Object.entries(options.resources)) runtimes.set(name, def.kind === 'entity' ? entityRuntimeOf(def) : runtimeOf(def))
+  const all = [...runtimes.values()]
+  const runtime = <R extends keyof Table & string>(resource: R): ResourceRuntime<ValueOf<Table, R>> => {
+    const rt = runtimes.get(resource)
+    if (rt === undefined) throw new TypeError(`entity cache: no resource named ${resource}`)
+    // Built from options.resources[resource] above, so its values are that resource's.
+    return rt as ResourceRuntime<ValueOf<Table, R>>
   }
-  const all = Object.values(runtimes)
 
-  const keyOf = (resource: ResourceName, id: string): string => {
-    const { def } = runtimes[resource]
-    return def.keyedBy === 'owner' ? keyspace.owned(def.service, def.name, id) : keyspace.entity(def.service, def.name, id)
+  const keyOf = (resource: keyof Table & string, id: string): string => {
+    const { def } = runtime(resource)
+    return def.kind === 'owned' ? keyspace.owned(def.service, def.name, id) : keyspace.entity(def.service, def.name, id)
   }
 
   const missed = new Set<string>()
@@ -205,7 +203,7 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
     await broadcast?.({ all: true }).catch((err: unknown) => log.warn({ err }, 'cache flush not broadcast to other instances'))
   }
 
-  const invalidate = async (targets: readonly InvalidationTarget[]): Promise<void> => {
+  const invalidate = async (targets: readonly InvalidationTarget<keyof Table & string>[]): Promise<void> => {
     const keys = [...new Set(targets.map((target) => keyOf(target.resource, target.id)))]
     dropLocally(keys)
     await deleteKeys(keys)
@@ -235,24 +233,24 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
     await deleteKeys(keys)
   }
 
-  const core: CacheCore | null =
+  const core: CacheCore<Table> | null =
     store === null
       ? null
       : {
-          env: { store, keyspace, counters, now: options.now ?? Date.now, lease: options.lease, calls, log },
-          runtime: (resource) => runtimes[resource],
-          caches: (resource) => runtimes[resource].policy.maxAgeMs > 0,
+          env: { store, keyspace, counters, now: options.now ?? Date.now, lease: options.lease, calls, failures: options.failures, log },
+          runtime,
+          caches: (resource) => runtime(resource).policy.maxAgeMs > 0,
           keyOf,
           invalidate,
           indexKey: (resource, itemId) => {
-            const { def } = runtimes[resource]
+            const { def } = runtime(resource)
             return keyspace.entity(def.service, `${def.name}-owner`, itemId)
           },
         }
 
   return {
     backend: store === null ? 'disabled' : store.backend,
-    session: (abort) => (core === null ? createPassThroughCache(abort) : createRequestCache(core, abort)),
+    session: (abort) => (core === null ? createPassThroughCache<Table>(abort) : createRequestCache(core, abort)),
     invalidate,
     async flush() {
       if (store === null) return

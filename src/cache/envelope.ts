@@ -1,4 +1,4 @@
-import type { Contract } from '../downstream/contract.js'
+import type { ValueCheck } from './resource-table.js'
 import type { CachePolicy } from './ttl-policy.js'
 
 /**
@@ -48,11 +48,11 @@ export function encodeEntry(value: unknown, nowMs: number, policy: CachePolicy, 
 }
 
 /**
- * Parses a stored entry and validates its value against the DTO schema. An
+ * Parses a stored entry and validates its value against the resource's check. An
  * entry that does not parse (written by another version, or corrupted) is
  * treated as absent, never trusted half-typed.
  */
-export function decodeEntry<T>(raw: string, schema: Contract<T>): Entry<T> | null {
+export function decodeEntry<T>(raw: string, schema: ValueCheck<T>): Entry<T> | null {
   let parsed: unknown
   try {
     parsed = JSON.parse(raw)

@@ -7,7 +7,7 @@ import { CacheUnavailableError } from './guarded-store.js'
 import type { Keyspace } from './keys.js'
 import type { NearView } from './near-store.js'
 import type { RefreshQueue } from './refresh-queue.js'
-import type { ResourceDef } from '../data/resources.js'
+import type { FetchFailures, ResourceDef } from './resource-table.js'
 import type { CachePolicy } from './ttl-policy.js'
 
 /** What the read path shares across requests (one per app). */
@@ -20,6 +20,8 @@ export interface ReadEnv {
   readonly lease: { readonly ttlMs: number; readonly waitMs: number }
   /** Every shared call of the cache: closed on app close, which stops background refreshes and lease waits. */
   readonly calls: SharedCalls
+  /** The data layer's errors: which fetch failures mean "not found" or allow a stale answer. */
+  readonly failures: FetchFailures
   readonly log: FastifyBaseLogger
 }
 

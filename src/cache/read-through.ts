@@ -1,5 +1,3 @@
-import { DownstreamError } from '../downstream/errors.js'
-import { ClientError } from '../errors.js'
 import { decodeEntry, freshnessOf } from './envelope.js'
 import { flightKeyOf, type Flight } from './flights.js'
 import { fetchUnderLease } from './lease-fetch.js'
@@ -7,24 +5,15 @@ import { ABORTED, createReadSession, storeFailed, type ReadEnv, type ReadRequest
 
 export type { FetchScope, ReadEnv, ReadItem, ReadRequest, ReadResult, ReadSession, ResourceRuntime } from './read-env.js'
 
-/** Downstream failures worth hiding behind a stale entry (not "your input is wrong"). */
-const STALE_ON: ReadonlySet<string> = new Set([
-  'DOWNSTREAM_UNAVAILABLE',
-  'DOWNSTREAM_ERROR',
-  'DOWNSTREAM_TIMEOUT',
-  'DOWNSTREAM_CIRCUIT_OPEN',
-  'DOWNSTREAM_OVERLOADED',
-])
-const servesStaleOn = (error: unknown): boolean => !(error instanceof ClientError) || STALE_ON.has(error.code)
 const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)))
 
 /** Waits for a flight on behalf of one reader; leaving early (abort) releases its hold. */
-async function waitForFlight<T>(flight: Flight<T>, session: ReadSession, service: DownstreamError['service']): Promise<T | null> {
+async function waitForFlight<T>(env: ReadEnv, flight: Flight<T>, session: ReadSession, service: string): Promise<T | null> {
   const release = flight.call.hold()
   try {
     return await Promise.race([flight.promise, session.aborted()])
   } catch (error) {
-    throw error === ABORTED ? new DownstreamError('REQUEST_ABORTED', service, 'the client went away before the call finished') : error
+    throw error === ABORTED ? env.failures.aborted(service) : error
   } finally {
     release()
   }
@@ -50,9 +39,9 @@ export async function readThrough<T>(
 
   const join = async (index: number, flight: Flight<T>, staleValue: T | undefined): Promise<void> => {
     try {
-      out[index] = await waitForFlight(flight, session, rt.def.service)
+      out[index] = await waitForFlight(env, flight, session, rt.def.service)
     } catch (error) {
-      if (staleValue !== undefined && servesStaleOn(error)) {
+      if (staleValue !== undefined && env.failures.servesStale(error)) {
         out[index] = staleValue
         session.stale = true
         env.counters.add(rt.label, 'staleServed')

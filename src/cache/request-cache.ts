@@ -1,27 +1,19 @@
-import { DownstreamError } from '../downstream/errors.js'
 import type { SignalSource } from '../lib/lazy-abort.js'
-import type { StoreAddress } from './store.js'
 import { createReadSession, ForegroundScope } from './read-env.js'
 import { readThrough, type FetchScope, type ReadEnv, type ResourceRuntime } from './read-through.js'
-import type { EntityResource, ListResource, OwnedResource, ResourceName, ValueOf } from '../data/resources.js'
-
-/** A resource whose entries to drop: for owned and list resources, every variant of `id`. */
-export interface InvalidationTarget {
-  readonly resource: ResourceName
-  /** Entity id, list id, or owner (user) id, by the resource's keying. */
-  readonly id: string
-}
+import type { InvalidationTarget, NamesOfKind, ResourceTable, ValueOf } from './resource-table.js'
+import type { StoreAddress } from './store.js'
 
 /** The app-wide parts a request's cache view works with (built by entity-cache.ts). */
-export interface CacheCore {
+export interface CacheCore<Table extends ResourceTable> {
   readonly env: ReadEnv
-  runtime<R extends ResourceName>(resource: R): ResourceRuntime<ValueOf<R>>
+  runtime<R extends keyof Table & string>(resource: R): ResourceRuntime<ValueOf<Table, R>>
   /** False when caching is off, or the resource's maxAge is 0. */
-  caches(resource: ResourceName): boolean
-  keyOf(resource: ResourceName, id: string): string
-  invalidate(targets: readonly InvalidationTarget[]): Promise<void>
+  caches(resource: keyof Table & string): boolean
+  keyOf(resource: keyof Table & string, id: string): string
+  invalidate(targets: readonly InvalidationTarget<keyof Table & string>[]): Promise<void>
   /** Index entry naming the owner of an item (see ResourceDef.indexes). */
-  indexKey(resource: ResourceName, itemId: string): string
+  indexKey(resource: keyof Table & string, itemId: string): string
 }
 
 /**
@@ -30,27 +22,32 @@ export interface CacheCore {
  * owner, the downstream fetch is handed that same owner, and a cached value
  * naming any other owner is not served.
  */
-export interface RequestCache {
+export interface RequestCache<Table extends ResourceTable> {
   /** Entities by id for a DataLoader batch: one store read, one downstream call for the misses. */
-  entities<R extends EntityResource>(
+  entities<R extends NamesOfKind<Table, 'entity'>>(
     resource: R,
     ids: readonly string[],
-    fetch: (ids: readonly string[], scope: FetchScope) => Promise<readonly ValueOf<R>[]>,
-    idOf: (value: ValueOf<R>) => string,
-  ): Promise<(ValueOf<R> | null | Error)[]>
+    fetch: (ids: readonly string[], scope: FetchScope) => Promise<readonly ValueOf<Table, R>[]>,
+    idOf: (value: ValueOf<Table, R>) => string,
+  ): Promise<(ValueOf<Table, R> | null | Error)[]>
   /** One variant (page arguments) of a PUBLIC list that belongs to entity `id`. */
-  list<R extends ListResource>(resource: R, id: string, variant: string, fetch: (scope: FetchScope) => Promise<ValueOf<R>>): Promise<ValueOf<R>>
+  list<R extends NamesOfKind<Table, 'list'>>(
+    resource: R,
+    id: string,
+    variant: string,
+    fetch: (scope: FetchScope) => Promise<ValueOf<Table, R>>,
+  ): Promise<ValueOf<Table, R>>
   /** One variant of a PRIVATE entry of `ownerId`. */
-  owned<R extends OwnedResource>(
+  owned<R extends NamesOfKind<Table, 'owned'>>(
     resource: R,
     ownerId: string,
     variant: string | undefined,
-    fetch: (ownerId: string, scope: FetchScope) => Promise<ValueOf<R>>,
-  ): Promise<ValueOf<R>>
+    fetch: (ownerId: string, scope: FetchScope) => Promise<ValueOf<Table, R>>,
+  ): Promise<ValueOf<Table, R>>
   /** Owner ids of items (e.g. notification ids), from the index written beside cached values. */
-  ownersOf(resource: OwnedResource, itemIds: readonly string[]): Promise<readonly string[]>
+  ownersOf(resource: NamesOfKind<Table, 'owned'>, itemIds: readonly string[]): Promise<readonly string[]>
   /** Drops entries before a mutation returns, so the client reads its own write. */
-  invalidate(targets: readonly InvalidationTarget[]): Promise<void>
+  invalidate(targets: readonly InvalidationTarget<keyof Table & string>[]): Promise<void>
   /** What the cache did for this request so far (a live view, not a copy). */
   readonly notes: CacheNotes
 }
@@ -60,20 +57,21 @@ export interface CacheNotes {
   readonly stale: boolean
 }
 
-export function createRequestCache(core: CacheCore, abort: SignalSource): RequestCache {
+export function createRequestCache<Table extends ResourceTable>(core: CacheCore<Table>, abort: SignalSource): RequestCache<Table> {
   const session = createReadSession(abort)
   // Resources that are not cached (maxAge 0) go straight downstream, as with caching off.
-  const passThrough = createPassThroughCache(abort)
+  const passThrough = createPassThroughCache<Table>(abort)
+  const { failures } = core.env
 
   /** A single entry through the batch path; "not found" is cached (negative) and thrown again. */
-  async function single<R extends ResourceName>(
+  async function single<R extends keyof Table & string>(
     resource: R,
     address: StoreAddress,
-    fetch: (scope: FetchScope) => Promise<ValueOf<R>>,
-    owner?: { readonly id: string; readonly accept: ((value: ValueOf<R>) => boolean) | undefined },
-  ): Promise<ValueOf<R>> {
+    fetch: (scope: FetchScope) => Promise<ValueOf<Table, R>>,
+    owner?: { readonly id: string; readonly accept: ((value: ValueOf<Table, R>) => boolean) | undefined },
+  ): Promise<ValueOf<Table, R>> {
     const rt = core.runtime(resource)
-    const indexes = owner === undefined ? undefined : rt.def.indexes
+    const { def } = rt
     const [result] = await readThrough(core.env, rt, session, {
       items: [{ id: address.member ?? address.key, address }],
       accept: owner?.accept,
@@ -81,22 +79,22 @@ export function createRequestCache(core: CacheCore, abort: SignalSource): Reques
         try {
           return new Map([[id ?? '', await fetch(scope)]])
         } catch (error) {
-          if (error instanceof DownstreamError && error.code === 'NOT_FOUND') return new Map([[id ?? '', null]])
+          if (failures.isNotFound(error)) return new Map([[id ?? '', null]])
           throw error
         }
       },
       alsoWrite:
-        indexes === undefined || owner === undefined
+        def.indexes === undefined || owner === undefined
           ? undefined
           : (_id, value, ttlMs) =>
-              indexes(value).map((itemId) => ({
+              (def.indexes?.(value) ?? []).map((itemId) => ({
                 address: { key: core.indexKey(resource, itemId) },
                 value: JSON.stringify(owner.id),
                 ttlMs,
               })),
     })
     if (result instanceof Error) throw result
-    if (result === null || result === undefined) throw new DownstreamError('NOT_FOUND', rt.def.service, `${rt.def.service}: not found`)
+    if (result === null || result === undefined) throw failures.notFound(def.service)
     return result
   }
 
@@ -115,8 +113,9 @@ export function createRequestCache(core: CacheCore, abort: SignalSource): Reques
     },
     owned(resource, ownerId, variant, fetch) {
       if (!core.caches(resource)) return passThrough.owned(resource, ownerId, variant, fetch)
-      const ownersOf = core.runtime(resource).def.ownersOf
-      const accept = ownersOf === undefined ? undefined : (value: ValueOf<typeof resource>) => ownersOf(value).every((owner) => owner === ownerId)
+      const { def } = core.runtime(resource)
+      const accept =
+        def.ownersOf === undefined ? undefined : (value: ValueOf<Table, typeof resource>) => (def.ownersOf?.(value) ?? []).every((owner) => owner === ownerId)
       const address = { key: core.keyOf(resource, ownerId), member: variant }
       return single(resource, address, (scope) => fetch(ownerId, scope), { id: ownerId, accept })
     },
@@ -142,7 +141,7 @@ export function createRequestCache(core: CacheCore, abort: SignalSource): Reques
 const NOTHING_NOTED: CacheNotes = { stale: false }
 
 /** Caching off (CACHE_ENABLED=false): every read goes downstream, as if there were no cache layer. */
-export function createPassThroughCache(abort: SignalSource): RequestCache {
+export function createPassThroughCache<Table extends ResourceTable>(abort: SignalSource): RequestCache<Table> {
   const foreground = new ForegroundScope(abort)
   return {
     async entities(_resource, ids, fetch, idOf) {

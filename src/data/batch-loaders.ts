@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader'
 import type { FetchScope } from '../cache/read-through.js'
-import { createPassThroughCache, type RequestCache } from '../cache/request-cache.js'
-import type { EntityResource, ValueOf } from './resources.js'
+import { createPassThroughCache } from '../cache/request-cache.js'
+import type { EntityResource, RequestDataCache, Resources, ValueOf } from './resources.js'
 import type { CallContext } from '../downstream/call-context.js'
 import type { DownstreamClients } from '../downstream/clients.js'
 import type { InventoryDto, OrderDto, ProductDto, ReviewDto, UserDto } from '../downstream/dto.js'
@@ -42,7 +42,7 @@ export function scopedContext(ctx: CallContext, scope: FetchScope): CallContext 
 export function createBatchLoaders(
   clients: DownstreamClients,
   ctx: CallContext,
-  cache: RequestCache = createPassThroughCache(ctx),
+  cache: RequestDataCache = createPassThroughCache<Resources>(ctx),
 ): BatchLoaders {
   return new RequestBatchLoaders(clients, ctx, cache)
 }
@@ -58,14 +58,14 @@ export function createBatchLoaders(
 class RequestBatchLoaders implements BatchLoaders {
   readonly #clients: DownstreamClients
   readonly #ctx: CallContext
-  readonly #cache: RequestCache
+  readonly #cache: RequestDataCache
   #users: BatchLoaders['users'] | undefined
   #products: BatchLoaders['products'] | undefined
   #inventory: BatchLoaders['inventory'] | undefined
   #orders: BatchLoaders['orders'] | undefined
   #reviews: BatchLoaders['reviews'] | undefined
 
-  constructor(clients: DownstreamClients, ctx: CallContext, cache: RequestCache) {
+  constructor(clients: DownstreamClients, ctx: CallContext, cache: RequestDataCache) {
     this.#clients = clients
     this.#ctx = ctx
     this.#cache = cache
@@ -87,7 +87,7 @@ class RequestBatchLoaders implements BatchLoaders {
   }
 
   get orders(): BatchLoaders['orders'] {
-    // Orders are PRIVATE and an id names no owner: never cached by id (see cache/resources.ts).
+    // Orders are PRIVATE and an id names no owner: never cached by id (see data/resources.ts).
     const { orders } = this.#clients
     const ctx = this.#ctx
     return (this.#orders ??= new DataLoader<string, OrderDto | null>(

@@ -1,16 +1,16 @@
 import DataLoader from 'dataloader'
 import { defer, lastValueFrom } from 'rxjs'
-import type { EntityCache } from '../cache/entity-cache.js'
-import { invalidationsFor } from './invalidation.js'
 import type { FetchScope } from '../cache/read-through.js'
-import { createPassThroughCache, type CacheNotes, type RequestCache } from '../cache/request-cache.js'
+import { createPassThroughCache, type CacheNotes } from '../cache/request-cache.js'
 import { productViews, type InventoryOutcome, type ProductSources, type ProductView } from './product-views.js'
 import type { CallContext } from '../downstream/call-context.js'
 import type { SearchHit } from '../downstream/catalog-client.js'
 import type { DownstreamClients } from '../downstream/clients.js'
 import type { InventoryDto, OrderDto, Page, ReviewDto, UserDto } from '../downstream/dto.js'
 import { createBatchLoaders, scopedContext, type BatchLoaders } from './batch-loaders.js'
+import { changed } from './invalidation.js'
 import { createRequestMemo } from './memo.js'
+import type { DataCache, RequestDataCache, Resources } from './resources.js'
 import type { NotificationFeedDto } from '../downstream/notifications-client.js'
 import type { PlaceOrderRequest } from '../downstream/orders-client.js'
 
@@ -71,20 +71,20 @@ async function loadAll<V>(loader: DataLoader<string, V>, ids: readonly string[])
  * entry can never answer another user's call. Mutations invalidate what they
  * change before returning, so the client reads its own write.
  */
-export function createDataSources(clients: DownstreamClients, ctx: CallContext, cache?: undefined | EntityCache | null): DataSources {
-  return new RequestDataSources(clients, ctx, cache?.session(ctx) ?? createPassThroughCache(ctx))
+export function createDataSources(clients: DownstreamClients, ctx: CallContext, cache?: undefined | DataCache | null): DataSources {
+  return new RequestDataSources(clients, ctx, cache?.session(ctx) ?? createPassThroughCache<Resources>(ctx))
 }
 
 /** A class rather than an object of closures: one is built per GraphQL request. */
 class RequestDataSources implements DataSources {
   readonly #clients: DownstreamClients
   readonly #ctx: CallContext
-  readonly #cached: RequestCache
+  readonly #cached: RequestDataCache
   readonly #loaders: BatchLoaders
   readonly #memo = createRequestMemo()
   #productSources: ProductSources | undefined
 
-  constructor(clients: DownstreamClients, ctx: CallContext, cached: RequestCache) {
+  constructor(clients: DownstreamClients, ctx: CallContext, cached: RequestDataCache) {
     this.#clients = clients
     this.#ctx = ctx
     this.#cached = cached
@@ -186,15 +186,13 @@ class RequestDataSources implements DataSources {
 
   async placeOrder(request: PlaceOrderRequest): Promise<OrderDto> {
     const order = await this.#clients.orders.placeOrder(request, this.#ctx)
-    await this.#cached.invalidate(invalidationsFor({ type: 'order.created', orderId: order.id, userId: order.userId, status: order.status }))
+    await this.#cached.invalidate(changed.ordersOf(order.userId))
     return order
   }
 
   async likeReview(id: string): Promise<ReviewDto> {
     const review = await this.#clients.reviews.likeReview(id, this.#ctx)
-    await this.#cached.invalidate(
-      invalidationsFor({ type: 'review.liked', reviewId: review.id, productId: review.productId, likes: review.likes }),
-    )
+    await this.#cached.invalidate(changed.review(review.id, review.productId))
     return review
   }
 
@@ -202,7 +200,7 @@ class RequestDataSources implements DataSources {
     // Only ids are given: the owners come from the index written beside each cached feed.
     const owners = await this.#cached.ownersOf('notificationFeed', ids)
     const updated = await this.#clients.notifications.markRead(ids, this.#ctx)
-    await this.#cached.invalidate(owners.flatMap((userId) => invalidationsFor({ type: 'notification.read', userId, notificationIds: ids })))
+    await this.#cached.invalidate(owners.flatMap((userId) => changed.notificationsOf(userId)))
     return updated
   }
 }

@@ -1,6 +1,9 @@
 import { Type } from '@sinclair/typebox'
+import type { EntityCache } from '../cache/entity-cache.js'
+import type { RequestCache } from '../cache/request-cache.js'
+import type { InvalidationTarget, NamesOfKind, ResourceDef, ResourceKind, ValueOf as CachedValueOf } from '../cache/resource-table.js'
 import type { ServiceName } from '../config/services.js'
-import { contract, type Contract } from '../downstream/contract.js'
+import { contract } from '../downstream/contract.js'
 import {
   inventoryDto,
   notificationsPage,
@@ -15,79 +18,50 @@ import {
 } from '../downstream/dto.js'
 import type { NotificationFeedDto } from '../downstream/notifications-client.js'
 
-/**
- * One kind of cached downstream answer. What is cached, and how it is keyed,
- * is decided here; how long, and for whom, comes from the SDL (`coordinates`).
- */
-export interface ResourceDef<T> {
-  readonly service: ServiceName
-  /** Key segment; with the service, the counter label (`catalog:product`). */
-  readonly name: string
-  /**
-   * `id`: keyed by the entity's id and shared by every user; a PRIVATE policy
-   * disables caching it (an id alone names no owner to key by).
-   * `owner`: keyed by the user the data belongs to; only ever read for that user.
-   */
-  readonly keyedBy: 'id' | 'owner'
-  /** Schema coordinates whose @cacheControl give the TTL and scope (shortest maxAge wins). */
-  readonly coordinates: readonly string[]
-  /** Validates values read back from the store. */
-  readonly schema: Contract<T>
-  /**
-   * For owned values: the user ids the value itself says it belongs to. A value
-   * naming anyone but the owner it was read for is never served (defence in
-   * depth on top of the key).
-   */
-  readonly ownersOf?: undefined | ((value: T) => readonly string[])
-  /**
-   * Ids of the items inside a value, indexed to the value's owner beside it, so
-   * a mutation that names only item ids (markNotificationsRead) can find whose
-   * entries to drop, on any instance.
-   */
-  readonly indexes?: undefined | ((value: T) => readonly string[])
-}
+/** A resource of a downstream service; its `kind` stays a literal so the cache's methods can ask for one kind. */
+type BffResource<T, K extends ResourceKind> = ResourceDef<T> & { readonly service: ServiceName; readonly kind: K }
 
 /** Identity with inference: `schema` fixes T, which then types `ownersOf`. */
-const resource = <T>(def: ResourceDef<T>): ResourceDef<T> => def
+const resource = <T, K extends ResourceKind>(def: BffResource<T, K>): BffResource<T, K> => def
 
 const ids = contract(Type.Array(schemas.id))
 
 /**
- * Not cached, on purpose:
+ * What the entity cache holds, handed to it by plugins/cache.ts. Not cached, on purpose:
  * - orders by id (Query.order): Order is PRIVATE and an id names no owner;
  * - search pages: Query.search and ProductConnection carry no hint (maxAge 0).
  */
 export const RESOURCES = {
-  user: resource({ service: 'users', name: 'user', keyedBy: 'id', coordinates: ['User'], schema: userDto }),
-  followers: resource<readonly string[]>({ service: 'users', name: 'followers', keyedBy: 'id', coordinates: ['User.followers'], schema: ids }),
-  product: resource({ service: 'catalog', name: 'product', keyedBy: 'id', coordinates: ['Product'], schema: productDto }),
+  user: resource({ service: 'users', name: 'user', kind: 'entity', coordinates: ['User'], schema: userDto }),
+  followers: resource<readonly string[], 'list'>({ service: 'users', name: 'followers', kind: 'list', coordinates: ['User.followers'], schema: ids }),
+  product: resource({ service: 'catalog', name: 'product', kind: 'entity', coordinates: ['Product'], schema: productDto }),
   inventory: resource({
     service: 'inventory',
     name: 'stock',
-    keyedBy: 'id',
+    kind: 'entity',
     coordinates: ['Product.price', 'Product.stock'],
     schema: inventoryDto,
   }),
-  review: resource({ service: 'reviews', name: 'review', keyedBy: 'id', coordinates: ['Review'], schema: reviewDto }),
-  productReviews: resource<Page<ReviewDto>>({
+  review: resource({ service: 'reviews', name: 'review', kind: 'entity', coordinates: ['Review'], schema: reviewDto }),
+  productReviews: resource<Page<ReviewDto>, 'list'>({
     service: 'reviews',
     name: 'product-reviews',
-    keyedBy: 'id',
+    kind: 'list',
     coordinates: ['Product.reviews'],
     schema: contract(pageOf(schemas.review)),
   }),
-  userOrders: resource<Page<OrderDto>>({
+  userOrders: resource<Page<OrderDto>, 'owned'>({
     service: 'orders',
     name: 'user-orders',
-    keyedBy: 'owner',
+    kind: 'owned',
     coordinates: ['User.orders', 'Home.recentOrders'],
     schema: contract(pageOf(schemas.order)),
     ownersOf: (page) => page.items.map((order) => order.userId),
   }),
-  notificationFeed: resource<NotificationFeedDto>({
+  notificationFeed: resource<NotificationFeedDto, 'owned'>({
     service: 'notifications',
     name: 'feed',
-    keyedBy: 'owner',
+    kind: 'owned',
     coordinates: ['Home.notifications', 'NotificationFeed.latest'],
     schema: notificationsPage,
     ownersOf: (feed) => feed.notifications.map((notification) => notification.userId),
@@ -96,29 +70,34 @@ export const RESOURCES = {
   unreadCount: resource({
     service: 'notifications',
     name: 'unread',
-    keyedBy: 'owner',
+    kind: 'owned',
     coordinates: ['NotificationFeed.unreadCount'],
     schema: contract(schemas.int),
   }),
-  recommendations: resource<readonly string[]>({
+  recommendations: resource<readonly string[], 'owned'>({
     service: 'recommendations',
     name: 'for-user',
-    keyedBy: 'owner',
+    kind: 'owned',
     coordinates: ['Home.recommendations'],
     schema: ids,
   }),
 } as const
 
-export type ResourceName = keyof typeof RESOURCES
+export type Resources = typeof RESOURCES
+export type ResourceName = keyof Resources
 /** Entities fetched in batches by id (DataLoader). */
-export type EntityResource = 'user' | 'product' | 'inventory' | 'review'
+export type EntityResource = NamesOfKind<Resources, 'entity'>
 /** PUBLIC lists keyed by an entity id, one member per page variant. */
-export type ListResource = 'followers' | 'productReviews'
+export type ListResource = NamesOfKind<Resources, 'list'>
 /** PRIVATE entries keyed by their owner. */
-export type OwnedResource = 'userOrders' | 'notificationFeed' | 'unreadCount' | 'recommendations'
+export type OwnedResource = NamesOfKind<Resources, 'owned'>
 
 /** The value type a resource caches. */
-export type ValueOf<R extends ResourceName> = (typeof RESOURCES)[R] extends ResourceDef<infer T> ? T : never
+export type ValueOf<R extends ResourceName> = CachedValueOf<Resources, R>
 
-/** Label used in counters, logs and docs: `<service>:<name>`. */
-export const labelOf = (def: Pick<ResourceDef<unknown>, 'service' | 'name'>): string => `${def.service}:${def.name}`
+/** The app's entity cache, over this table. */
+export type DataCache = EntityCache<Resources>
+/** One request's view of it. */
+export type RequestDataCache = RequestCache<Resources>
+/** Entries to drop after a change (see invalidation.ts). */
+export type Invalidations = readonly InvalidationTarget<ResourceName>[]

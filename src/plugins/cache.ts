@@ -3,9 +3,8 @@ import fp from 'fastify-plugin'
 import type { Subscription } from 'rxjs'
 import type { Store } from '../cache/store.js'
 import { createCacheCounters } from '../cache/counters.js'
-import { createEntityCache, type EntityCache } from '../cache/entity-cache.js'
+import { createEntityCache } from '../cache/entity-cache.js'
 import { createGuardedStore, type GuardedStore } from '../cache/guarded-store.js'
-import { invalidateOnEvents } from '../data/invalidation.js'
 import { createInvalidationBus, type InvalidationBus } from '../cache/invalidation-bus.js'
 import { createKeyspace } from '../cache/keys.js'
 import { createMemoryStore } from '../cache/memory-store.js'
@@ -14,12 +13,15 @@ import { createRedisStore } from '../cache/redis-store.js'
 import { createRedisEvictions, type RedisEvictions } from '../cache/redis-evictions.js'
 import { readCacheHints } from '../cache/ttl-policy.js'
 import type { Config } from '../config/load-config.js'
+import { DOWNSTREAM_FETCH_FAILURES } from '../data/fetch-failures.js'
+import { invalidateOnEvents } from '../data/invalidation.js'
+import { RESOURCES, type DataCache } from '../data/resources.js'
 import { openSubscriberConnection, reconnectDelayMs, subscriberNodes, watchTopology } from './redis.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The entity cache; data sources take a per-request view of it. */
-    cache: EntityCache
+    cache: DataCache
   }
 }
 
@@ -82,6 +84,8 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
   let bus: InvalidationBus | null = null
 
   const cache = createEntityCache({
+    resources: RESOURCES,
+    failures: DOWNSTREAM_FETCH_FAILURES,
     store,
     near,
     // Even without an L1 of its own, an instance tells the others (they may have one).

@@ -1,14 +1,14 @@
 import type { FastifyBaseLogger } from 'fastify'
 import { setMaxListeners } from 'node:events'
 import { LRUCache } from 'lru-cache'
-import type { EntityCache } from '../cache/entity-cache.js'
 import type { DownstreamClients } from '../downstream/clients.js'
+import type { DataCache } from '../data/resources.js'
 import { createDataSources, type DataSources } from '../data/data-sources.js'
 
 export interface EventDataSourcesOptions {
   readonly clients: DownstreamClients
   /** The entity cache queries use, so events resolve through the same layer. @default none */
-  readonly cache?: undefined | EntityCache | null
+  readonly cache?: undefined | DataCache | null
   readonly log: FastifyBaseLogger
   /** Events whose data sources are kept at once (bounds the memory they hold). @default 256 */
   readonly maxEvents?: undefined | number

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { GraphQLError } from 'graphql'
-import type { EntityCache } from '../cache/entity-cache.js'
 import type { DownstreamClients } from '../downstream/clients.js'
+import type { DataCache } from '../data/resources.js'
 import { createDataSources, type DataSources } from '../data/data-sources.js'
 import type { LiveEvents } from './live-events.js'
 
@@ -25,7 +25,7 @@ export interface OperationContext {
 export interface OperationContextOptions {
   readonly clients: DownstreamClients
   /** The entity cache queries use. @default none */
-  readonly cache?: undefined | EntityCache | null
+  readonly cache?: undefined | DataCache | null
   /** Data sources of an event, shared by all its subscribers. */
   readonly dataForEvent: (eventId: string) => DataSources
   readonly log: FastifyBaseLogger

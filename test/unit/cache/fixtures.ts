@@ -1,7 +1,9 @@
 import Fastify, { type FastifyBaseLogger } from 'fastify'
 import type { Store } from '../../../src/cache/store.js'
 import { createCacheCounters, type CacheCounters } from '../../../src/cache/counters.js'
-import { createEntityCache, type EntityCache } from '../../../src/cache/entity-cache.js'
+import { createEntityCache } from '../../../src/cache/entity-cache.js'
+import { DOWNSTREAM_FETCH_FAILURES } from '../../../src/data/fetch-failures.js'
+import { RESOURCES, type DataCache } from '../../../src/data/resources.js'
 import type { Invalidation } from '../../../src/cache/invalidation-bus.js'
 import { createKeyspace, type Keyspace } from '../../../src/cache/keys.js'
 import type { NearStore } from '../../../src/cache/near-store.js'
@@ -18,7 +20,7 @@ export function captureLog(): { readonly log: FastifyBaseLogger; readonly lines:
 }
 
 export interface TestCache {
-  readonly cache: EntityCache
+  readonly cache: DataCache
   readonly counters: CacheCounters
   readonly keyspace: Keyspace
   /** Advances the cache's clock (entry freshness); store TTLs keep real time. */
@@ -44,6 +46,8 @@ export function testCache(
   const counters = createCacheCounters()
   const keyspace = createKeyspace({ prefix: 'test:', version: 1 })
   const cache = createEntityCache({
+    resources: RESOURCES,
+    failures: DOWNSTREAM_FETCH_FAILURES,
     store,
     keyspace,
     hints: readCacheHints(SDL, options.overridesS ?? {}),
