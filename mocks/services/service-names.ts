@@ -1,13 +1,22 @@
-import { DEFAULT_SERVICE_PORTS, SERVICE_NAMES, type ServiceName } from '../../src/config/services.js'
-
 /**
- * The seven mock services are the BFF's downstream services: one list, kept in
- * src/config (mocks may import from src, never the other way round).
+ * The seven services the mocks play. Kept here rather than imported from the
+ * BFF's config: the mocks stand for services the BFF does not own, so a drift
+ * between what the BFF expects and what they offer shows up in the tests.
  */
-export { SERVICE_NAMES, type ServiceName }
+export const SERVICE_NAMES = ['users', 'catalog', 'inventory', 'orders', 'reviews', 'notifications', 'recommendations'] as const
 
-/** Default ports, in SERVICE_NAMES order (4001..4007). */
-export const DEFAULT_PORTS = DEFAULT_SERVICE_PORTS
+export type ServiceName = (typeof SERVICE_NAMES)[number]
+
+/** Default ports, in SERVICE_NAMES order (4001..4007): the BFF's defaults point here. */
+export const DEFAULT_PORTS: Readonly<Record<ServiceName, number>> = {
+  users: 4001,
+  catalog: 4002,
+  inventory: 4003,
+  orders: 4004,
+  reviews: 4005,
+  notifications: 4006,
+  recommendations: 4007,
+}
 
 export function isServiceName(value: string): value is ServiceName {
   return (SERVICE_NAMES as readonly string[]).includes(value)

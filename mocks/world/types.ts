@@ -1,6 +1,5 @@
-import type { OrderStatus } from '../../src/events/domain-events.js'
-
-export type { OrderStatus }
+/** An order's life, as the orders service reports it (mocks/API.md). */
+export type OrderStatus = 'PLACED' | 'PAID' | 'SHIPPED' | 'DELIVERED'
 
 /**
  * Records are stored in exactly the JSON shape of mocks/API.md, so handlers

@@ -1,7 +1,8 @@
 import type { StoreAddress, StoreWrite } from './store.js'
 import { decodeEntry, encodeEntry, freshnessOf } from './envelope.js'
 import { flightKeyOf, type FlightHandle, type SharedCall } from './flights.js'
-import { countStoreError, storeFailed, type ReadEnv, type ReadRequest, type ReadSession, type ResourceRuntime } from './read-env.js'
+import { countStoreError, storeFailed, type ReadEnv, type ReadSession, type ResourceRuntime } from './read-env.js'
+import type { ReadRequest } from './read-request.js'
 
 /** Lease-wait polling: first pause and cap (ms), doubling in between. */
 const POLL_FIRST_MS = 10

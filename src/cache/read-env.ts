@@ -1,11 +1,12 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { SignalSource } from '../lib/lazy-abort.js'
-import type { Store, StoreAddress, StoreWrite } from './store.js'
+import type { Store } from './store.js'
 import type { CacheCounters } from './counters.js'
 import type { Flights, SharedCalls } from './flights.js'
 import { CacheUnavailableError } from './guarded-store.js'
 import type { Keyspace } from './keys.js'
 import type { NearView } from './near-store.js'
+import type { FetchScope } from './read-request.js'
 import type { RefreshQueue } from './refresh-queue.js'
 import type { FetchFailures, ResourceDef } from './resource-table.js'
 import type { CachePolicy } from './ttl-policy.js'
@@ -76,14 +77,6 @@ export function createReadSession(abort: SignalSource, bypass = false): ReadSess
   }
 }
 
-/** How a downstream fetch made for the cache runs. */
-export interface FetchScope {
-  /** The shared call's signal: aborted when no reader wants the answer any more. */
-  readonly signal: AbortSignal
-  /** A background refresh, outliving the request that triggered it (no request deadline applies). */
-  readonly background: boolean
-}
-
 /** The scope of a fetch a request makes for itself (no shared call): the request's signal, asked for only when a call starts. */
 export class ForegroundScope implements FetchScope {
   readonly background = false
@@ -98,28 +91,6 @@ export class ForegroundScope implements FetchScope {
   }
 }
 
-export interface ReadItem {
-  readonly id: string
-  readonly address: StoreAddress
-}
-
-export interface ReadRequest<T> {
-  readonly items: readonly ReadItem[]
-  /** One downstream call for these ids; an id absent from the map was not found. */
-  readonly fetch: (ids: readonly string[], call: FetchScope) => Promise<ReadonlyMap<string, T | null>>
-  /** Whether a cached value may be served to this reader (PRIVATE owner check). */
-  readonly accept?: undefined | ((value: T) => boolean)
-  /**
-   * `fetch` can fetch any ids of the resource (an entity batch), so background
-   * refreshes of several requests may be merged into one call.
-   */
-  readonly coalesce?: undefined | boolean
-  /** More entries to store beside a freshly fetched value (e.g. an owner index). */
-  readonly alsoWrite?: undefined | ((id: string, value: T, ttlMs: number) => readonly StoreWrite[])
-}
-
-/** Per item: the value, null (not found), or the error that item failed with. */
-export type ReadResult<T> = T | null | Error
 
 /** Counts a store failure (not a breaker bypass: Redis was not called) and logs it at debug; the breaker logs outages once. */
 export function countStoreError(env: ReadEnv, label: string, error: unknown): void {

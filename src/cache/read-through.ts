@@ -1,9 +1,11 @@
 import { decodeEntry, freshnessOf } from './envelope.js'
 import { flightKeyOf, type Flight } from './flights.js'
 import { fetchUnderLease } from './lease-fetch.js'
-import { ABORTED, createReadSession, storeFailed, type ReadEnv, type ReadRequest, type ReadResult, type ReadSession, type ResourceRuntime } from './read-env.js'
+import { ABORTED, createReadSession, storeFailed, type ReadEnv, type ReadSession, type ResourceRuntime } from './read-env.js'
+import type { ReadRequest, ReadResult } from './read-request.js'
 
-export type { FetchScope, ReadEnv, ReadItem, ReadRequest, ReadResult, ReadSession, ResourceRuntime } from './read-env.js'
+export type { ReadEnv, ReadSession, ResourceRuntime } from './read-env.js'
+export type { FetchScope, ReadItem, ReadRequest, ReadResult } from './read-request.js'
 
 const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)))
 

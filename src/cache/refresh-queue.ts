@@ -1,5 +1,5 @@
 import { flightKeyOf } from './flights.js'
-import type { ReadItem, ReadRequest } from './read-env.js'
+import type { ReadItem, ReadRequest } from './read-request.js'
 
 /**
  * Coalesces stale-while-revalidate refreshes of one batchable resource across

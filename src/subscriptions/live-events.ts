@@ -1,5 +1,5 @@
 import { badUserInput } from '../errors.js'
-import type { NotificationEventParent, OrderEventParent, StockEventParent } from '../graphql/parents.js'
+import type { LiveEvents, Payloads, SubscriptionField } from '../graphql/live-events.js'
 import type { EventLog, LoggedEvent } from '../events/event-log.js'
 import { SubscriberOverflowError } from './close-codes.js'
 import type { EventHub } from './event-hub.js'
@@ -7,24 +7,6 @@ import { notificationKey, orderKey, stockKey, toNotificationEvent, toOrderEvent,
 import { openEventStream } from './event-stream.js'
 import type { OverflowPolicy } from './pace.js'
 import type { SubscriptionStats } from './subscription-stats.js'
-
-export type SubscriptionField = 'orderStatusChanged' | 'notificationAdded' | 'stockChanged'
-
-type Payloads<F extends SubscriptionField, P> = AsyncIterableIterator<{ readonly [K in F]: P }>
-
-/** The event streams behind the Subscription fields, for one operation. */
-export interface LiveEvents {
-  orderStatusChanged(userId: string, after: string | null | undefined): Promise<Payloads<'orderStatusChanged', OrderEventParent>>
-  notificationAdded(userId: string, after: string | null | undefined): Promise<Payloads<'notificationAdded', NotificationEventParent>>
-  stockChanged(productIds: readonly string[], after: string | null | undefined): Promise<Payloads<'stockChanged', StockEventParent>>
-}
-
-declare module 'mercurius' {
-  interface MercuriusContext {
-    /** Subscription event streams: present only for operations over the websocket endpoint. */
-    readonly live?: undefined | LiveEvents
-  }
-}
 
 /**
  * The declared overflow policy of each field. Order and notification events

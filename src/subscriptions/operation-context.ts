@@ -3,7 +3,7 @@ import type { GraphQLError } from 'graphql'
 import type { DownstreamClients } from '../downstream/clients.js'
 import type { DataCache } from '../data/resources.js'
 import { createDataSources, type DataSources } from '../data/data-sources.js'
-import type { LiveEvents } from './live-events.js'
+import type { LiveEvents } from '../graphql/live-events.js'
 
 /** The GraphQL context of one operation over the websocket. */
 export interface OperationContext {

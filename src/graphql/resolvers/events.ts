@@ -1,6 +1,6 @@
 import type { MercuriusContext } from 'mercurius'
 import { ClientError, notFound } from '../../errors.js'
-import type { LiveEvents } from '../../subscriptions/live-events.js'
+import type { LiveEvents } from '../live-events.js'
 import type { NotificationEventResolvers, OrderEventResolvers, StockEventResolvers, SubscriptionResolvers } from '../generated.js'
 import type { NotificationEventParent, OrderEventParent, StockEventParent } from '../parents.js'
 import { INVENTORY_FIELDS, selectsAny } from '../selection.js'
