@@ -3,11 +3,12 @@ import type { ServiceName } from '../config/services.js'
 import type { CallContext } from './call-context.js'
 import { DownstreamError, fromStatus, fromTransportError } from './errors.js'
 import { sendHttp, type HttpCall, type HttpExchange, type HttpReceiver } from './http-exchange.js'
-import { fullJitterDelayMs } from './resilience/backoff.js'
 import type { BulkheadEntry } from './resilience/bulkhead.js'
 import type { BreakerPermit } from './resilience/circuit-breaker.js'
-import { failureOutcome, isRetryable } from './resilience/outcome.js'
+import { deadlineError, timeLimitError } from './resilience/deadline.js'
+import { failureOutcome } from './resilience/outcome.js'
 import { logDecision } from './resilience/policy-log.js'
+import { retryDelayMs } from './resilience/retry-decision.js'
 import { createServicePolicy, type ServicePolicy } from './resilience/service-policy.js'
 
 /** Sends calls to one downstream service and turns every failure into a DownstreamError. */
@@ -44,10 +45,8 @@ export interface ServiceCallerOptions {
 }
 
 function positiveMs(service: ServiceName, name: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new TypeError(`createServiceCaller(${service}): ${name} must be a positive number, got ${String(value)}`)
-  }
-  return value
+  if (Number.isFinite(value) && value > 0) return value
+  throw new TypeError(`createServiceCaller(${service}): ${name} must be a positive number, got ${String(value)}`)
 }
 
 /** What every call of one service shares. */
@@ -192,11 +191,7 @@ class CallRun implements HttpReceiver {
   #timedOut(): void {
     this.#attemptTimer = null
     const { service, attemptTimeoutMs } = this.#settings
-    this.#attemptFailed(
-      this.#limit < attemptTimeoutMs
-        ? this.#legTimeout(this.#sentAt !== null)
-        : new DownstreamError('DOWNSTREAM_TIMEOUT', service, `${service} service did not answer within ${attemptTimeoutMs} ms`),
-    )
+    this.#attemptFailed(this.#limit < attemptTimeoutMs ? this.#legTimeout(this.#sentAt !== null) : timeLimitError(service, attemptTimeoutMs))
   }
 
   /** The attempt ended in `error`: report it to the policies, then retry or fail. */
@@ -233,11 +228,16 @@ class CallRun implements HttpReceiver {
 
   #retryOrFail(error: DownstreamError): void {
     if (this.#finished) return
-    const delayMs = this.#retryCount < this.#retries ? this.#retryDelay(error, this.#retryCount + 1) : null
-    if (delayMs === null) {
-      this.#fail(error)
-      return
-    }
+    const delayMs =
+      this.#retryCount >= this.#retries
+        ? null
+        : retryDelayMs(this.#settings, this.#ctx.log, {
+            error, retryCount: this.#retryCount + 1, deadlineCut: this.#deadlineCut,
+            callEnd: this.#legEnd, holdsToken: this.#holdsRetryToken, path: this.#call.path,
+          })
+    if (delayMs === null) return this.#fail(error)
+    // retryDelayMs took a budget token for the call if it held none.
+    this.#holdsRetryToken = true
     this.#retryCount += 1
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = null
@@ -245,40 +245,15 @@ class CallRun implements HttpReceiver {
     }, delayMs)
   }
 
-  /** Delay before retry number `retryCount` (from 1), or null when this error is not retried. */
-  #retryDelay(error: DownstreamError, retryCount: number): number | null {
-    const { policy, service, random } = this.#settings
-    const log = this.#ctx.log
-    if (!isRetryable({ error, deadlineCut: this.#deadlineCut })) return null
-    const delayMs = fullJitterDelayMs(retryCount - 1, policy.retry, random)
-    const leftAfterDelay = this.#legEnd - policy.now() - delayMs
-    // A retry with less time than the service usually needs would most likely be cut off: load for nothing.
-    const medianMs = policy.medianLatencyMs() ?? 0
-    if (leftAfterDelay <= medianMs) {
-      logDecision(log, service, 'retry_skipped', { leftMs: Math.round(leftAfterDelay), medianMs: Math.round(medianMs) })
-      return null
-    }
-    if (!this.#holdsRetryToken) {
-      if (!policy.retryBudget.tryAcquire()) {
-        logDecision(log, service, 'retry_denied', { ...policy.retryBudget.snapshot() })
-        return null
-      }
-      this.#holdsRetryToken = true
-    }
-    logDecision(log, service, 'retry', { retry: retryCount, delayMs: Math.round(delayMs), code: error.code, path: this.#call.path })
-    return delayMs
-  }
-
+  /** The call's own time limit, or the request deadline when that comes first, is over. */
   #legTimeout(sent: boolean): DownstreamError {
     const { service, timeoutMs } = this.#settings
-    if (!this.#deadlineBinds) {
-      return new DownstreamError('DOWNSTREAM_TIMEOUT', service, `${service} service did not answer within ${timeoutMs} ms`)
-    }
+    if (!this.#deadlineBinds) return timeLimitError(service, timeoutMs)
     if (!this.#deadlineLogged) {
       this.#deadlineLogged = true
       logDecision(this.#ctx.log, service, 'deadline_abort', { inFlight: sent, method: this.#call.method })
     }
-    return new DownstreamError('DOWNSTREAM_TIMEOUT', service, `${service} service call cut off by the request deadline`)
+    return deadlineError(service)
   }
 
   #aborted(): DownstreamError {
