@@ -1,0 +1,139 @@
+import { z } from 'zod'
+import { bool, int } from './env-fields.js'
+
+// The entity cache, in Redis or in-process; TTLs from the SDL's @cacheControl (docs/cache.md).
+
+/** `{"Product.price":1,"User":60}`: maxAge in s per schema coordinate, overriding the SDL. */
+const ttlOverrides = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object like {"Product.price":1}' })
+      return z.NEVER
+    }
+  })
+  .pipe(
+    z.record(
+      z.string().regex(/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)?$/, 'keys are schema coordinates like "Product" or "Product.price"'),
+      z.number().int().min(0).max(86_400),
+    ),
+  )
+/** `host:port,host:port` */
+const clusterNodes = z
+  .string()
+  .transform((list) => list.split(',').map((node) => node.trim()).filter((node) => node.length > 0))
+  .pipe(z.array(z.string().regex(/^[\w.-]+:\d{1,5}$/, 'expected host:port')).min(1))
+
+export const cacheVars = {
+  /** false: nothing is cached, every read goes downstream (the benchmark's baseline). */
+  CACHE_ENABLED: bool.default(true),
+  /** Starts every cache key, so environments or tenants can share one Redis. No braces (cluster hash tags). */
+  CACHE_KEY_PREFIX: z.string().regex(/^[\w.:-]{0,64}$/, 'letters, digits and . : - _ only').default('bff:'),
+  /** Version segment of every key; bump it when a cached DTO shape changes incompatibly. */
+  CACHE_KEY_VERSION: int(1, 1_000_000).default(1),
+  /** Redis Cluster seed nodes; when set, the cache uses the cluster instead of REDIS_URL. */
+  REDIS_CLUSTER_NODES: clusterNodes.optional(),
+  /** Time limit of every Redis call, in ms; past it the call fails and the query goes downstream. */
+  CACHE_REDIS_TIMEOUT_MS: int(5, 10_000).default(100),
+  CACHE_REDIS_CONNECT_TIMEOUT_MS: int(10, 60_000).default(1_000),
+  /** Longest pause between Redis reconnect attempts, in ms (exponential from 50 ms). */
+  CACHE_REDIS_RECONNECT_MAX_MS: int(10, 60_000).default(1_000),
+  /** Consecutive Redis failures that open the cache breaker (cache bypassed, Redis not called). */
+  CACHE_BREAKER_THRESHOLD: int(1, 1_000).default(3),
+  /** ms the cache breaker stays open before one probe call. */
+  CACHE_BREAKER_HALF_OPEN_MS: int(10, 600_000).default(1_000),
+  /** Entries the in-process store (no Redis configured) holds before evicting the least recently used. */
+  CACHE_MEMORY_MAX_ENTRIES: int(1, 10_000_000).default(50_000),
+  /** maxAge in s for schema coordinates without @cacheControl; 0 = not cached (Apollo's default). */
+  CACHE_DEFAULT_MAX_AGE_S: int(0, 86_400).default(0),
+  CACHE_TTL_OVERRIDES: ttlOverrides.default({}),
+  /** "Not found" answers are cached this long, in s; 0 disables negative caching. */
+  CACHE_NEGATIVE_TTL_S: int(0, 3_600).default(5),
+  /** Past maxAge, an entry is still served for this many s while one background refresh runs. */
+  CACHE_STALE_WHILE_REVALIDATE_S: int(0, 86_400).default(10),
+  /** Past maxAge, an entry is served for this many s when the downstream fails. */
+  CACHE_STALE_IF_ERROR_S: int(0, 86_400).default(300),
+  /** Up to this % of maxAge is cut from each cache write's fresh period, at random: entries written together go stale apart. */
+  CACHE_TTL_JITTER_PERCENT: int(0, 50).default(10),
+  /** Stampede lease held by the instance fetching a missing entry, in ms. */
+  CACHE_LEASE_TTL_MS: int(10, 60_000).default(1_000),
+  /** How long other instances wait for the lease holder's write, in ms; 0 disables leases. */
+  CACHE_LEASE_WAIT_MS: int(0, 10_000).default(200),
+  /** Decoded PUBLIC entities held in the in-process L1 in front of Redis (none with the embedded store); 0 disables the L1. */
+  CACHE_L1_MAX_ENTRIES: int(0, 10_000_000).default(10_000),
+  /** Longest an entity stays in the L1, in ms (never past its freshness). */
+  CACHE_L1_TTL_MS: int(1, 60_000).default(1_000),
+}
+
+/** The entity cache (src/cache): store, keys, TTL policy, stampede and outage handling. */
+export interface CacheConfig {
+  /** false: nothing is cached. */
+  readonly enabled: boolean
+  /** Key prefix, e.g. `bff:`. */
+  readonly keyPrefix: string
+  /** Key version segment (`v<n>`). */
+  readonly keyVersion: number
+  /** Redis Cluster seed nodes; null: standalone REDIS_URL (or the in-process store). */
+  readonly clusterNodes: readonly { readonly host: string; readonly port: number }[] | null
+  /** Limit per Redis call (ms). */
+  readonly redisTimeoutMs: number
+  readonly redisConnectTimeoutMs: number
+  /** Reconnect backoff cap (ms). */
+  readonly redisReconnectMaxMs: number
+  /** Consecutive failures that open the cache breaker. */
+  readonly breakerThreshold: number
+  /** Open time before a probe (ms). */
+  readonly breakerHalfOpenMs: number
+  /** In-process store bound (entries). */
+  readonly memoryMaxEntries: number
+  /** maxAge (s) where the SDL has no hint. */
+  readonly defaultMaxAgeS: number
+  /** maxAge (s) by schema coordinate, over the SDL. */
+  readonly ttlOverridesS: Readonly<Record<string, number>>
+  readonly negativeTtlS: number
+  readonly staleWhileRevalidateS: number
+  readonly staleIfErrorS: number
+  /** Up to this % of maxAge is cut from each write's fresh period, at random. */
+  readonly ttlJitterPercent: number
+  readonly leaseTtlMs: number
+  /** 0 disables cross-instance leases. */
+  readonly leaseWaitMs: number
+  /** Entries of the in-process L1 of decoded PUBLIC entities; 0: no L1. */
+  readonly l1MaxEntries: number
+  /** Longest life of an L1 entry (ms); never past the entry's freshness. */
+  readonly l1TtlMs: number
+}
+
+export function cacheConfig(e: z.output<z.ZodObject<typeof cacheVars>>): CacheConfig {
+  const nodes = e.REDIS_CLUSTER_NODES
+  return {
+    enabled: e.CACHE_ENABLED,
+    keyPrefix: e.CACHE_KEY_PREFIX,
+    keyVersion: e.CACHE_KEY_VERSION,
+    clusterNodes:
+      nodes === undefined
+        ? null
+        : nodes.map((node) => {
+            const at = node.lastIndexOf(':')
+            return { host: node.slice(0, at), port: Number(node.slice(at + 1)) }
+          }),
+    redisTimeoutMs: e.CACHE_REDIS_TIMEOUT_MS,
+    redisConnectTimeoutMs: e.CACHE_REDIS_CONNECT_TIMEOUT_MS,
+    redisReconnectMaxMs: e.CACHE_REDIS_RECONNECT_MAX_MS,
+    breakerThreshold: e.CACHE_BREAKER_THRESHOLD,
+    breakerHalfOpenMs: e.CACHE_BREAKER_HALF_OPEN_MS,
+    memoryMaxEntries: e.CACHE_MEMORY_MAX_ENTRIES,
+    defaultMaxAgeS: e.CACHE_DEFAULT_MAX_AGE_S,
+    ttlOverridesS: e.CACHE_TTL_OVERRIDES,
+    negativeTtlS: e.CACHE_NEGATIVE_TTL_S,
+    staleWhileRevalidateS: e.CACHE_STALE_WHILE_REVALIDATE_S,
+    staleIfErrorS: e.CACHE_STALE_IF_ERROR_S,
+    ttlJitterPercent: e.CACHE_TTL_JITTER_PERCENT,
+    leaseTtlMs: e.CACHE_LEASE_TTL_MS,
+    leaseWaitMs: e.CACHE_LEASE_WAIT_MS,
+    l1MaxEntries: e.CACHE_L1_MAX_ENTRIES,
+    l1TtlMs: e.CACHE_L1_TTL_MS,
+  }
+}
