@@ -83,11 +83,16 @@ function replay(answer: Recorded, handler: Dispatcher.DispatchHandler): void {
     handler.onResponseEnd?.(controller, {})
     return
   }
-  let aborted = false
-  handler.onConnect?.(() => {
-    aborted = true
+  // A legacy handler whose signal fired while the answer waited aborts in onConnect and then
+  // waits for onError, as a real dispatcher would send: without it its request never settles.
+  let aborted: { readonly reason: Error } | null = null
+  handler.onConnect?.((reason) => {
+    aborted = { reason: reason instanceof Error ? reason : new Error(String(reason)) }
   })
-  if (aborted) return
+  if (aborted !== null) {
+    handler.onError?.((aborted as { readonly reason: Error }).reason)
+    return
+  }
   handler.onHeaders?.(answer.statusCode, JSON_RAW_HEADERS, noop, 'OK')
   handler.onData?.(answer.body)
   handler.onComplete?.([])
