@@ -6,7 +6,7 @@ import { createDeadline } from '../downstream/resilience/deadline.js'
 import { LazyAbortController } from '../lib/lazy-abort.js'
 import { buildContext } from '../graphql/context.js'
 import { formatGraphQLErrors } from '../graphql/error-formatter.js'
-import { APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, negotiate, readParams } from '../http/request-params.js'
+import { APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, negotiate, readParams } from './request-params.js'
 
 export interface GraphQLHttpOptions {
   readonly path: string
