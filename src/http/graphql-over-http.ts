@@ -1,16 +1,23 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import fp from 'fastify-plugin'
 import { GraphQLError } from 'graphql'
 import { ClientError } from '../errors.js'
 import { createDeadline } from '../downstream/resilience/deadline.js'
 import { LazyAbortController } from '../lib/lazy-abort.js'
 import { buildContext } from '../graphql/context.js'
 import { formatGraphQLErrors } from '../graphql/error-formatter.js'
-import { APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, negotiate, readParams } from './request-params.js'
+import { APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, isJsonContentType, negotiate } from './negotiation.js'
+import { readParams } from './request-params.js'
 
-export interface GraphQLHttpOptions {
-  readonly path: string
+export interface GraphQLOverHttpOptions {
   readonly exposeErrorDetails: boolean
+}
+
+/** What the routes of GET and POST /graphql run (plugins/graphql-http.ts registers them). */
+export interface GraphQLOverHttp {
+  /** Runs one GraphQL request; `source` is the query string (GET) or the body (POST). */
+  execute(request: FastifyRequest, reply: FastifyReply, source: unknown): Promise<FastifyReply>
+  /** The routes' error handler: body and parameter failures as GraphQL-shaped request errors, the rest masked. */
+  errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply
 }
 
 interface MercuriusLikeError {
@@ -20,12 +27,13 @@ interface MercuriusLikeError {
 }
 
 /**
- * GET and POST /graphql per the GraphQL-over-HTTP spec. Owning the routes
- * (mercurius `routes: false`) lets request errors get a GraphQL-shaped body and
- * the right status, and lets the websocket endpoint share the path.
+ * GraphQL over HTTP per the GraphQL-over-HTTP spec: content negotiation,
+ * request parameters, request errors in GraphQL shape, and the status of each
+ * answer. Owning the routes (mercurius `routes: false`) is what lets request
+ * errors get a GraphQL-shaped body and the right status.
  */
-async function graphqlHttp(app: FastifyInstance, options: GraphQLHttpOptions): Promise<void> {
-  const { path, exposeErrorDetails } = options
+export function createGraphQLOverHttp(app: FastifyInstance, options: GraphQLOverHttpOptions): GraphQLOverHttp {
+  const { exposeErrorDetails } = options
 
   function sendErrors(reply: FastifyReply, statusCode: number, errors: readonly Record<string, unknown>[]): FastifyReply {
     const mediaType = negotiate(reply.request.headers.accept) ?? APPLICATION_JSON
@@ -101,25 +109,7 @@ async function graphqlHttp(app: FastifyInstance, options: GraphQLHttpOptions): P
     return requestError(reply, 500, 'INTERNAL_SERVER_ERROR', exposeErrorDetails ? error.message : 'Unexpected error.')
   }
 
-  app.route({
-    method: 'GET',
-    url: path,
-    errorHandler,
-    // The graphql-transport-ws endpoint shares the path (plugins/subscriptions.ts).
-    ...(app.hasDecorator('subscriptions') ? { wsHandler: app.subscriptions.wsHandler } : {}),
-    handler: (request, reply) => execute(request, reply, request.query),
-  })
-  app.route({
-    method: 'POST',
-    url: path,
-    errorHandler,
-    handler: (request, reply) => execute(request, reply, request.body),
-  })
-}
-
-function isJsonContentType(header: string | undefined): boolean {
-  const type = (header ?? '').split(';')[0]?.trim().toLowerCase()
-  return type === APPLICATION_JSON
+  return { execute, errorHandler }
 }
 
 function validationCode(entry: Record<string, unknown>): string {
@@ -128,5 +118,3 @@ function validationCode(entry: Record<string, unknown>): string {
   if (message.startsWith('Variable ')) return 'BAD_USER_INPUT'
   return 'GRAPHQL_VALIDATION_FAILED'
 }
-
-export default fp(graphqlHttp, { name: 'graphql-http', dependencies: ['mercurius', 'downstreams'] })

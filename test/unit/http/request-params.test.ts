@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ClientError } from '../../../src/errors.js'
-import { negotiate, readParams } from '../../../src/http/request-params.js'
+import { negotiate } from '../../../src/http/negotiation.js'
+import { readParams } from '../../../src/http/request-params.js'
 
 const code = (fn: () => unknown): string | undefined => {
   try {
