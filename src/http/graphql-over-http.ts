@@ -1,9 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { GraphQLError } from 'graphql'
 import { ClientError } from '../errors.js'
-import { createDeadline } from '../downstream/resilience/deadline.js'
-import { LazyAbortController } from '../lib/lazy-abort.js'
-import { buildContext } from '../graphql/context.js'
 import { formatGraphQLErrors } from '../graphql/error-formatter.js'
 import { APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, isJsonContentType, negotiate } from './negotiation.js'
 import { readParams } from './request-params.js'
@@ -54,14 +51,8 @@ export function createGraphQLOverHttp(app: FastifyInstance, options: GraphQLOver
       return requestError(reply, 415, 'UNSUPPORTED_MEDIA_TYPE', `POST bodies must be ${APPLICATION_JSON}`)
     }
     const params = readParams(source, method)
-    const controller = new LazyAbortController()
-    // 'close' before the response was ended means the client went away mid-request.
-    reply.raw.once('close', () => {
-      if (!reply.raw.writableEnded) controller.abort()
-    })
     // The deadline starts once the operation is known: every downstream leg inherits what is left of it.
-    const deadline = createDeadline(app.downstreams.requestDeadlineMs)
-    const context = buildContext(reply, app.downstreams.clients, controller, deadline)
+    const context = app.operationContexts.http(reply)
     try {
       // Always pass a variables map: mercurius only coerces variables when given some, and a
       // missing required variable must be a 400 (BAD_USER_INPUT), not an execution failure.

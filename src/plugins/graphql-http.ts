@@ -29,4 +29,4 @@ async function graphqlHttp(app: FastifyInstance, options: GraphQLHttpOptions): P
   })
 }
 
-export default fp(graphqlHttp, { name: 'graphql-http', dependencies: ['mercurius', 'downstreams'] })
+export default fp(graphqlHttp, { name: 'graphql-http', dependencies: ['mercurius', 'graphql'] })

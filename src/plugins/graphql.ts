@@ -4,7 +4,15 @@ import mercurius, { type IResolvers } from 'mercurius'
 import type { Config } from '../config/load-config.js'
 import { depthLimitRule } from '../graphql/depth-limit.js'
 import { createErrorFormatter } from '../graphql/error-formatter.js'
+import { createOperationContexts, type OperationContexts } from '../graphql/operation-context.js'
 import { createResolvers } from '../graphql/resolvers/index.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Builds the context of every GraphQL operation, over HTTP and over the websocket. */
+    operationContexts: OperationContexts
+  }
+}
 
 /**
  * Registers mercurius as the execution engine (parse cache, validation, JIT,
@@ -30,6 +38,14 @@ async function graphql(app: FastifyInstance, options: GraphQLPluginOptions): Pro
     validationRules: [depthLimitRule(settings.queryDepthLimit)],
     errorFormatter: createErrorFormatter({ exposeErrorDetails: settings.exposeErrorDetails }) as never,
   })
+  const contexts = createOperationContexts({
+    clients: app.downstreams.clients,
+    cache: app.hasDecorator('cache') ? app.cache : null,
+    deadlineMs: app.downstreams.requestDeadlineMs,
+    log: app.log.child({ component: 'subscriptions' }),
+  })
+  app.decorate('operationContexts', contexts)
+  app.addHook('onClose', async () => contexts.close())
 }
 
 export default fp(graphql, { name: 'graphql', dependencies: ['downstreams'] })

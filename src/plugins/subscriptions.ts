@@ -6,10 +6,8 @@ import type { SubscriptionsConfig } from '../config/load-config.js'
 import { depthLimitRule } from '../graphql/depth-limit.js'
 import { CLOSE_CODES } from '../subscriptions/close-codes.js'
 import { createConnectionRegistry } from '../subscriptions/connection-registry.js'
-import { createEventDataSources } from '../subscriptions/event-data-sources.js'
 import { createEventHub } from '../subscriptions/event-hub.js'
 import { createLiveEvents, overflowPolicies } from '../subscriptions/live-events.js'
-import { createOperationContext } from '../subscriptions/operation-context.js'
 import { createSubscriptionStats, type SubscriptionStatsSnapshot } from '../subscriptions/subscription-stats.js'
 import { allowAllConnections, createWsHandler, type AuthorizeConnection } from '../subscriptions/ws-handler.js'
 
@@ -49,8 +47,6 @@ async function subscriptions(app: FastifyInstance, options: SubscriptionsPluginO
   // Subscribed now, before listen: see createEventHub on why the tail must start before any client.
   const hub = createEventHub(app.domainEvents)
   const policies = overflowPolicies(settings.bufferEvents)
-  const cache = app.hasDecorator('cache') ? app.cache : null
-  const eventData = createEventDataSources({ clients: app.downstreams.clients, cache, log })
 
   await app.register(fastifyWebsocket, {
     options: { maxPayload: settings.maxPayloadBytes, handleProtocols },
@@ -78,10 +74,7 @@ async function subscriptions(app: FastifyInstance, options: SubscriptionsPluginO
     // The HTTP path's depth rule (plugins/graphql.ts), so a websocket is no way around it.
     validationRules: [depthLimitRule(options.queryDepthLimit)],
     createContext: (connection, operationId) =>
-      createOperationContext({
-        clients: app.downstreams.clients,
-        cache,
-        dataForEvent: (eventId) => eventData.forEvent(eventId),
+      app.operationContexts.websocket({
         log: connection.request.log,
         connectionId: connection.request.id,
         operationId,
@@ -106,7 +99,6 @@ async function subscriptions(app: FastifyInstance, options: SubscriptionsPluginO
   app.readiness.register('subscriptions', () => ({ ready: true, ...stats.snapshot() }))
   app.addHook('onClose', async () => {
     hub.close()
-    eventData.close()
   })
 }
 

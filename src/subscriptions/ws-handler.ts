@@ -6,7 +6,7 @@ import type { WebSocket } from 'ws'
 import { formatGraphQLErrors } from '../graphql/error-formatter.js'
 import type { ConnectionRegistry } from './connection-registry.js'
 import { createDocumentCache } from './document-cache.js'
-import type { OperationContext } from './operation-context.js'
+import type { OperationContext } from '../graphql/operation-context.js'
 
 /** What the auth hook sees of a connection. */
 export interface ConnectionInit {

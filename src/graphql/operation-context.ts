@@ -1,0 +1,165 @@
+import type { FastifyBaseLogger, FastifyReply } from 'fastify'
+import type { GraphQLError } from 'graphql'
+import { setMaxListeners } from 'node:events'
+import { LRUCache } from 'lru-cache'
+import { createDataSources, type DataSources } from '../data/data-sources.js'
+import type { DataCache } from '../data/resources.js'
+import { RequestCallContext } from '../downstream/call-context.js'
+import type { DownstreamClients } from '../downstream/clients.js'
+import { createDeadline } from '../downstream/resilience/deadline.js'
+import { LazyAbortController, type SignalSource } from '../lib/lazy-abort.js'
+import type { LiveEvents } from './live-events.js'
+
+declare module 'mercurius' {
+  interface MercuriusContext {
+    /** The data layer for this operation: batching, de-duplication, cache, cancellation, deadline. */
+    readonly data: DataSources
+    /** Also forwarded to downstream services as `x-request-id`. */
+    readonly requestId: string
+    /**
+     * Errors to add to the response beside the data; mercurius resets it to
+     * null for each operation and merges it into `errors[]`.
+     */
+    errors: GraphQLError[] | null
+  }
+}
+
+/** The context of a GraphQL request over HTTP. */
+export interface RequestContext {
+  readonly reply: FastifyReply
+  readonly data: DataSources
+  readonly requestId: string
+}
+
+/** The GraphQL context of one operation over the websocket. */
+export interface OperationContext {
+  /**
+   * The data layer: for a subscription, the one of the event being resolved
+   * (shared with the other subscribers of that event); for a query or
+   * mutation over the socket, the operation's own.
+   */
+  readonly data: DataSources
+  /** `<upgrade request id>:<operation id>[:<event id>]`, for logs. */
+  readonly requestId: string
+  /** Field errors that ride beside partial data (see graphql/partial-errors.ts); reset per event. */
+  errors: GraphQLError[] | null
+  readonly live: LiveEvents
+  /** Cancels downstream calls still in flight (operation over, or connection gone). */
+  dispose(): void
+}
+
+export interface WebsocketOperation {
+  /** The connection's logger. */
+  readonly log: FastifyBaseLogger
+  /** Id of the connection's upgrade request. */
+  readonly connectionId: string
+  /** The graphql-ws operation id chosen by the client. */
+  readonly operationId: string
+  /** Builds the operation's event streams; `onEvent` must run before each event is resolved. */
+  readonly createLive: (onEvent: (eventId: string) => void) => LiveEvents
+}
+
+export interface OperationContextsOptions {
+  readonly clients: DownstreamClients
+  /** The app's entity cache. @default none */
+  readonly cache?: undefined | DataCache | null
+  /** What an operation, or one event's resolution, has for all its downstream calls, in ms (REQUEST_DEADLINE_MS). */
+  readonly deadlineMs: number
+  /** Where the shared per-event work logs. */
+  readonly log: FastifyBaseLogger
+  /** Events whose data layer is kept for late subscribers at once (bounds the memory held). @default 256 */
+  readonly maxEvents?: undefined | number
+  /** Longest an event's data layer serves late subscribers, in ms; never past its deadline. @default 5_000 */
+  readonly eventTtlMs?: undefined | number
+}
+
+/** The one place every GraphQL operation's context is built, over HTTP and over the websocket. */
+export interface OperationContexts {
+  /** An HTTP request: its calls abort when the client goes away and end at the deadline, which starts now. */
+  http(reply: FastifyReply): RequestContext
+  /** A websocket operation: its own calls (queries, mutations) get a deadline from now; each event's resolution gets its own. */
+  websocket(operation: WebsocketOperation): OperationContext
+  /** Aborts the shared per-event work (shutdown). */
+  close(): void
+}
+
+export function createOperationContexts(options: OperationContextsOptions): OperationContexts {
+  const { clients, deadlineMs } = options
+  const cache = options.cache ?? null
+  if (!Number.isFinite(deadlineMs) || deadlineMs <= 0) {
+    throw new TypeError(`createOperationContexts: deadlineMs must be a positive number, got ${String(deadlineMs)}`)
+  }
+
+  /** The data layer of one operation: every downstream call of it shares `abort` and one deadline that starts now. */
+  const dataFor = (requestId: string, log: FastifyBaseLogger, abort: SignalSource): DataSources =>
+    createDataSources(clients, new RequestCallContext(requestId, log, abort, createDeadline(deadlineMs)), cache)
+
+  // One data layer per event, shared by every subscription resolving it: the ten subscribers of a
+  // product's stock change make one catalog call between them (DataLoader batches within the tick they
+  // all resolve in), and nothing is reused from one event to the next. A late subscriber (a replay, a
+  // slow reader) joins while the event's deadline lasts, and gets a fresh layer after.
+  const shared = new AbortController()
+  // Every call of every event listens on this one signal: many listeners are expected, not a leak.
+  setMaxListeners(0, shared.signal)
+  const events = new LRUCache<string, DataSources>({
+    max: options.maxEvents ?? 256,
+    ttl: Math.min(options.eventTtlMs ?? 5_000, deadlineMs),
+    ttlAutopurge: false,
+  })
+  const dataForEvent = (eventId: string): DataSources => {
+    let data = events.get(eventId)
+    if (data === undefined) {
+      // Shared work cannot be cancelled by one subscriber leaving: only shutdown aborts it.
+      data = dataFor(`event:${eventId}`, options.log, shared)
+      events.set(eventId, data)
+    }
+    return data
+  }
+
+  return {
+    http(reply) {
+      const abort = new LazyAbortController()
+      // 'close' before the response was ended means the client went away mid-request.
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableEnded) abort.abort()
+      })
+      const requestId = reply.request.id
+      // The entity cache is app-wide (plugins/cache.ts); each request gets its own view of it.
+      return { reply, data: dataFor(requestId, reply.request.log, abort), requestId }
+    },
+
+    websocket(operation) {
+      const abort = new AbortController()
+      const base = `${operation.connectionId}:${operation.operationId}`
+      let requestId = base
+      // Made now, so the operation's deadline starts with it; its data layer only on first use
+      // (a subscription that only waits holds no loaders).
+      const deadline = createDeadline(deadlineMs)
+      let own: DataSources | null = null
+      let currentEvent: string | null = null
+      const context: OperationContext = {
+        get data() {
+          if (currentEvent !== null) return dataForEvent(currentEvent)
+          own ??= createDataSources(clients, new RequestCallContext(requestId, operation.log, abort, deadline), cache)
+          return own
+        },
+        get requestId() {
+          return requestId
+        },
+        errors: null,
+        live: operation.createLive((eventId) => {
+          requestId = `${base}:${eventId}`
+          currentEvent = eventId
+          context.errors = null
+        }),
+        dispose: () => abort.abort(),
+      }
+      return context
+    },
+
+    close() {
+      shared.abort()
+      events.clear()
+    },
+  }
+}
