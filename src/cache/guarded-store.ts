@@ -1,9 +1,8 @@
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleAll } from 'cockatiel'
 import type { FastifyBaseLogger } from 'fastify'
 import { BffError } from '../errors.js'
+import type { BreakerState } from '../lib/breaker-state.js'
 import type { Store } from './store.js'
-
-export type BreakerState = 'closed' | 'open' | 'half-open'
 
 /** A store call that failed, or was not made because the breaker is open. */
 export class CacheUnavailableError extends BffError {

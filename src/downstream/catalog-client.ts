@@ -1,7 +1,8 @@
 import type { CallContext } from './call-context.js'
 import { productsBatch, searchPage, type Page, type ProductDto } from './dto.js'
 import type { ServiceCaller } from './service-caller.js'
-import { checked, withQuery } from './contract-check.js'
+import { checked } from './contract-check.js'
+import { withQuery } from './paths.js'
 
 export interface SearchHit {
   readonly cursor: string

@@ -1,7 +1,8 @@
 import type { CallContext } from './call-context.js'
 import { inventoryBatch, type InventoryDto } from './dto.js'
 import type { ServiceCaller } from './service-caller.js'
-import { checked, withQuery } from './contract-check.js'
+import { checked } from './contract-check.js'
+import { withQuery } from './paths.js'
 
 export interface InventoryClient {
   /** Stock and price for many products in one call. */

@@ -1,7 +1,8 @@
 import type { CallContext } from './call-context.js'
 import { orderDto, ordersBatch, ordersPage, type OrderDto, type Page } from './dto.js'
 import type { ServiceCaller } from './service-caller.js'
-import { checked, seg, withQuery } from './contract-check.js'
+import { checked } from './contract-check.js'
+import { seg, withQuery } from './paths.js'
 
 export interface PlaceOrderRequest {
   readonly userId: string

@@ -1,7 +1,8 @@
 import type { CallContext } from './call-context.js'
 import { recommendationIds } from './dto.js'
 import type { ServiceCaller } from './service-caller.js'
-import { checked, seg, withQuery } from './contract-check.js'
+import { checked } from './contract-check.js'
+import { seg, withQuery } from './paths.js'
 
 export interface RecommendationsClient {
   /** Product ids recommended for a user, best first. */

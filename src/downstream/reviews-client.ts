@@ -1,7 +1,8 @@
 import type { CallContext } from './call-context.js'
 import { reviewDto, reviewsBatch, reviewsPage, type Page, type ReviewDto } from './dto.js'
 import type { ServiceCaller } from './service-caller.js'
-import { checked, seg, withQuery } from './contract-check.js'
+import { checked } from './contract-check.js'
+import { seg, withQuery } from './paths.js'
 
 export interface ReviewsClient {
   reviewsOfProduct(productId: string, first: number, after: string | undefined, ctx: CallContext): Promise<Page<ReviewDto>>

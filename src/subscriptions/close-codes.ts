@@ -1,5 +1,3 @@
-import { BffError } from '../errors.js'
-
 /**
  * Close codes of the websocket endpoint beyond graphql-ws' own `CloseCode`
  * (4400 invalid message, 4401 subscribe before ack, 4403 forbidden, 4408 no
@@ -20,17 +18,3 @@ export const CLOSE_CODES = {
   /** RFC 6455 1013: the connection cap is reached; the graphql-ws client retries. */
   tryAgainLater: 1013,
 } as const
-
-/** A subscriber whose queue of undelivered events went over the cap of its buffer policy. */
-export class SubscriberOverflowError extends BffError {
-  /** Events that were waiting for the subscriber when it was cut off. */
-  readonly queued: number
-  readonly capacity: number
-
-  constructor(capacity: number, queued: number) {
-    super('BFF_ERR_SUBSCRIBER_OVERFLOW', `more than ${capacity} events queued for a subscriber that is not reading`)
-    this.name = 'SubscriberOverflowError'
-    this.capacity = capacity
-    this.queued = queued
-  }
-}

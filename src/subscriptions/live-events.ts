@@ -1,7 +1,7 @@
 import { badUserInput } from '../errors.js'
 import type { LiveEvents, Payloads, SubscriptionField } from '../graphql/live-events.js'
 import type { EventLog, LoggedEvent } from '../events/event-log.js'
-import { SubscriberOverflowError } from './close-codes.js'
+import { SubscriberOverflowError } from './subscriber-overflow-error.js'
 import type { EventHub } from './event-hub.js'
 import { notificationKey, orderKey, stockKey, toNotificationEvent, toOrderEvent, toStockEvent } from './event-routing.js'
 import { openEventStream } from './event-stream.js'

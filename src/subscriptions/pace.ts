@@ -1,5 +1,5 @@
 import { Observable, type MonoTypeOperatorFunction } from 'rxjs'
-import { SubscriberOverflowError } from './close-codes.js'
+import { SubscriberOverflowError } from './subscriber-overflow-error.js'
 
 /**
  * What to do with events a subscriber has not taken yet. Declared per

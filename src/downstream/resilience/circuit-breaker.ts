@@ -1,6 +1,7 @@
+import type { BreakerState } from '../../lib/breaker-state.js'
 import { createSlidingWindow, type SlidingWindow } from './sliding-window.js'
 
-export type BreakerState = 'closed' | 'open' | 'half_open'
+export type { BreakerState }
 
 /** What a call reports back: `ignore` for outcomes that say nothing about the service (client abort, deadline cut, shed). */
 export type CallOutcome = 'success' | 'failure' | 'ignore'
@@ -41,7 +42,7 @@ export interface BreakerPermit {
 export interface CircuitBreaker {
   /**
    * The state as a caller would find it now: an open circuit whose cool-down
-   * has passed reads `half_open` even before a probe arrives, so readiness
+   * has passed reads `half-open` even before a probe arrives, so readiness
    * does not keep an instance out of rotation waiting for traffic that the
    * load balancer will never send.
    */
@@ -54,7 +55,7 @@ export interface CircuitBreaker {
 type Inner =
   | { readonly kind: 'closed' }
   | { readonly kind: 'open'; readonly until: number }
-  | { readonly kind: 'half_open'; inFlight: number; successes: number }
+  | { readonly kind: 'half-open'; inFlight: number; successes: number }
 
 function positive(name: string, value: number, integer: boolean): number {
   if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
@@ -94,16 +95,16 @@ export function createCircuitBreaker(options: BreakerOptions = {}): CircuitBreak
 
   return {
     state() {
-      if (inner.kind === 'open' && now() >= inner.until) return 'half_open'
+      if (inner.kind === 'open' && now() >= inner.until) return 'half-open'
       return inner.kind
     },
 
     tryAcquire(requestId) {
       if (inner.kind === 'open') {
         if (now() < inner.until) return null
-        moveTo({ kind: 'half_open', inFlight: 0, successes: 0 }, requestId)
+        moveTo({ kind: 'half-open', inFlight: 0, successes: 0 }, requestId)
       }
-      if (inner.kind === 'half_open') {
+      if (inner.kind === 'half-open') {
         // Only as many probes as are still needed to close: the rest fail fast.
         if (inner.inFlight + inner.successes >= probes) return null
         inner.inFlight += 1
@@ -114,7 +115,7 @@ export function createCircuitBreaker(options: BreakerOptions = {}): CircuitBreak
 
     record(permit, outcome, requestId) {
       if (permit.generation !== generation) return
-      if (inner.kind === 'half_open') {
+      if (inner.kind === 'half-open') {
         inner.inFlight -= 1
         if (outcome === 'failure') open(requestId)
         else if (outcome === 'success') {

@@ -84,7 +84,7 @@ export function createServicePolicy(options: ServicePolicyOptions): ServicePolic
     now,
     onTransition: ({ from, to, successes, failures, requestId }) => {
       if (log === undefined) return
-      const decision = to === 'open' ? 'breaker_open' : to === 'half_open' ? 'breaker_half_open' : 'breaker_closed'
+      const decision = to === 'open' ? 'breaker_open' : to === 'half-open' ? 'breaker_half_open' : 'breaker_closed'
       logDecision(log, service, decision, { reqId: requestId, from, successes, failures })
     },
   })

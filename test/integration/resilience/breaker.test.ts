@@ -60,7 +60,7 @@ describe('issue 3: circuit breaker', () => {
     )
     expect((await gql(s, USER_ONLY, { userId: '1' })).body).toEqual({ data: { home: { user: { id: '1' } } } })
     expect(logs.decisions('breaker_half_open', 'users')).toHaveLength(1)
-    expect(logs.decisions('breaker_closed', 'users')).toEqual([expect.objectContaining({ reqId: expect.any(String), from: 'half_open' })])
+    expect(logs.decisions('breaker_closed', 'users')).toEqual([expect.objectContaining({ reqId: expect.any(String), from: 'half-open' })])
   })
 
   it('does not count 4xx answers as failures', async () => {

@@ -1,6 +1,6 @@
 import { TestScheduler } from 'rxjs/testing'
 import { describe, expect, it } from 'vitest'
-import { SubscriberOverflowError } from '../../../src/subscriptions/close-codes.js'
+import { SubscriberOverflowError } from '../../../src/subscriptions/subscriber-overflow-error.js'
 import { paceTo } from '../../../src/subscriptions/pace.js'
 
 function scheduler(): TestScheduler {

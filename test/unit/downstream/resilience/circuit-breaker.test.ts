@@ -64,7 +64,7 @@ describe('createCircuitBreaker (Hystrix defaults: 50 % of >= 20 calls in 10 s)',
     expect(breaker.tryAcquire('x')).toBeNull()
     advance(1)
     // Readable as half-open before any probe arrives (readiness must not wait for traffic).
-    expect(breaker.state()).toBe('half_open')
+    expect(breaker.state()).toBe('half-open')
     const first = breaker.tryAcquire('probe-1')
     const second = breaker.tryAcquire('probe-2')
     expect(first?.probe).toBe(true)
@@ -72,12 +72,12 @@ describe('createCircuitBreaker (Hystrix defaults: 50 % of >= 20 calls in 10 s)',
     // Only as many probes as are needed to close.
     expect(breaker.tryAcquire('x')).toBeNull()
     breaker.record(first as BreakerPermit, 'success', 'probe-1')
-    expect(breaker.state()).toBe('half_open')
+    expect(breaker.state()).toBe('half-open')
     breaker.record(second as BreakerPermit, 'success', 'probe-2')
     expect(breaker.state()).toBe('closed')
     expect(transitions.map((t) => [t.to, t.requestId])).toEqual([
       ['open', 'r'],
-      ['half_open', 'probe-1'],
+      ['half-open', 'probe-1'],
       ['closed', 'probe-2'],
     ])
     // Closing clears the window: the failures that opened it do not count again.
@@ -104,7 +104,7 @@ describe('createCircuitBreaker (Hystrix defaults: 50 % of >= 20 calls in 10 s)',
     const probe = breaker.tryAcquire('a') as BreakerPermit
     expect(breaker.tryAcquire('b')).toBeNull()
     breaker.record(probe, 'ignore', 'a')
-    expect(breaker.state()).toBe('half_open')
+    expect(breaker.state()).toBe('half-open')
     expect(call('success')).not.toBeNull()
     expect(breaker.state()).toBe('closed')
   })
@@ -118,7 +118,7 @@ describe('createCircuitBreaker (Hystrix defaults: 50 % of >= 20 calls in 10 s)',
     const probe = breaker.tryAcquire('probe') as BreakerPermit
     // The slow call admitted while closed fails now: it must not reopen the probing circuit.
     breaker.record(slow, 'failure', 'slow')
-    expect(breaker.state()).toBe('half_open')
+    expect(breaker.state()).toBe('half-open')
     breaker.record(probe, 'success', 'probe')
     expect(breaker.state()).toBe('closed')
   })

@@ -46,7 +46,7 @@ describe('createDownstreamsReadiness', () => {
     const check = createDownstreamsReadiness(all, ['users'])
     expect(check()).toMatchObject({ ready: false })
     now = 1_000
-    expect(check()).toMatchObject({ ready: true, services: { users: { breaker: 'half_open' } } })
+    expect(check()).toMatchObject({ ready: true, services: { users: { breaker: 'half-open' } } })
     expect(createDownstreamsReadiness(all, [])()).toMatchObject({ ready: true })
   })
 })
