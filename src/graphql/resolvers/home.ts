@@ -7,6 +7,8 @@ import type { ProductView } from '../../data/product-views.js'
 import type { HomeResolvers, QueryResolvers } from '../generated.js'
 
 const DEFAULT_LATEST = 5
+/** The bound NotificationFeed.latest checks its `first` against. */
+export const LATEST_MAX = 50
 
 export const homeQueries: Pick<QueryResolvers, 'home'> = {
   // No I/O here: each Home field is its own leg, and GraphQL runs them concurrently.
@@ -41,6 +43,7 @@ export const Home: HomeResolvers = {
     if (latest === undefined) return { userId, latestFirst: null }
     const firstArg = latest.arguments?.find((arg) => arg.name.value === 'first')
     const first = firstArg === undefined ? DEFAULT_LATEST : valueFromASTUntyped(firstArg.value, info.variableValues)
-    return { userId, latestFirst: typeof first === 'number' ? first : DEFAULT_LATEST }
+    // Read here so unreadCount can come from the same feed call: checked here too, before it goes downstream.
+    return { userId, latestFirst: typeof first === 'number' ? pageSize(first, LATEST_MAX) : DEFAULT_LATEST }
   },
 }

@@ -1,4 +1,5 @@
 import { idList, pageSize } from '../inputs.js'
+import { LATEST_MAX } from './home.js'
 import type { MutationResolvers, NotificationFeedResolvers } from '../generated.js'
 
 export const notificationMutations: Pick<MutationResolvers, 'markNotificationsRead'> = {
@@ -12,5 +13,5 @@ export const NotificationFeed: NotificationFeedResolvers = {
       ? data.unreadCount(feed.userId)
       : (await data.notificationFeed(feed.userId, feed.latestFirst)).unreadCount,
   latest: async (feed, { first }, { data }) =>
-    (await data.notificationFeed(feed.userId, pageSize(first, 50))).notifications,
+    (await data.notificationFeed(feed.userId, pageSize(first, LATEST_MAX))).notifications,
 }

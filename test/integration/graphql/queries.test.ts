@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { formatMoney } from '../../../src/graphql/resolvers/money.js'
-import { gql, startStack, type Stack } from '../../helpers/stack.js'
+import { gql, mockStats, startStack, type Stack } from '../../helpers/stack.js'
 
 /**
  * Every read query against the seeded world, with exact values. Literal values
@@ -83,6 +83,17 @@ describe('home', () => {
     expect(body.data).toEqual({ home: { user: null, notifications: null } })
     const codes = body.errors?.map((e) => [e.path?.join('.'), e.extensions?.code]).sort()
     expect(codes).toEqual([['home.notifications.unreadCount', 'NOT_FOUND'], ['home.user', 'NOT_FOUND']])
+  })
+})
+
+describe('home notifications page size', () => {
+  it.each([0, 51, 500])('answers BAD_USER_INPUT for latest(first: %i), whether or not unreadCount is selected, without calling notifications', async (first) => {
+    const before = (await mockStats(stack.mocks.urls.notifications)).requests
+    for (const fields of [`latest(first: ${first}) { id }`, `unreadCount latest(first: ${first}) { id }`]) {
+      const { body } = await gql(stack, `{ home(userId: "1") { notifications { ${fields} } } }`)
+      expect(body.errors?.map((error) => error.extensions?.['code'])).toEqual(['BAD_USER_INPUT'])
+    }
+    expect((await mockStats(stack.mocks.urls.notifications)).requests).toBe(before)
   })
 })
 
