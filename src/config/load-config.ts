@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8'
 import { z } from 'zod'
 import { BffError } from '../errors.js'
 import { envSchema } from './schema.js'
@@ -22,12 +23,20 @@ export interface Config {
     readonly requestTimeoutMs: number
     readonly keepAliveTimeoutMs: number
     readonly bodyLimitBytes: number
+    /** Load shedding (@fastify/under-pressure). */
+    readonly pressure: PressureConfig
   }
   readonly graphql: {
     readonly graphiql: boolean
     /** 0 disables graphql-jit. */
     readonly jitAfter: number
     readonly queryDepthLimit: number
+    /** Largest document, in lexical tokens. */
+    readonly maxTokens: number
+    /** Deepest nesting a document may have before validation (see graphql/document-guard.ts). */
+    readonly maxNesting: number
+    /** Downstream calls one operation may make. */
+    readonly maxDownstreamCalls: number
     readonly exposeErrorDetails: boolean
   }
   readonly downstream: {
@@ -51,6 +60,23 @@ export interface Config {
 }
 
 type EnvSource = Readonly<Record<string, string | undefined>>
+
+/** When the process sheds load rather than queue work it cannot finish in time. */
+export interface PressureConfig {
+  /** Mean event-loop delay per sample above which requests get 503; 0 disables. */
+  readonly maxEventLoopDelayMs: number
+  /** Heap used above which requests get 503, in bytes; 0 disables. */
+  readonly maxHeapUsedBytes: number
+  readonly sampleIntervalMs: number
+  readonly retryAfterS: number
+}
+
+/**
+ * Nesting a document may reach before validation: far above what the depth
+ * limit lets through (introspection, which the depth rule skips, nests about
+ * 20 deep), far below what overflows a recursive validation rule.
+ */
+export const maxNestingFor = (queryDepthLimit: number): number => Math.max(64, queryDepthLimit * 4)
 
 // --- subscriptions (issue 5) ---
 /** Websocket subscriptions and the event log they read. */
@@ -291,11 +317,20 @@ export function loadConfig(env: EnvSource = process.env): Config {
       requestTimeoutMs: e.SERVER_REQUEST_TIMEOUT_MS,
       keepAliveTimeoutMs: e.SERVER_KEEP_ALIVE_TIMEOUT_MS,
       bodyLimitBytes: e.SERVER_BODY_LIMIT_BYTES,
+      pressure: {
+        maxEventLoopDelayMs: e.PRESSURE_MAX_EVENT_LOOP_DELAY_MS,
+        maxHeapUsedBytes: Math.floor(e.PRESSURE_MAX_HEAP_USED_RATIO * getHeapStatistics().heap_size_limit),
+        sampleIntervalMs: e.PRESSURE_SAMPLE_INTERVAL_MS,
+        retryAfterS: e.PRESSURE_RETRY_AFTER_S,
+      },
     },
     graphql: {
       graphiql: e.GRAPHIQL_ENABLED,
       jitAfter: e.GRAPHQL_JIT_AFTER,
       queryDepthLimit: e.GRAPHQL_QUERY_DEPTH_LIMIT,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxNesting: maxNestingFor(e.GRAPHQL_QUERY_DEPTH_LIMIT),
+      maxDownstreamCalls: e.REQUEST_MAX_DOWNSTREAM_CALLS,
       exposeErrorDetails: e.EXPOSE_ERROR_DETAILS,
     },
     downstream: {

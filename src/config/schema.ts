@@ -175,11 +175,23 @@ export const envSchema = z.object({
   /** Longer than typical load-balancer idle timeouts (60 s) so the LB closes first. */
   SERVER_KEEP_ALIVE_TIMEOUT_MS: int(1, 600_000).default(72_000),
   SERVER_BODY_LIMIT_BYTES: int(1_024, 64 * 1_048_576).default(1_048_576),
+  /** Load shedding: mean event-loop delay over a sample above this answers 503 (Retry-After); 0 disables. */
+  PRESSURE_MAX_EVENT_LOOP_DELAY_MS: int(0, 60_000).default(1_000),
+  /** Load shedding: heap used above this share of V8's heap limit answers 503; 0 disables. */
+  PRESSURE_MAX_HEAP_USED_RATIO: z.coerce.number().min(0).max(1).default(0.9),
+  /** How often event-loop delay and memory are sampled, in ms. */
+  PRESSURE_SAMPLE_INTERVAL_MS: int(10, 60_000).default(1_000),
+  /** Retry-After (s) on a shed request. */
+  PRESSURE_RETRY_AFTER_S: int(1, 3_600).default(5),
 
   GRAPHIQL_ENABLED: bool.default(true),
   /** Compile a query with graphql-jit after it has run this many times; 0 disables. */
   GRAPHQL_JIT_AFTER: int(0, 1_000_000).default(1),
   GRAPHQL_QUERY_DEPTH_LIMIT: int(1, 100).default(12),
+  /** Largest document accepted, in lexical tokens (graphql-js parser maxTokens); beyond, GRAPHQL_PARSE_FAILED. */
+  GRAPHQL_MAX_TOKENS: int(100, 1_000_000).default(5_000),
+  /** Downstream calls one operation may make; past it, the fields still to load fail with DOWNSTREAM_BUDGET_EXCEEDED. */
+  REQUEST_MAX_DOWNSTREAM_CALLS: int(1, 100_000).default(60),
   /** Send unexpected errors' messages to clients. Off in production. */
   EXPOSE_ERROR_DETAILS: bool.default(false),
 

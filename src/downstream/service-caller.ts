@@ -100,6 +100,8 @@ class CallRun implements HttpReceiver {
   #exchange: HttpExchange | null = null
   #attemptTimer: ReturnType<typeof setTimeout> | null = null
   #sentAt: number | null = null
+  /** The attempt waited in the bulkhead's queue before it was sent. */
+  #queued = false
   #limit = 0
   #deadlineCut = false
 
@@ -119,11 +121,20 @@ class CallRun implements HttpReceiver {
   }
 
   start(): void {
-    const { signal } = this.#ctx
+    const { signal, budget } = this.#ctx
     if (signal.aborted) {
       // Nothing was taken yet (no budget, no listener), so there is nothing to give back.
       this.#finished = true
       this.#reject(this.#aborted())
+      return
+    }
+    if (budget !== undefined && !budget.take()) {
+      // Never sent, so the service's policies never hear of it: one wide query cannot open a breaker.
+      if (budget.firstRefusal()) logDecision(this.#ctx.log, this.#settings.service, 'budget_exceeded', { limit: budget.limit })
+      this.#finished = true
+      this.#reject(
+        new DownstreamError('DOWNSTREAM_BUDGET_EXCEEDED', this.#settings.service, `operation spent its budget of ${budget.limit} downstream calls`),
+      )
       return
     }
     this.#onAbort = () => this.#fail(this.#aborted())
@@ -157,6 +168,7 @@ class CallRun implements HttpReceiver {
       return
     }
     this.#entry = entry
+    this.#queued = !entry.running
     // Time waiting for a bulkhead slot counts against the attempt.
     this.#attemptTimer = setTimeout(() => this.#timedOut(), limit)
     if (entry.running) this.#send()
@@ -192,6 +204,9 @@ class CallRun implements HttpReceiver {
   #timedOut(): void {
     this.#attemptTimer = null
     const { service, attemptTimeoutMs } = this.#settings
+    // Time spent queued in our own bulkhead came out of the attempt: the service had less than its
+    // limit, so this timeout is the BFF's load, not the service's fault (no breaker failure, no retry).
+    if (this.#sentAt !== null && this.#queued) this.#deadlineCut = true
     this.#attemptFailed(
       this.#limit < attemptTimeoutMs
         ? this.#legTimeout(this.#sentAt !== null)

@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify'
 import type { GraphQLError } from 'graphql'
+import type { CallBudget } from '../downstream/call-budget.js'
 import type { DownstreamClients } from '../downstream/clients.js'
 import { RequestCallContext } from '../downstream/call-context.js'
 import { createDataSources, type DataSources } from '../downstream/data-sources.js'
@@ -30,16 +31,18 @@ export interface RequestContext {
  * Builds the context of one GraphQL operation. `abort` hands out the signal
  * that aborts when the client goes away, which cancels every downstream call
  * still in flight (asked for only when a call starts); `deadline` bounds every
- * downstream call of the operation.
+ * downstream call of the operation, and `budget` how many it may make.
  */
 export function buildContext(
   reply: FastifyReply,
   clients: DownstreamClients,
   abort: SignalSource,
   deadline?: undefined | Deadline,
+  budget?: undefined | CallBudget,
 ): RequestContext {
   const requestId = reply.request.id
   // The entity cache is app-wide (plugins/cache.ts); each request gets its own view of it.
-  const data = createDataSources(clients, new RequestCallContext(requestId, reply.request.log, abort, deadline), reply.server.cache)
+  const ctx = new RequestCallContext(requestId, reply.request.log, abort, deadline, budget)
+  const data = createDataSources(clients, ctx, reply.server.cache)
   return { reply, data, requestId }
 }

@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { CloseCode, handleProtocols } from 'graphql-ws'
 import type { SubscriptionsConfig } from '../config/load-config.js'
-import { depthLimitRule } from '../graphql/depth-limit.js'
 import { CLOSE_CODES } from '../subscriptions/close-codes.js'
 import { createConnectionRegistry } from '../subscriptions/connection-registry.js'
 import { createEventDataSources } from '../subscriptions/event-data-sources.js'
@@ -16,8 +15,8 @@ import { allowAllConnections, createWsHandler, type AuthorizeConnection } from '
 export interface SubscriptionsPluginOptions {
   readonly settings: SubscriptionsConfig
   readonly exposeErrorDetails: boolean
-  /** Deepest selection accepted, as over HTTP (GRAPHQL_QUERY_DEPTH_LIMIT). */
-  readonly queryDepthLimit: number
+  /** Downstream calls one operation (or the resolution of one event) may make, as over HTTP. */
+  readonly maxDownstreamCalls: number
   /** Validates the `connection_init` payload; false closes with 4403. @default allow all */
   readonly authorize?: undefined | AuthorizeConnection
 }
@@ -50,7 +49,7 @@ async function subscriptions(app: FastifyInstance, options: SubscriptionsPluginO
   const hub = createEventHub(app.domainEvents)
   const policies = overflowPolicies(settings.bufferEvents)
   const cache = app.hasDecorator('cache') ? app.cache : null
-  const eventData = createEventDataSources({ clients: app.downstreams.clients, cache, log })
+  const eventData = createEventDataSources({ clients: app.downstreams.clients, cache, log, maxDownstreamCalls: options.maxDownstreamCalls })
 
   await app.register(fastifyWebsocket, {
     options: { maxPayload: settings.maxPayloadBytes, handleProtocols },
@@ -75,12 +74,13 @@ async function subscriptions(app: FastifyInstance, options: SubscriptionsPluginO
     initTimeoutMs: settings.initTimeoutMs,
     maxPerConnection: settings.maxPerConnection,
     exposeErrorDetails: options.exposeErrorDetails,
-    // The HTTP path's depth rule (plugins/graphql.ts), so a websocket is no way around it.
-    validationRules: [depthLimitRule(options.queryDepthLimit)],
+    // The HTTP path's gate (plugins/graphql.ts), so a websocket is no way around its limits.
+    admission: app.documentAdmission.websocket,
     createContext: (connection, operationId) =>
       createOperationContext({
         clients: app.downstreams.clients,
         cache,
+        maxDownstreamCalls: options.maxDownstreamCalls,
         dataForEvent: (eventId) => eventData.forEvent(eventId),
         log: connection.request.log,
         connectionId: connection.request.id,

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import { setMaxListeners } from 'node:events'
 import { LRUCache } from 'lru-cache'
 import type { EntityCache } from '../cache/entity-cache.js'
+import { createCallBudget } from '../downstream/call-budget.js'
 import type { DownstreamClients } from '../downstream/clients.js'
 import { createDataSources, type DataSources } from '../downstream/data-sources.js'
 
@@ -10,6 +11,8 @@ export interface EventDataSourcesOptions {
   /** The entity cache queries use, so events resolve through the same layer. @default none */
   readonly cache?: undefined | EntityCache | null
   readonly log: FastifyBaseLogger
+  /** Downstream calls the resolution of one event may make, for all its subscribers together. */
+  readonly maxDownstreamCalls: number
   /** Events whose data sources are kept at once (bounds the memory they hold). @default 256 */
   readonly maxEvents?: undefined | number
   /** How long an event's data sources serve late subscribers, in ms. @default 5_000 */
@@ -41,7 +44,8 @@ export function createEventDataSources(options: EventDataSourcesOptions): EventD
     forEvent(eventId) {
       let data = entries.get(eventId)
       if (data === undefined) {
-        data = createDataSources(options.clients, { requestId: `event:${eventId}`, signal: controller.signal, log: options.log }, options.cache)
+        const budget = createCallBudget(options.maxDownstreamCalls)
+        data = createDataSources(options.clients, { requestId: `event:${eventId}`, signal: controller.signal, log: options.log, budget }, options.cache)
         entries.set(eventId, data)
       }
       return data

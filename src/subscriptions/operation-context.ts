@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { GraphQLError } from 'graphql'
 import type { EntityCache } from '../cache/entity-cache.js'
+import { createCallBudget } from '../downstream/call-budget.js'
 import type { DownstreamClients } from '../downstream/clients.js'
 import { createDataSources, type DataSources } from '../downstream/data-sources.js'
 import type { LiveEvents } from './live-events.js'
@@ -26,6 +27,8 @@ export interface OperationContextOptions {
   readonly clients: DownstreamClients
   /** The entity cache queries use. @default none */
   readonly cache?: undefined | EntityCache | null
+  /** Downstream calls a query or mutation over the socket may make. */
+  readonly maxDownstreamCalls: number
   /** Data sources of an event, shared by all its subscribers. */
   readonly dataForEvent: (eventId: string) => DataSources
   readonly log: FastifyBaseLogger
@@ -48,7 +51,11 @@ export function createOperationContext(options: OperationContextOptions): Operat
     get data() {
       if (currentEvent !== null) return options.dataForEvent(currentEvent)
       // Created on first use: a subscription that only waits holds no loaders.
-      own ??= createDataSources(options.clients, { requestId, signal: controller.signal, log: options.log }, options.cache)
+      own ??= createDataSources(
+        options.clients,
+        { requestId, signal: controller.signal, log: options.log, budget: createCallBudget(options.maxDownstreamCalls) },
+        options.cache,
+      )
       return own
     },
     get requestId() {

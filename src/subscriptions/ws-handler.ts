@@ -1,11 +1,11 @@
 import type { WebsocketHandler } from '@fastify/websocket'
 import type { FastifyRequest } from 'fastify'
-import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from 'graphql'
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql'
 import { CloseCode, makeServer } from 'graphql-ws'
 import type { WebSocket } from 'ws'
 import { formatGraphQLErrors } from '../graphql/error-formatter.js'
 import type { ConnectionRegistry } from './connection-registry.js'
-import { createDocumentCache } from './document-cache.js'
+import type { DocumentAdmission } from '../graphql/document-admission.js'
 import type { OperationContext } from './operation-context.js'
 
 /** What the auth hook sees of a connection. */
@@ -43,8 +43,8 @@ export interface WsHandlerOptions {
   /** Operations at once on one connection; one more gets TOO_MANY_SUBSCRIPTIONS. */
   readonly maxPerConnection: number
   readonly exposeErrorDetails: boolean
-  /** Validation beyond the spec's rules, as over HTTP (query depth). @default [] */
-  readonly validationRules?: undefined | readonly ValidationRule[]
+  /** The gate documents pass over HTTP too (parse, shape, validation, operation, variables), so both answer alike. */
+  readonly admission: DocumentAdmission
   readonly createContext: (connection: ConnectionExtra, operationId: string) => OperationContext
 }
 
@@ -62,7 +62,7 @@ function formatted(errors: readonly GraphQLError[], request: FastifyRequest, exp
  */
 export function createWsHandler(options: WsHandlerOptions): WebsocketHandler {
   const { exposeErrorDetails } = options
-  const documents = createDocumentCache({ extraRules: options.validationRules })
+  const { admission } = options
   const server = makeServer<Record<string, unknown>, ConnectionExtra>({
     connectionInitWaitTimeout: options.initTimeoutMs,
     async onConnect(ctx) {
@@ -79,11 +79,13 @@ export function createWsHandler(options: WsHandlerOptions): WebsocketHandler {
         return [new GraphQLError(`At most ${options.maxPerConnection} operations at once per connection`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })]
       }
       const schema = options.schema()
-      const prepared = documents.prepare(schema, payload.query)
-      if ('errors' in prepared) return prepared.errors
+      const admitted = admission.document(schema, payload.query)
+      if ('errors' in admitted) return admitted.errors
+      const resolved = admission.operation(schema, admitted.document, payload.operationName ?? undefined, payload.variables)
+      if ('errors' in resolved) return resolved.errors
       const contextValue = options.createContext(ctx.extra, id)
       ctx.extra.operations.set(id, contextValue)
-      return { schema, document: prepared.document, operationName: payload.operationName, variableValues: payload.variables, contextValue }
+      return { schema, document: admitted.document, operationName: payload.operationName, variableValues: payload.variables, contextValue }
     },
     onNext(ctx, id, _payload, _args, result) {
       const context = ctx.extra.operations.get(id)
