@@ -1,6 +1,7 @@
 import { Agent, request } from 'undici'
 import { requestJson } from '../admin-client.js'
-import { stopAll, stopChildrenOnExit } from '../child-processes.js'
+import { fileURLToPath } from 'node:url'
+import { spawnChild, stopAll, stopChildrenOnExit, waitForOutput } from '../child-processes.js'
 import { downstreamEnv, startMocksProcess } from '../mocks-process.js'
 import { cpuTimeMs } from '../process-cpu.js'
 import { startServerProcess } from '../server-process.js'
@@ -47,17 +48,40 @@ async function post(origin: string, query: string): Promise<{ status: number; co
 }
 
 /** Sequential bystander queries for `seconds`: latencies in ms, sorted, and failures. */
-async function bystander(origin: string, seconds: number): Promise<{ sorted: number[]; failures: number }> {
+async function bystander(origin: string, seconds: number): Promise<{ sorted: number[]; failures: number; codes: Set<string> }> {
   const latencies: number[] = []
   let failures = 0
+  const codes = new Set<string>()
   const end = Date.now() + seconds * 1_000
   for (let i = 0; Date.now() < end; i++) {
     const started = performance.now()
     const answer = await post(origin, `{ product(id: "${(i % 200) + 1}") { name price { formatted } } }`)
     latencies.push(performance.now() - started)
-    if (answer.status !== 200 || answer.codes.length > 0) failures += 1
+    if (answer.status !== 200 || answer.codes.length > 0) {
+      failures += 1
+      for (const code of answer.codes) codes.add(code)
+    }
   }
-  return { sorted: latencies.sort((a, b) => a - b), failures }
+  return { sorted: latencies.sort((a, b) => a - b), failures, codes }
+}
+
+/** `--attack <origin>`: the hostile side, `COPIES` loops of the wide query; prints a JSON tally at the end. */
+async function attack(origin: string): Promise<void> {
+  const codes: Record<string, number> = {}
+  let requests = 0
+  const end = Date.now() + SECONDS * 1_000
+  process.stdout.write('attacking\n')
+  await Promise.all(
+    Array.from({ length: COPIES }, async () => {
+      while (Date.now() < end) {
+        const answer = await post(origin, WIDE)
+        requests += 1
+        for (const code of answer.codes.length === 0 ? [`HTTP ${answer.status}`] : answer.codes) codes[code] = (codes[code] ?? 0) + 1
+      }
+    }),
+  )
+  process.stdout.write(`${JSON.stringify({ requests, codes })}\n`)
+  await dispatcher.close()
 }
 
 async function main(): Promise<void> {
@@ -81,36 +105,40 @@ async function main(): Promise<void> {
 
   const idle = await bystander(origin, SECONDS)
   const cpuBefore = cpuTimeMs(bff.child.process.pid ?? 0)
-  let stop = false
-  const tally = new Map<string, number>()
-  let hostileRequests = 0
-  const attackers = Array.from({ length: COPIES }, async () => {
-    while (!stop) {
-      const answer = await post(origin, WIDE)
-      hostileRequests += 1
-      for (const code of answer.codes.length === 0 ? [`HTTP ${answer.status}`] : answer.codes) tally.set(code, (tally.get(code) ?? 0) + 1)
-    }
+  // The attackers run in a process of their own: parsing their large answers here would delay the
+  // bystander's own measurement, not the BFF's answer.
+  const attacker = spawnChild({
+    name: 'attacker',
+    command: process.execPath,
+    args: [fileURLToPath(import.meta.url), '--attack', origin, '--copies', String(COPIES), '--seconds', String(SECONDS + 1)],
+    env: { PATH: process.env['PATH'] ?? '' },
   })
+  await waitForOutput(attacker, 'attacking', 10_000)
   const attacked = await bystander(origin, SECONDS)
-  stop = true
-  await Promise.all(attackers)
+  const report = JSON.parse((await waitForOutput(attacker, '"requests"', 60_000)).trim().split('\n').pop() ?? '{}') as {
+    requests: number
+    codes: Record<string, number>
+  }
+  const hostileRequests = report.requests
+  const tally = new Map(Object.entries(report.codes))
   const cpuMs = cpuTimeMs(bff.child.process.pid ?? 0) - cpuBefore
   const { body } = await requestJson(`${origin}/health/ready`)
   const services = (body as { downstreams?: { services?: Record<string, { breaker: string }> } }).downstreams?.services ?? {}
 
-  const row = (label: string, run: { sorted: number[]; failures: number }) =>
-    `${label.padEnd(22)} n=${String(run.sorted.length).padStart(5)}  p50 ${percentile(run.sorted, 0.5).toFixed(1).padStart(6)} ms  p99 ${percentile(run.sorted, 0.99).toFixed(1).padStart(7)} ms  failures ${run.failures}`
+  const row = (label: string, run: { sorted: number[]; failures: number; codes: Set<string> }) =>
+    `${label.padEnd(22)} n=${String(run.sorted.length).padStart(5)}  p50 ${percentile(run.sorted, 0.5).toFixed(1).padStart(6)} ms  p99 ${percentile(run.sorted, 0.99).toFixed(1).padStart(7)} ms  failures ${run.failures} ${[...run.codes].join(' ')}`
   console.log(row('bystander, idle', idle))
   console.log(row(`bystander, ${COPIES} hostile`, attacked))
   console.log(`p99 under attack ÷ idle: ${(percentile(attacked.sorted, 0.99) / percentile(idle.sorted, 0.99)).toFixed(2)}`)
-  console.log(`hostile requests: ${hostileRequests} in ${SECONDS} s; codes: ${[...tally].map(([code, n]) => `${code} ×${n}`).join(', ')}`)
+  console.log(`hostile requests: ${hostileRequests} in ${SECONDS + 1} s; codes: ${[...tally].map(([code, n]) => `${code} ×${n}`).join(', ')}`)
   console.log(`BFF CPU during the attack: ${(cpuMs / 1_000).toFixed(1)} s over ${SECONDS} s`)
   console.log(`breakers after: ${Object.entries(services).map(([name, s]) => `${name} ${s.breaker}`).join(', ')}`)
   await stopAll()
   await dispatcher.close()
 }
 
-main().catch(async (error: unknown) => {
+const attackAt = args.indexOf('--attack')
+;(attackAt === -1 ? main() : attack(args[attackAt + 1] ?? '')).catch(async (error: unknown) => {
   console.error(error)
   await stopAll()
   process.exit(1)
