@@ -50,7 +50,7 @@ describe('startMocks', () => {
     const first = await startTestMocks()
     leftovers.push(first)
     const port = Number(new URL(first.urls.users).port)
-    const ports = Object.fromEntries(SERVICE_NAMES.map((name) => [name, name === 'catalog' ? port : 0]))
+    const ports = { ...Object.fromEntries(SERVICE_NAMES.map((name) => [name, name === 'catalog' ? port : 0])), auth: 0 }
     await expect(startMocks({ ports })).rejects.toThrow(/EADDRINUSE/)
   })
 
