@@ -27,3 +27,6 @@ export type MockName = ServiceName | typeof AUTH_SERVICE
 export function isMockName(value: string): value is MockName {
   return value === AUTH_SERVICE || isServiceName(value)
 }
+
+/** Every mock's name: the seven data services, then auth. */
+export const MOCK_NAMES: readonly MockName[] = [...SERVICE_NAMES, AUTH_SERVICE]
