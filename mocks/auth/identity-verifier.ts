@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto'
 import { errors, jwtVerify } from 'jose'
 import { unauthenticated } from '../services/http-errors.js'
 import { SIGNING_ALG, type SigningKeys } from './signing-keys.js'
@@ -42,21 +43,20 @@ export function createIdentityVerifier(options: IdentityVerifierOptions): Identi
     if (authorization === undefined || authorization === '') throw unauthenticated('a bearer token is required', false)
     const match = BEARER.exec(authorization)
     if (match?.[1] === undefined) throw unauthenticated('the authorization header is not "Bearer <token>"', true)
-    let payload
-    try {
-      ;({ payload } = await jwtVerify(
-        match[1],
-        (header) => {
-          const key = header.kid === undefined ? undefined : keys.verificationKey(header.kid)
-          if (key === undefined) throw new errors.JWKSNoMatchingKey()
-          return key
-        },
-        { issuer: issuer(), audience, algorithms: [SIGNING_ALG], requiredClaims: ['sub', 'iat', 'exp'] },
-      ))
-    } catch (err) {
+    const resolveKey = (header: { readonly kid?: string | undefined }): KeyObject => {
+      const key = header.kid === undefined ? undefined : keys.verificationKey(header.kid)
+      if (key === undefined) throw new errors.JWKSNoMatchingKey()
+      return key
+    }
+    const { payload } = await jwtVerify(match[1], resolveKey, {
+      issuer: issuer(),
+      audience,
+      algorithms: [SIGNING_ALG],
+      requiredClaims: ['sub', 'iat', 'exp'],
+    }).catch((err: unknown) => {
       // jose's messages name the failed check without echoing the token ("\"exp\" claim timestamp check failed").
       throw unauthenticated(`invalid token: ${err instanceof Error ? err.message : String(err)}`, true)
-    }
+    })
     const { sub, scope } = payload
     if (typeof sub !== 'string' || sub === '') throw unauthenticated('invalid token: sub must be a non-empty string', true)
     if (scope !== undefined && typeof scope !== 'string') throw unauthenticated('invalid token: scope must be a string', true)
