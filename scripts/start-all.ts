@@ -7,7 +7,7 @@
  * Dev-only knobs of this script (not BFF configuration):
  *   EVENT_GENERATOR=off              no background activity (default on)
  *   EVENT_GENERATOR_INTERVAL_MS=<n>  pause between two generated changes (default 1000)
- *   MOCK_REQUIRE_IDENTITY=false      orders and notifications stop checking bearer tokens (default true)
+ *   MOCK_REQUIRE_IDENTITY=true       orders and notifications check bearer tokens (default false until the BFF relays them)
  *   MOCK_AUTH_PORT=<n>               the auth mock's port (default 4008)
  *   MOCK_AUTH_KEY_GRACE_MS=<n>       how long a rotated-out key stays published (default 600000)
  */
@@ -29,9 +29,9 @@ function generatorIntervalMs(env: NodeJS.ProcessEnv): number | null {
   return value
 }
 
-/** The auth mock's knobs from env, as `start:mocks` reads them, except that identity is required unless turned off. */
+/** The auth mock's knobs from env, as `start:mocks` reads them. */
 function authOptions(env: NodeJS.ProcessEnv): { readonly port: number | undefined; readonly requireIdentity: boolean; readonly keyGraceMs: number | undefined } {
-  const picked: Record<string, string> = { MOCK_REQUIRE_IDENTITY: 'true' }
+  const picked: Record<string, string> = { MOCK_REQUIRE_IDENTITY: 'false' }
   for (const key of ['MOCK_REQUIRE_IDENTITY', 'MOCK_AUTH_PORT', 'MOCK_AUTH_KEY_GRACE_MS']) {
     const value = env[key]
     if (value !== undefined && value !== '') picked[key] = value
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
       `  events    ${generator === null ? 'generator off' : `generator every ${intervalMs} ms`}, ${redisLog === undefined ? 'in-process log' : 'Redis Streams'}\n` +
       `  auth      ${mocks.auth.url} (development identity provider, no password; see mocks/README.md)\n` +
       `            a token: curl -s -X POST ${mocks.auth.tokenUrl} -H 'content-type: application/json' -d '{"sub":"1"}'\n` +
-      `            orders and notifications ${auth.requireIdentity ? 'require a bearer token (MOCK_REQUIRE_IDENTITY=false turns that off)' : 'do not check identity'}\n\n`,
+      `            orders and notifications ${auth.requireIdentity ? 'require a bearer token' : 'do not check identity (MOCK_REQUIRE_IDENTITY=true turns that on)'}\n\n`,
   )
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err !== undefined) app.log.error({ err }, 'closing after an uncaught error')
