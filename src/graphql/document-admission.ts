@@ -19,7 +19,15 @@ import { checkDocumentShape, lexicalNesting } from './document-guard.js'
 export type AdmittedDocument = { readonly document: DocumentNode } | { readonly errors: readonly GraphQLError[] }
 
 export type AdmittedOperation =
-  | { readonly operation: OperationDefinitionNode }
+  | {
+      readonly operation: OperationDefinitionNode
+      /**
+       * The variables as graphql-js coerced them (defaults applied). Execution
+       * gets these: graphql-jit's own coercion drops the default of a
+       * non-null variable that was not given.
+       */
+      readonly variables: Readonly<Record<string, unknown>>
+    }
   | { readonly errors: readonly GraphQLError[] }
 
 export interface DocumentAdmission {
@@ -51,6 +59,12 @@ export interface DocumentAdmissionOptions {
    * the websocket endpoint has no other validator.
    */
   readonly validate: boolean
+  /**
+   * Let subscription operations through. Over HTTP they are refused here
+   * (BAD_REQUEST): they are served over websockets, and validating one whose
+   * root field is conditional makes graphql-js throw rather than report.
+   */
+  readonly subscriptions: boolean
   /** Rules beyond the specified ones (e.g. the query depth limit). @default [] */
   readonly extraRules?: undefined | readonly ValidationRule[]
 }
@@ -89,10 +103,20 @@ export function createDocumentAdmission(options: DocumentAdmissionOptions): Docu
    */
   function refused(schema: GraphQLSchema, document: DocumentNode, ...errors: GraphQLError[]): AdmittedOperation {
     if (!options.validate) {
-      const invalid = validate(schema, document, rules)
-      if (invalid.length > 0) return { errors: invalid.map((error) => coded(error, 'GRAPHQL_VALIDATION_FAILED')) }
+      const invalid = validationErrors(schema, document)
+      if (invalid.length > 0) return { errors: invalid }
     }
     return { errors }
+  }
+
+  function validationErrors(schema: GraphQLSchema, document: DocumentNode): GraphQLError[] {
+    try {
+      return validate(schema, document, rules).map((error) => coded(error, 'GRAPHQL_VALIDATION_FAILED'))
+    } catch (error) {
+      // graphql-js' single-root-field rule throws, rather than reports, a directive whose variable has no value.
+      if (error instanceof GraphQLError) return [coded(error, 'GRAPHQL_VALIDATION_FAILED')]
+      throw error
+    }
   }
 
   return {
@@ -116,8 +140,8 @@ export function createDocumentAdmission(options: DocumentAdmissionOptions): Docu
       const shapeErrors = checkDocumentShape(document, { maxNesting })
       if (shapeErrors.length > 0) return { errors: shapeErrors }
       if (options.validate) {
-        const errors = validate(schema, document, rules)
-        if (errors.length > 0) return { errors: errors.map((error) => coded(error, 'GRAPHQL_VALIDATION_FAILED')) }
+        const errors = validationErrors(schema, document)
+        if (errors.length > 0) return { errors }
       }
       entries.set(query, { schema, document })
       return { document }
@@ -128,14 +152,17 @@ export function createDocumentAdmission(options: DocumentAdmissionOptions): Docu
         if (operationName !== undefined) return refused(schema, document, requestError(`Unknown operation named "${operationName}".`))
         return refused(schema, document, requestError('The document has several operations: name the one to run in operationName.'))
       }
-      const definitions = operation.variableDefinitions
-      if (definitions === undefined || definitions.length === 0) return { operation }
-      // A variable of a type that is no input type makes the document invalid: that is validation's to say.
-      if (definitions.some((definition) => !isInputType(typeFromAST(schema, definition.type)))) return { operation }
+      if (operation.operation === 'subscription' && !options.subscriptions) {
+        return refused(schema, document, requestError('Subscriptions are served over websocket (graphql-transport-ws) at /graphql.'))
+      }
       const inputs = typeof variables === 'object' && variables !== null ? (variables as Record<string, unknown>) : {}
+      const definitions = operation.variableDefinitions
+      if (definitions === undefined || definitions.length === 0) return { operation, variables: inputs }
+      // A variable of a type that is no input type makes the document invalid: that is validation's to say.
+      if (definitions.some((definition) => !isInputType(typeFromAST(schema, definition.type)))) return { operation, variables: inputs }
       const coerced = getVariableValues(schema, definitions, inputs, { maxErrors: 10 })
       if (coerced.errors !== undefined) return refused(schema, document, ...coerced.errors.map((error) => coded(error, 'BAD_USER_INPUT')))
-      return { operation }
+      return { operation, variables: coerced.coerced }
     },
   }
 }

@@ -80,9 +80,8 @@ async function graphqlHttp(app: FastifyInstance, options: GraphQLHttpOptions): P
     const deadline = createDeadline(app.downstreams.requestDeadlineMs)
     const context = buildContext(reply, app.downstreams.clients, controller, deadline, createCallBudget(maxDownstreamCalls))
     try {
-      // The variables were checked against the operation above; mercurius coerces them again for execution.
-      const variables = (params.variables ?? {}) as Record<string, unknown>
-      const result = await app.graphql(params.query, context, variables, params.operationName)
+      // Coerced above, defaults applied; mercurius coerces them again (a no-op for values already coerced).
+      const result = await app.graphql(params.query, context, resolved.variables as Record<string, unknown>, params.operationName)
       // No `data` at all means execution never began: the spec's own media type answers those with 400.
       const status = result.data === undefined && mediaType === GRAPHQL_RESPONSE_JSON ? 400 : 200
       return reply.code(status).type(`${mediaType}; charset=utf-8`).send(result)

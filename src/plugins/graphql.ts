@@ -32,8 +32,8 @@ async function graphql(app: FastifyInstance, options: GraphQLPluginOptions): Pro
   const validationRules = [depthLimitRule(settings.queryDepthLimit)]
   const limits = { maxTokens: settings.maxTokens, maxNesting: settings.maxNesting, extraRules: validationRules }
   app.decorate('documentAdmission', {
-    http: createDocumentAdmission({ ...limits, validate: false }),
-    websocket: createDocumentAdmission({ ...limits, validate: true }),
+    http: createDocumentAdmission({ ...limits, validate: false, subscriptions: false }),
+    websocket: createDocumentAdmission({ ...limits, validate: true, subscriptions: true }),
   })
   await app.register(mercurius, {
     schema: options.sdl,

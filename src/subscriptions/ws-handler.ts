@@ -53,6 +53,21 @@ function formatted(errors: readonly GraphQLError[], request: FastifyRequest, exp
   return formatGraphQLErrors(errors, request.log, { exposeErrorDetails }) as unknown as GraphQLFormattedError[]
 }
 
+/** Messages only a server sends: graphql-ws accepts their shape, then throws on them, which would close with 4500. */
+const SERVER_MESSAGE_TYPES: ReadonlySet<string> = new Set(['connection_ack', 'next', 'error'])
+
+/** A client sending a server's message breaks the protocol: 4400, like any other invalid message. */
+function isServerMessage(text: string): boolean {
+  let message: unknown
+  try {
+    message = JSON.parse(text)
+  } catch {
+    // Not JSON: graphql-ws answers that with 4400 itself.
+    return false
+  }
+  return typeof message === 'object' && message !== null && SERVER_MESSAGE_TYPES.has(String((message as { type?: unknown }).type))
+}
+
 /**
  * The `graphql-transport-ws` endpoint: graphql-ws' protocol server (which
  * enforces the protocol's close codes: 4400, 4401, 4403, 4408, 4409, 4429)
@@ -85,7 +100,7 @@ export function createWsHandler(options: WsHandlerOptions): WebsocketHandler {
       if ('errors' in resolved) return resolved.errors
       const contextValue = options.createContext(ctx.extra, id)
       ctx.extra.operations.set(id, contextValue)
-      return { schema, document: admitted.document, operationName: payload.operationName, variableValues: payload.variables, contextValue }
+      return { schema, document: admitted.document, operationName: payload.operationName, variableValues: resolved.variables, contextValue }
     },
     onNext(ctx, id, _payload, _args, result) {
       const context = ctx.extra.operations.get(id)
@@ -119,7 +134,12 @@ export function createWsHandler(options: WsHandlerOptions): WebsocketHandler {
         close: (code, reason) => socket.close(code, reason),
         onMessage: (handle) =>
           socket.on('message', (data) => {
-            handle(String(data)).catch((err: unknown) => {
+            const text = String(data)
+            if (isServerMessage(text)) {
+              socket.close(CloseCode.BadRequest, 'Invalid message received')
+              return
+            }
+            handle(text).catch((err: unknown) => {
               request.log.error({ err }, 'websocket message handling failed')
               socket.close(CloseCode.InternalServerError, 'Internal server error')
             })
