@@ -69,6 +69,19 @@ describe('fuzz invariants', () => {
     }
     expect(signature(RESPONSE_BUDGET_MS + 10)).toBe(signature(RESPONSE_BUDGET_MS + 900))
   })
+
+  it('tells failures of one code apart by their message, not by its particulars', () => {
+    const signature = (message: string) => {
+      try {
+        checkNoServerError(outcome('500', ['INTERNAL_SERVER_ERROR'], { messages: { INTERNAL_SERVER_ERROR: message } }))
+      } catch (error) {
+        return (error as InvariantBroken).signature
+      }
+      return 'passed'
+    }
+    expect(signature('Unknown operation named "A".')).toBe(signature('Unknown operation named "Nope".'))
+    expect(signature('Unknown operation named "A".')).not.toBe(signature('Maximum call stack size exceeded'))
+  })
 })
 
 describe('fuzz generators', () => {

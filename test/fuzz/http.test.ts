@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { startStack, type Stack } from '../helpers/stack.js'
 import { anyGraphQLRequest } from './support/document-shapes.js'
-import { abbreviate, runFuzz, testTimeoutMs } from './support/fuzz-run.js'
+import { abbreviate, fuzzStackEnv, runFuzz, testTimeoutMs } from './support/fuzz-run.js'
 import { closeHttpDriver, graphqlCall } from './support/http-driver.js'
 import { checkHttpInput } from './support/http-property.js'
 import { rawGet, rawGetCall, rawPost, rawPostCall } from './support/http-requests.js'
@@ -17,7 +17,7 @@ const FILE = 'test/fuzz/http.test.ts'
 
 let stack: Stack
 beforeAll(async () => {
-  stack = await startStack()
+  stack = await startStack(fuzzStackEnv())
 })
 afterAll(async () => {
   await stack?.close()

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { startStack, type Stack } from '../helpers/stack.js'
-import { abbreviate, runFuzz, testTimeoutMs } from './support/fuzz-run.js'
+import { abbreviate, fuzzStackEnv, runFuzz, testTimeoutMs } from './support/fuzz-run.js'
 import { checkWsInput } from './support/ws-property.js'
 import { wsSequence } from './support/ws-sequences.js'
 
@@ -14,7 +14,7 @@ const FILE = 'test/fuzz/websocket.test.ts'
 let stack: Stack
 let wsUrl: string
 beforeAll(async () => {
-  stack = await startStack()
+  stack = await startStack(fuzzStackEnv())
   wsUrl = `${stack.bffUrl.replace(/^http/, 'ws')}/graphql`
 })
 afterAll(async () => {

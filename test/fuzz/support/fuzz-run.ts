@@ -44,6 +44,16 @@ export function readFuzzSettings(): FuzzSettings {
 export const fuzzSettings = readFuzzSettings()
 
 /**
+ * Config the fuzz suite runs the app with: the defaults, except that a long
+ * run (FUZZ_COLLECT) shows masked errors' messages, so two failures with the
+ * same code and status can be told apart. Status and codes, which the
+ * invariants check, do not depend on it.
+ */
+export function fuzzStackEnv(): Record<string, string> {
+  return fuzzSettings.collect ? { EXPOSE_ERROR_DETAILS: 'true' } : {}
+}
+
+/**
  * Time a vitest test running one property may take: its fuzzing time, plus
  * the input in flight when the time is up, plus waiting for a stalled
  * process to come back (see `waitUntilServing`).

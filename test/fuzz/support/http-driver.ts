@@ -56,8 +56,8 @@ export async function sendHttp(baseUrl: string, call: HttpCall): Promise<Outcome
     } catch {
       parsed = undefined
     }
-    const { codes, uncoded } = errorCodesOf(parsed)
-    return { status: String(response.statusCode), codes: distinctSorted(codes), uncoded, slowestMs }
+    const { codes, uncoded, messages } = errorCodesOf(parsed)
+    return { status: String(response.statusCode), codes: distinctSorted(codes), uncoded, slowestMs, messages }
   } catch (error) {
     const slowestMs = performance.now() - started
     if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {

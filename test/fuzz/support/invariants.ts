@@ -49,20 +49,34 @@ export class InvariantBroken extends Error {
 
 const show = (outcome: Outcome): string => `status ${outcome.status}, codes [${outcome.codes.join(', ')}]`
 
+/**
+ * A message with its particulars (quoted names, numbers) blanked, for telling
+ * failures of one code apart: "Unknown operation named "A"" and "... "B""
+ * are one kind, a stack overflow is another.
+ */
+function messageKind(outcome: Outcome, key: string | undefined): string {
+  const message = key === undefined ? Object.values(outcome.messages ?? {})[0] : outcome.messages?.[key]
+  if (message === undefined || message === '') return ''
+  return ` ("${message.replace(/"[^"]*"/g, '"…"').replace(/\d+/g, 'N').slice(0, 100)}")`
+}
+
 /** (1) No 5xx, no failure close code, no crash or unchecked-input code, every error coded from the registry. */
 export function checkNoServerError(outcome: Outcome): void {
   const status = Number(outcome.status)
-  if (Number.isInteger(status) && status >= 500) throw new InvariantBroken('(1) no server error', `answered ${show(outcome)}`)
+  if (Number.isInteger(status) && status >= 500) {
+    throw new InvariantBroken('(1) no server error', `answered ${show(outcome)}${messageKind(outcome, undefined)}`, `(1) no server error: status ${status}${messageKind(outcome, undefined)}`)
+  }
   const close = /^close (\d+)$/.exec(outcome.status)
   if (close !== null && SERVER_FAILURE_CLOSE_CODES.includes(Number(close[1]))) {
-    const detail = `websocket closed with ${close[1]}, codes [${outcome.codes.join(', ')}]`
-    throw new InvariantBroken('(1) no server error', detail, `(1) no server error: websocket closed with ${close[1]}`)
+    const detail = `websocket closed with ${close[1]}${messageKind(outcome, 'close')}, codes [${outcome.codes.join(', ')}]`
+    throw new InvariantBroken('(1) no server error', detail, `(1) no server error: websocket closed with ${close[1]}${messageKind(outcome, 'close')}`)
   }
   const forbidden = outcome.codes.filter((code) => NEVER_FOR_CLIENT_INPUT.includes(code))
   if (forbidden.length > 0) {
     // A websocket's close code after such an error depends on what else the sequence sent: not part of the kind.
-    const kind = `(1) no server error: client input got ${forbidden.join(', ')}${Number.isInteger(status) ? ` with status ${status}` : ' on a websocket'}`
-    throw new InvariantBroken('(1) no server error', `client input got ${forbidden.join(', ')} (${show(outcome)})`, kind)
+    const where = Number.isInteger(status) ? ` with status ${status}` : ' on a websocket'
+    const kind = `(1) no server error: client input got ${forbidden.join(', ')}${where}${messageKind(outcome, forbidden[0])}`
+    throw new InvariantBroken('(1) no server error', `client input got ${forbidden.join(', ')} (${show(outcome)})${messageKind(outcome, forbidden[0])}`, kind)
   }
   const unregistered = outcome.codes.filter((code) => !REGISTERED.has(code))
   if (unregistered.length > 0) throw new InvariantBroken('(1) no server error', `codes outside src/errors.ts: ${unregistered.join(', ')}`)

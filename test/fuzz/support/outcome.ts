@@ -14,27 +14,35 @@ export interface Outcome {
   readonly slowestMs: number
   /** Set when a wait hit the response budget and was given up: the server did not answer in time. */
   readonly unanswered?: undefined | string
+  /** The first message seen per code (and the websocket close reason under `close`): tells failures of one code apart. */
+  readonly messages?: undefined | Readonly<Record<string, string>>
 }
 
 interface ErrorEntry {
+  readonly message?: unknown
   readonly extensions?: { readonly code?: unknown }
 }
 
 /** Codes of the `errors` entries of a parsed body or websocket payload (anything else has none). */
-export function errorCodesOf(value: unknown): { codes: string[]; uncoded: number } {
+export function errorCodesOf(value: unknown): { codes: string[]; uncoded: number; messages: Record<string, string> } {
   const entries = Array.isArray(value)
     ? value
     : typeof value === 'object' && value !== null && Array.isArray((value as { errors?: unknown }).errors)
       ? ((value as { errors: unknown[] }).errors)
       : []
   const codes: string[] = []
+  const messages: Record<string, string> = {}
   let uncoded = 0
   for (const entry of entries as ErrorEntry[]) {
     const code = typeof entry === 'object' && entry !== null ? entry.extensions?.code : undefined
-    if (typeof code === 'string') codes.push(code)
-    else uncoded += 1
+    if (typeof code !== 'string') {
+      uncoded += 1
+      continue
+    }
+    codes.push(code)
+    messages[code] ??= String(entry.message)
   }
-  return { codes, uncoded }
+  return { codes, uncoded, messages }
 }
 
 export function distinctSorted(codes: Iterable<string>): string[] {

@@ -21,6 +21,7 @@ interface Connection {
   /** Messages received per operation id, and how many of them ended an operation (error/complete). */
   readonly byId: Map<string, { count: number; ends: number }>
   readonly codes: string[]
+  readonly messages: Record<string, string>
   uncoded: number
   slowestMs: number
   unanswered: string | undefined
@@ -44,9 +45,10 @@ function record(connection: Connection, data: WebSocket.RawData): void {
     connection.byId.set(message.id, entry)
   }
   if (message.type === 'error' || message.type === 'next') {
-    const { codes, uncoded } = errorCodesOf(message.payload)
+    const { codes, uncoded, messages } = errorCodesOf(message.payload)
     connection.codes.push(...codes)
     connection.uncoded += uncoded
+    for (const [code, text] of Object.entries(messages)) connection.messages[code] ??= text
   }
 }
 
@@ -100,7 +102,7 @@ function expectsAnswer(payload: unknown): boolean {
 async function open(url: string, protocols: readonly string[]): Promise<Connection | string> {
   const socket = new WebSocket(url, [...protocols])
   const connection: Connection = {
-    socket, closeCode: null, acks: 0, pongs: 0, byId: new Map(), codes: [], uncoded: 0, slowestMs: 0, unanswered: undefined, listeners: new Set(),
+    socket, closeCode: null, acks: 0, pongs: 0, byId: new Map(), codes: [], messages: {}, uncoded: 0, slowestMs: 0, unanswered: undefined, listeners: new Set(),
   }
   const notify = () => {
     for (const listener of [...connection.listeners]) listener()
@@ -109,8 +111,9 @@ async function open(url: string, protocols: readonly string[]): Promise<Connecti
     record(connection, data)
     notify()
   })
-  socket.on('close', (code) => {
+  socket.on('close', (code, reason) => {
     connection.closeCode = code
+    connection.messages['close'] = reason.toString()
     notify()
   })
   return new Promise<Connection | string>((resolve) => {
@@ -180,6 +183,7 @@ export async function runWsSequence(url: string, sequence: WsSequence): Promise<
       uncoded: connection.uncoded,
       slowestMs: connection.slowestMs,
       unanswered: connection.unanswered,
+      messages: connection.messages,
     }
   } finally {
     connection.socket.terminate()
