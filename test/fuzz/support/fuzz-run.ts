@@ -74,12 +74,17 @@ export interface FuzzProperty<T> {
   readonly describe?: undefined | ((input: T) => string)
 }
 
-const LONG_TEXT = 300
+const HEAD = 300
+const TAIL = 200
 
-/** JSON with long strings cut to their head and length, so a 20,000-character id stays readable in a report. */
+/**
+ * JSON with the middle of long strings cut out (their length noted), so a
+ * 20,000-character id stays readable in a report and the end of a raw body
+ * (where operationName often is) stays in it.
+ */
 export function abbreviate(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) =>
-    typeof inner === 'string' && inner.length > LONG_TEXT ? `${inner.slice(0, LONG_TEXT)}…(${inner.length} chars)` : inner,
+    typeof inner === 'string' && inner.length > HEAD + TAIL ? `${inner.slice(0, HEAD)}…(${inner.length} chars)…${inner.slice(-TAIL)}` : inner,
   )
 }
 
