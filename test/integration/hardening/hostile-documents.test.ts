@@ -130,10 +130,47 @@ describe('hostile documents', () => {
     expect(codes(answer.body)).toEqual(['BAD_USER_INPUT'])
   })
 
-  it('does not take a GraphQL document disguised as a JSON syntax tree', async () => {
-    // mercurius would try JSON.parse on a query that fails to parse; the gate refuses it first.
-    const answer = await gql(stack, JSON.stringify({ kind: 'Document', definitions: [] }))
+  it('does not take JSON (or a JSON syntax tree) for a document, over POST and GET', async () => {
+    // mercurius would try JSON.parse on a query that fails to parse and run what came out; the gate refuses it first.
+    for (const query of ['1', 'null', '[]', '{}', JSON.stringify({ kind: 'Document', definitions: [{}] })]) {
+      const overPost = await gql(stack, query)
+      expect(overPost.status).toBe(400)
+      expect(codes(overPost.body)).toEqual(['GRAPHQL_PARSE_FAILED'])
+      const overGet = await get(stack, { query })
+      expect(overGet.status).toBe(400)
+      expect(codes(overGet.body)).toEqual(['GRAPHQL_PARSE_FAILED'])
+    }
+  })
+
+  it('refuses a subscription whose root field is conditional over HTTP as invalid, not with a 500', async () => {
+    // graphql-js' single-root-field rule throws on it instead of reporting.
+    const query = 'subscription($v: Boolean!) { stockChanged(productIds: ["1"]) @include(if: $v) { eventId } }'
+    const answer = await gql(stack, query, { v: true })
     expect(answer.status).toBe(400)
-    expect(codes(answer.body)).toEqual(['GRAPHQL_PARSE_FAILED'])
+    expect(codes(answer.body)).toEqual(['GRAPHQL_VALIDATION_FAILED'])
+    const plain = await gql(stack, 'subscription { stockChanged(productIds: ["1"]) { eventId } }')
+    expect(plain.status).toBe(400)
+    expect(codes(plain.body)).toEqual(['BAD_REQUEST'])
+  })
+
+  it('applies the default of a non-null variable on every run, compiled or not', async () => {
+    // graphql-jit's coercion dropped it once the query was compiled: the second run answered BAD_USER_INPUT.
+    for (let run = 0; run < 3; run++) {
+      const answer = await gql(stack, 'query($id: ID! = "1") { product(id: $id) { name } }')
+      expect(answer.body).toEqual({ data: { product: { name: expect.any(String) } } })
+    }
+  })
+
+  it('answers an empty operationName the same way every time', async () => {
+    const answers = []
+    for (let run = 0; run < 3; run++) {
+      const response = await request(`${stack.bffUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+        body: JSON.stringify({ query: '{ __typename }', operationName: '' }),
+      })
+      answers.push({ status: response.statusCode, codes: codes((await response.body.json()) as { errors?: { extensions?: { code?: string } }[] }) })
+    }
+    expect(answers).toEqual(Array.from({ length: 3 }, () => ({ status: 400, codes: ['BAD_REQUEST'] })))
   })
 })

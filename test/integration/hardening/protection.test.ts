@@ -162,6 +162,28 @@ describe('the websocket endpoint answers hostile documents like HTTP', () => {
     expect(await client.waitForMessage()).toMatchObject({ id: '2', type: 'complete' })
     client.send({ id: '3', type: 'subscribe', payload: { query: nestedFields(5_000) } })
     expect(await client.waitForMessage()).toMatchObject({ id: '3', type: 'error', payload: [{ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] })
+    client.send({ id: '4', type: 'subscribe', payload: { query: 'query A { __typename } query B { __typename }' } })
+    expect(await client.waitForMessage()).toMatchObject({ id: '4', type: 'error', payload: [{ extensions: { code: 'BAD_REQUEST' } }] })
+    // graphql-js throws validating a conditional subscription root: an error for the operation, the socket stays.
+    client.send({
+      id: '5',
+      type: 'subscribe',
+      payload: { query: 'subscription($v: Boolean!) { stockChanged(productIds: ["1"]) @include(if: $v) { eventId } }', variables: { v: true } },
+    })
+    expect(await client.waitForMessage()).toMatchObject({ id: '5', type: 'error', payload: [{ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] })
+    client.send({ id: '6', type: 'subscribe', payload: { query: '{ __typename }' } })
+    expect(await client.waitForMessage()).toMatchObject({ id: '6', type: 'next' })
     client.ws.close()
+  })
+
+  it('closes with 4400 (not 4500) when a client sends a message only a server sends', async () => {
+    stack = await startStack()
+    for (const message of [{ type: 'connection_ack' }, { id: '1', type: 'next', payload: {} }]) {
+      const client = await connectRaw(`${stack.bffUrl.replace('http', 'ws')}/graphql`)
+      client.send({ type: 'connection_init' })
+      expect((await client.waitForMessage()).type).toBe('connection_ack')
+      client.send(message)
+      expect((await client.waitForClose()).code).toBe(4400)
+    }
   })
 })
