@@ -20,10 +20,14 @@ export const RESPONSE_BUDGET_MS = 2_000
 export const NEVER_FOR_CLIENT_INPUT: readonly string[] = ['INTERNAL_SERVER_ERROR', 'DOWNSTREAM_ERROR']
 
 /**
- * Codes that depend on load and timing (queues, breakers, deadlines), not on
- * the input: left out when the same input is compared with itself.
+ * Codes that depend on load, timing or what is cached (queues, breakers,
+ * deadlines, and the call budget: a second run finds some of its data in the
+ * cache and makes fewer calls), not on the input alone: left out when the
+ * same input is compared with itself.
  */
 export const LOAD_DEPENDENT_CODES: readonly string[] = [
+  'DOWNSTREAM_BUDGET_EXCEEDED',
+  'SERVER_OVERLOADED',
   'DOWNSTREAM_OVERLOADED',
   'DOWNSTREAM_CIRCUIT_OPEN',
   'DOWNSTREAM_TIMEOUT',
