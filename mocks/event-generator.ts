@@ -16,6 +16,13 @@ export interface EventGeneratorOptions {
   readonly requestTimeoutMs?: undefined | number
   /** Called with each failed tick; failures never stop the generator. @default ignore */
   readonly onError?: undefined | ((error: unknown) => void)
+  /**
+   * The bearer token sent on every call, read per call, for mocks started with
+   * `requireIdentity` (the generator acts for many users, so give it scope
+   * `admin`, e.g. `createTokenSource(mocks.auth.url, { sub: 'event-generator', scope: 'admin' })`).
+   * @default no `Authorization` header
+   */
+  readonly bearerToken?: undefined | (() => Promise<string>)
 }
 
 export interface EventGenerator {
@@ -50,10 +57,14 @@ export function startEventGenerator(options: EventGeneratorOptions): EventGenera
   let ticks = 0
 
   async function call(method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown): Promise<unknown> {
+    const headers: Record<string, string> = {}
+    if (options.bearerToken !== undefined) headers['authorization'] = `Bearer ${await options.bearerToken()}`
+    if (body !== undefined) headers['content-type'] = 'application/json'
     const response = await request(url, {
       method,
       signal: AbortSignal.any([stopSignal, AbortSignal.timeout(timeoutMs)]),
-      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     })
     const parsed: unknown = await response.body.json()
     if (response.statusCode >= 400) throw new Error(`${method} ${url} answered ${response.statusCode}`)

@@ -1,5 +1,6 @@
 import type { EventLog } from '../src/events/event-log.js'
 import { createRedisStreamEventLog, type EventLogLogger } from '../src/events/redis-stream-event-log.js'
+import { createTokenSource } from './auth/token-client.js'
 import { startEventGenerator, type EventGenerator } from './event-generator.js'
 import { SERVICE_NAMES } from './services/service-names.js'
 import { parseStartMocksConfig, USAGE } from './start-mocks-config.js'
@@ -29,6 +30,11 @@ function redisEventLog(env: NodeJS.ProcessEnv): EventLog | undefined {
     maxLen: maxLen === undefined || maxLen === '' ? undefined : Number(maxLen),
     log: stderrLogger,
   })
+}
+
+/** The event generator acts for many users, so it holds an `admin` token when the services check identity. */
+export function generatorToken(authUrl: string): () => Promise<string> {
+  return createTokenSource(authUrl, { sub: 'event-generator', scope: 'admin' })
 }
 
 /**
@@ -68,9 +74,11 @@ export async function runStartMocksCli(startMocks: (options: StartMocksOptions) 
       urls: mocks.urls,
       intervalMs: config.eventsIntervalMs,
       onError: (err) => process.stderr.write(`start-mocks: event generator: ${err instanceof Error ? err.message : String(err)}\n`),
+      bearerToken: config.options.requireIdentity === true ? generatorToken(mocks.auth.url) : undefined,
     })
   }
   for (const name of SERVICE_NAMES) process.stdout.write(`${name.padEnd(16)} ${mocks.urls[name]}\n`)
+  process.stdout.write(`${'auth'.padEnd(16)} ${mocks.auth.url}  (identity ${config.options.requireIdentity === true ? 'required by orders, notifications' : 'not required'})\n`)
   process.stdout.write(`event generator  ${generator === undefined ? 'off' : `every ${config.eventsIntervalMs} ms`}\n`)
   process.stdout.write(`event log        ${eventLog === undefined ? 'in-process' : 'Redis Streams (REDIS_URL)'}\n`)
 

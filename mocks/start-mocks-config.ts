@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { parseFaultSettings, type FaultSettings } from './admin/fault-settings.js'
-import { isServiceName, SERVICE_NAMES, type ServiceName } from './services/service-names.js'
+import { MAX_KEY_GRACE_MS } from './auth/signing-keys.js'
+import { AUTH_SERVICE, isMockName, isServiceName, MOCK_NAMES, SERVICE_NAMES, type MockName, type ServiceName } from './services/service-names.js'
 import type { StartMocksOptions } from './start-mocks.js'
 
 /** What `node dist/mocks/start-mocks.js` runs with, from env and CLI flags (CLI wins). */
@@ -16,16 +17,19 @@ export type ConfigResult = { readonly ok: true; readonly config: StartMocksConfi
 export const USAGE = `Usage: node dist/mocks/start-mocks.js [flags]
 
   --host <addr>                    MOCK_HOST                 (default 127.0.0.1)
-  --port <service>=<n>             MOCK_<SERVICE>_PORT       (default 4001..4007)
+  --port <service>=<n>             MOCK_<SERVICE>_PORT       (default 4001..4007, auth 4008)
   --latency [<service>=]<ms>       MOCK_LATENCY_MS, MOCK_<SERVICE>_LATENCY_MS   ms = "20" or "20,50" (uniform)
   --error-rate [<service>=]<0..1>  MOCK_ERROR_RATE, MOCK_<SERVICE>_ERROR_RATE
   --error-status [<service>=]<s>   MOCK_ERROR_STATUS, MOCK_<SERVICE>_ERROR_STATUS  s = 500|502|503
   --hang-rate [<service>=]<0..1>   MOCK_HANG_RATE, MOCK_<SERVICE>_HANG_RATE
   --events-interval <ms>           MOCK_EVENTS_INTERVAL_MS   event generator period, 0 = off (default 0)
+  --require-identity               MOCK_REQUIRE_IDENTITY     orders and notifications demand a bearer token (true|false, default false)
+  --key-grace-ms <ms>              MOCK_AUTH_KEY_GRACE_MS    how long auth publishes a rotated-out key (default 600000)
   --help
 
 Flags taking [<service>=] may repeat; without a service they apply to all seven.
-Services: ${SERVICE_NAMES.join(', ')}. Precedence: env all < env per service < flag all < flag per service.
+Services: ${SERVICE_NAMES.join(', ')}, and ${AUTH_SERVICE} (the identity provider: --port only).
+Precedence: env all < env per service < flag all < flag per service.
 `
 
 class ConfigError extends Error {}
@@ -53,6 +57,12 @@ function knobValue(knob: Knob, text: string, source: string): FaultSettings {
   return parsed.value
 }
 
+function parseBoolean(text: string | undefined, source: string): boolean {
+  if (text === undefined || text === '') return false
+  if (text === 'true' || text === 'false') return text === 'true'
+  throw new ConfigError(`${source} must be true or false, got "${text}"`)
+}
+
 /** Splits `users=20` into service and value; a bare value applies to all services. */
 function splitScoped(text: string, flag: string): { readonly service: ServiceName | null; readonly value: string } {
   const eq = text.indexOf('=')
@@ -77,6 +87,8 @@ function parseOrThrow(env: Readonly<Record<string, string | undefined>>, argv: r
         'error-status': { type: 'string', multiple: true },
         'hang-rate': { type: 'string', multiple: true },
         'events-interval': { type: 'string' },
+        'require-identity': { type: 'boolean' },
+        'key-grace-ms': { type: 'string' },
         help: { type: 'boolean' },
       },
     }).values
@@ -104,21 +116,23 @@ function parseOrThrow(env: Readonly<Record<string, string | undefined>>, argv: r
     for (const { service, value } of scoped) if (service !== null) apply(service, knobValue(knob, value, `--${flag} ${service}`))
   }
 
-  const ports: Partial<Record<ServiceName, number>> = {}
-  const setPort = (name: ServiceName, text: string, source: string): void => {
+  const ports: Partial<Record<MockName, number>> = {}
+  const setPort = (name: MockName, text: string, source: string): void => {
     const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN
     if (!(port >= 0 && port <= 65_535)) throw new ConfigError(`${source} must be a port in 0..65535, got "${text}"`)
     ports[name] = port
   }
-  for (const name of SERVICE_NAMES) {
+  for (const name of MOCK_NAMES) {
     const key = `MOCK_${name.toUpperCase()}_PORT`
     const text = env[key]
     if (text !== undefined && text !== '') setPort(name, text, key)
   }
   for (const text of args.port ?? []) {
-    const { service, value } = splitScoped(text, 'port')
-    if (service === null) throw new ConfigError(`--port needs <service>=<port>, got "${text}"`)
-    setPort(service, value, `--port ${service}`)
+    const eq = text.indexOf('=')
+    const service = text.slice(0, Math.max(eq, 0))
+    if (eq < 0) throw new ConfigError(`--port needs <service>=<port>, got "${text}"`)
+    if (!isMockName(service)) throw new ConfigError(`--port: unknown service "${service}" (services: ${MOCK_NAMES.join(', ')})`)
+    setPort(service, text.slice(eq + 1), `--port ${service}`)
   }
 
   const host = args.host ?? env['MOCK_HOST'] ?? '127.0.0.1'
@@ -126,7 +140,17 @@ function parseOrThrow(env: Readonly<Record<string, string | undefined>>, argv: r
   const intervalText = args['events-interval'] ?? env['MOCK_EVENTS_INTERVAL_MS'] ?? '0'
   const eventsIntervalMs = parseNumber(intervalText, 'MOCK_EVENTS_INTERVAL_MS / --events-interval')
   if (eventsIntervalMs !== 0 && eventsIntervalMs < 10) throw new ConfigError(`MOCK_EVENTS_INTERVAL_MS / --events-interval must be 0 (off) or >= 10, got "${intervalText}"`)
-  return { options: { host, ports, faults }, eventsIntervalMs, help: args.help === true }
+  const requireIdentity = args['require-identity'] === true || parseBoolean(env['MOCK_REQUIRE_IDENTITY'], 'MOCK_REQUIRE_IDENTITY')
+  const graceText = args['key-grace-ms'] ?? env['MOCK_AUTH_KEY_GRACE_MS']
+  const keyGraceMs = graceText === undefined || graceText === '' ? undefined : parseNumber(graceText, 'MOCK_AUTH_KEY_GRACE_MS / --key-grace-ms')
+  if (keyGraceMs !== undefined && !(Number.isInteger(keyGraceMs) && keyGraceMs <= MAX_KEY_GRACE_MS)) {
+    throw new ConfigError(`MOCK_AUTH_KEY_GRACE_MS / --key-grace-ms must be an integer in 0..${MAX_KEY_GRACE_MS}, got "${graceText}"`)
+  }
+  return {
+    options: { host, ports, faults, requireIdentity, ...(keyGraceMs === undefined ? {} : { auth: { keyGraceMs } }) },
+    eventsIntervalMs,
+    help: args.help === true,
+  }
 }
 
 /** Reads env and argv into startMocks options; never throws, never exits. */

@@ -1,5 +1,5 @@
 /**
- * `npm start`: the seven mock services, the event generator and the BFF in one
+ * `npm start`: the seven mock services, the auth mock, the event generator and the BFF in one
  * process, sharing the in-process event log (the embedded default, no Redis),
  * or publishing to and reading from Redis Streams when REDIS_URL is set.
  * Service knobs: see mocks/README.md; BFF knobs: README.md "Configuration".
@@ -7,10 +7,14 @@
  * Dev-only knobs of this script (not BFF configuration):
  *   EVENT_GENERATOR=off              no background activity (default on)
  *   EVENT_GENERATOR_INTERVAL_MS=<n>  pause between two generated changes (default 1000)
+ *   MOCK_REQUIRE_IDENTITY=true       orders and notifications check bearer tokens (default false until the BFF relays them)
+ *   MOCK_AUTH_PORT=<n>               the auth mock's port (default 4008)
+ *   MOCK_AUTH_KEY_GRACE_MS=<n>       how long a rotated-out key stays published (default 600000)
  */
 import closeWithGrace from 'close-with-grace'
 import { startEventGenerator, type EventGenerator } from '../mocks/event-generator.js'
-import { stderrLogger } from '../mocks/start-mocks-cli.js'
+import { generatorToken, stderrLogger } from '../mocks/start-mocks-cli.js'
+import { parseStartMocksConfig } from '../mocks/start-mocks-config.js'
 import { startMocks } from '../mocks/start-mocks.js'
 import { loadConfig } from '../src/config/load-config.js'
 import { SERVICE_NAMES } from '../src/config/services.js'
@@ -25,16 +29,35 @@ function generatorIntervalMs(env: NodeJS.ProcessEnv): number | null {
   return value
 }
 
+/** The auth mock's knobs from env, as `start:mocks` reads them. */
+function authOptions(env: NodeJS.ProcessEnv): { readonly port: number | undefined; readonly requireIdentity: boolean; readonly keyGraceMs: number | undefined } {
+  const picked: Record<string, string> = { MOCK_REQUIRE_IDENTITY: 'false' }
+  for (const key of ['MOCK_REQUIRE_IDENTITY', 'MOCK_AUTH_PORT', 'MOCK_AUTH_KEY_GRACE_MS']) {
+    const value = env[key]
+    if (value !== undefined && value !== '') picked[key] = value
+  }
+  const parsed = parseStartMocksConfig(picked, [])
+  if (!parsed.ok) throw new Error(parsed.message)
+  const { options } = parsed.config
+  return { port: options.ports?.auth, requireIdentity: options.requireIdentity === true, keyGraceMs: options.auth?.keyGraceMs }
+}
+
 async function main(): Promise<void> {
   const config = loadConfig()
+  const auth = authOptions(process.env)
   const intervalMs = generatorIntervalMs(process.env)
   // With REDIS_URL the mocks publish to Redis Streams and the BFF reads it there (app.ts picks it from
   // config); otherwise both share one in-process log.
   const redisLog =
     config.redis.url === null ? undefined : createRedisStreamEventLog({ url: config.redis.url, ...config.subscriptions.eventLog, log: stderrLogger })
   const mocks = await startMocks({
-    ports: Object.fromEntries(SERVICE_NAMES.map((name) => [name, Number(new URL(config.downstream.services[name].url).port)])),
+    ports: {
+      ...Object.fromEntries(SERVICE_NAMES.map((name) => [name, Number(new URL(config.downstream.services[name].url).port)])),
+      ...(auth.port === undefined ? {} : { auth: auth.port }),
+    },
     eventLog: redisLog,
+    requireIdentity: auth.requireIdentity,
+    auth: { keyGraceMs: auth.keyGraceMs },
   })
   const app = await startServer(config, redisLog === undefined ? { eventLog: mocks.eventLog } : {})
   // A steady trickle of order, stock and notification changes, so GraphiQL shows live updates at once.
@@ -45,13 +68,17 @@ async function main(): Promise<void> {
           urls: mocks.urls,
           intervalMs,
           onError: (err) => app.log.debug({ err }, 'event generator tick failed'),
+          bearerToken: auth.requireIdentity ? generatorToken(mocks.auth.url) : undefined,
         })
   const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? 'localhost' : config.server.host
   const base = `http://${host}:${config.server.port}`
   app.log.info(`GraphiQL: ${base}/graphiql   GraphQL: ${base}/graphql`)
   process.stdout.write(
     `\n  reactive-bff is up\n  GraphiQL  ${base}/graphiql\n  GraphQL   ${base}/graphql (HTTP and websocket)\n` +
-      `  events    ${generator === null ? 'generator off' : `generator every ${intervalMs} ms`}, ${redisLog === undefined ? 'in-process log' : 'Redis Streams'}\n\n`,
+      `  events    ${generator === null ? 'generator off' : `generator every ${intervalMs} ms`}, ${redisLog === undefined ? 'in-process log' : 'Redis Streams'}\n` +
+      `  auth      ${mocks.auth.url} (development identity provider, no password; see mocks/README.md)\n` +
+      `            a token: curl -s -X POST ${mocks.auth.tokenUrl} -H 'content-type: application/json' -d '{"sub":"1"}'\n` +
+      `            orders and notifications ${auth.requireIdentity ? 'require a bearer token' : 'do not check identity (MOCK_REQUIRE_IDENTITY=true turns that on)'}\n\n`,
   )
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err !== undefined) app.log.error({ err }, 'closing after an uncaught error')

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { advanceOrder, placeOrder, type OrderInput } from '../world/mutations.js'
 import { encodeCursor, pageNewestFirst } from '../world/paging.js'
 import type { Order } from '../world/types.js'
+import { createAccessRules } from './access-rules.js'
 import { badRequest, notFound, outcomeError } from './http-errors.js'
 import { bodyObject, isId, isInt, onlyKeys, parseAfter, parseFirst, parseId, parseIdList, type Query } from './request-params.js'
 import { createServiceApp, type ServiceOptions } from './service-app.js'
@@ -28,16 +29,19 @@ function parseOrderInput(raw: unknown): OrderInput {
   }
 }
 
-/** orders (4004): order history, placing and advancing orders. */
+/** orders (4004): order history, placing and advancing orders; all of it per-user data (owner or `admin`). */
 export function createOrdersService(options: ServiceOptions): FastifyInstance {
   const { world, eventLog } = options
+  const access = createAccessRules(options.identity)
 
   return createServiceApp(
     {
       name: 'orders',
       routes(app) {
         app.get<{ Params: { userId: string }; Querystring: Query }>('/users/:userId/orders', async (request) => {
+          const caller = await access.authenticate(request)
           const userId = parseId(request.params.userId, 'userId')
+          access.requireOwner(caller, [userId])
           const first = parseFirst(request.query, 10)
           const before = parseAfter(request.query, 'orders')
           const list = world.ordersByUser.get(userId)
@@ -48,23 +52,31 @@ export function createOrdersService(options: ServiceOptions): FastifyInstance {
         })
 
         app.get<{ Querystring: Query }>('/orders', async (request) => {
+          const caller = await access.authenticate(request)
           const orders: Order[] = []
           for (const id of parseIdList(request.query)) {
             const order = world.orders.get(id)
             if (order !== undefined) orders.push(order)
           }
+          // All or nothing: a batch holding one foreign order is refused whole, never filtered.
+          access.requireOwner(caller, orders.map((order) => order.userId))
           return { orders }
         })
 
         app.get<{ Params: { id: string } }>('/orders/:id', async (request) => {
+          const caller = await access.authenticate(request)
           const id = parseId(request.params.id, 'id')
           const order = world.orders.get(id)
           if (order === undefined) throw notFound(`order ${id} not found`)
+          access.requireOwner(caller, [order.userId])
           return order
         })
 
         app.post('/orders', async (request, reply) => {
-          const outcome = placeOrder(world, parseOrderInput(request.body))
+          const caller = await access.authenticate(request)
+          const input = parseOrderInput(request.body)
+          access.requireOwner(caller, [input.userId])
+          const outcome = placeOrder(world, input)
           if (!outcome.ok) throw outcomeError(outcome.reason, outcome.message)
           const order = outcome.value
           await eventLog.append({ type: 'order.created', orderId: order.id, userId: order.userId, status: order.status })
@@ -72,7 +84,11 @@ export function createOrdersService(options: ServiceOptions): FastifyInstance {
         })
 
         app.post<{ Params: { id: string } }>('/orders/:id/advance', async (request) => {
-          const outcome = advanceOrder(world, parseId(request.params.id, 'id'))
+          const caller = await access.authenticate(request)
+          const id = parseId(request.params.id, 'id')
+          const existing = world.orders.get(id)
+          if (existing !== undefined) access.requireOwner(caller, [existing.userId])
+          const outcome = advanceOrder(world, id)
           if (!outcome.ok) throw outcomeError(outcome.reason, outcome.message)
           const order = outcome.value
           await eventLog.append({ type: 'order.status_changed', orderId: order.id, userId: order.userId, status: order.status })

@@ -7,6 +7,10 @@ export const graphqlVars = {
   /** Compile a query with graphql-jit after it has run this many times; 0 disables. */
   GRAPHQL_JIT_AFTER: int(0, 1_000_000).default(1),
   GRAPHQL_QUERY_DEPTH_LIMIT: int(1, 100).default(12),
+  /** Largest document accepted, in lexical tokens (graphql-js parser maxTokens); beyond, GRAPHQL_PARSE_FAILED. */
+  GRAPHQL_MAX_TOKENS: int(100, 1_000_000).default(5_000),
+  /** Downstream calls one operation may make; past it, the fields still to load fail with DOWNSTREAM_BUDGET_EXCEEDED. */
+  REQUEST_MAX_DOWNSTREAM_CALLS: int(1, 100_000).default(60),
   /** Send unexpected errors' messages to clients. Off in production. */
   EXPOSE_ERROR_DETAILS: bool.default(false),
 }
@@ -16,14 +20,30 @@ export interface GraphQLConfig {
   /** 0 disables graphql-jit. */
   readonly jitAfter: number
   readonly queryDepthLimit: number
+  /** Largest document, in lexical tokens. */
+  readonly maxTokens: number
+  /** Deepest nesting a document may have before validation (see graphql/document-guard.ts). */
+  readonly maxNesting: number
+  /** Downstream calls one operation may make. */
+  readonly maxDownstreamCalls: number
   readonly exposeErrorDetails: boolean
 }
+
+/**
+ * Nesting a document may reach before validation: far above what the depth
+ * limit lets through (introspection, which the depth rule skips, nests about
+ * 20 deep), far below what overflows a recursive validation rule.
+ */
+export const maxNestingFor = (queryDepthLimit: number): number => Math.max(64, queryDepthLimit * 4)
 
 export function graphqlConfig(e: z.output<z.ZodObject<typeof graphqlVars>>): GraphQLConfig {
   return {
     graphiql: e.GRAPHIQL_ENABLED,
     jitAfter: e.GRAPHQL_JIT_AFTER,
     queryDepthLimit: e.GRAPHQL_QUERY_DEPTH_LIMIT,
+    maxTokens: e.GRAPHQL_MAX_TOKENS,
+    maxNesting: maxNestingFor(e.GRAPHQL_QUERY_DEPTH_LIMIT),
+    maxDownstreamCalls: e.REQUEST_MAX_DOWNSTREAM_CALLS,
     exposeErrorDetails: e.EXPOSE_ERROR_DETAILS,
   }
 }

@@ -14,7 +14,7 @@ export type { DownstreamConfig, ServiceConfig } from './downstream.js'
 export type { GraphQLConfig } from './graphql.js'
 export type { RedisConfig } from './redis.js'
 export type { ResilienceConfig, ServiceResilienceConfig } from './resilience.js'
-export type { ServerConfig } from './server.js'
+export type { PressureConfig, ServerConfig } from './server.js'
 export type { SubscriptionsConfig } from './subscriptions.js'
 
 /** The validated, frozen configuration, one section per concern. Nothing else reads process.env. */

@@ -31,12 +31,13 @@ type BatchFetch<T> = (ids: readonly string[], ctx: CallContext) => Promise<reado
 /**
  * The call context of a fetch the cache makes: its signal belongs to the
  * shared call (several requests may wait on it), and a background refresh
- * outlives the request, so that request's deadline does not bound it.
+ * outlives the request, so that request's deadline and call budget do not
+ * bound it.
  */
 export function scopedContext(ctx: CallContext, scope: FetchScope): CallContext {
   return scope.background
     ? { requestId: ctx.requestId, log: ctx.log, signal: scope.signal }
-    : { requestId: ctx.requestId, log: ctx.log, deadline: ctx.deadline, signal: scope.signal }
+    : { requestId: ctx.requestId, log: ctx.log, deadline: ctx.deadline, budget: ctx.budget, signal: scope.signal }
 }
 
 export function createBatchLoaders(

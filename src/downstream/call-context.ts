@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { SignalSource } from '../lib/lazy-abort.js'
+import type { CallBudget } from './call-budget.js'
 import type { Deadline } from './resilience/deadline.js'
 
 /** What every downstream call needs to know about the GraphQL request it serves. */
@@ -15,6 +16,12 @@ export interface CallContext {
    * Absent (work outside a GraphQL request): only the per-call timeouts apply.
    */
   readonly deadline?: undefined | Deadline
+  /**
+   * Calls the operation may still make; past it a call fails with
+   * DOWNSTREAM_BUDGET_EXCEEDED without being sent. Absent (background
+   * refreshes, work outside an operation): unbounded.
+   */
+  readonly budget?: undefined | CallBudget
 }
 
 /**
@@ -26,12 +33,14 @@ export class RequestCallContext implements CallContext {
   readonly requestId: string
   readonly log: FastifyBaseLogger
   readonly deadline: Deadline | undefined
+  readonly budget: CallBudget | undefined
   readonly #abort: SignalSource
 
-  constructor(requestId: string, log: FastifyBaseLogger, abort: SignalSource, deadline?: undefined | Deadline) {
+  constructor(requestId: string, log: FastifyBaseLogger, abort: SignalSource, deadline?: undefined | Deadline, budget?: undefined | CallBudget) {
     this.requestId = requestId
     this.log = log
     this.deadline = deadline
+    this.budget = budget
     this.#abort = abort
   }
 

@@ -8,14 +8,17 @@ export type DownstreamErrorCode = Extract<
   | 'DOWNSTREAM_TIMEOUT'
   | 'DOWNSTREAM_CIRCUIT_OPEN'
   | 'DOWNSTREAM_OVERLOADED'
+  | 'DOWNSTREAM_BUDGET_EXCEEDED'
   | 'NOT_FOUND'
   | 'BAD_USER_INPUT'
   | 'REQUEST_ABORTED'
 >
 
 /**
- * A failed downstream call. The message is client-safe (service name and
- * outcome only); the raw cause stays server-side for logs.
+ * A failed downstream call. Its message names the service and what happened,
+ * for the logs: clients read the registry's sentence for the code instead
+ * (graphql/error-formatter.ts), since our topology and settings are not
+ * theirs to see.
  */
 export class DownstreamError extends ClientError {
   override readonly code: DownstreamErrorCode

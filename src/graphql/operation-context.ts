@@ -5,6 +5,7 @@ import { LRUCache } from 'lru-cache'
 import { createDataSources, type DataSources } from '../data/data-sources.js'
 import type { DataCache } from '../data/resources.js'
 import { RequestCallContext } from '../downstream/call-context.js'
+import { createCallBudget } from '../downstream/call-budget.js'
 import type { DownstreamClients } from '../downstream/clients.js'
 import { createDeadline } from '../downstream/resilience/deadline.js'
 import { LazyAbortController, type SignalSource } from '../lib/lazy-abort.js'
@@ -65,6 +66,8 @@ export interface OperationContextsOptions {
   readonly cache?: undefined | DataCache | null
   /** What an operation, or one event's resolution, has for all its downstream calls, in ms (REQUEST_DEADLINE_MS). */
   readonly deadlineMs: number
+  /** Downstream calls an operation, or one event's resolution, may make (REQUEST_MAX_DOWNSTREAM_CALLS). */
+  readonly maxDownstreamCalls: number
   /** Where the shared per-event work logs. */
   readonly log: FastifyBaseLogger
   /** Events whose data layer is kept for late subscribers at once (bounds the memory held). @default 256 */
@@ -84,15 +87,18 @@ export interface OperationContexts {
 }
 
 export function createOperationContexts(options: OperationContextsOptions): OperationContexts {
-  const { clients, deadlineMs } = options
+  const { clients, deadlineMs, maxDownstreamCalls } = options
   const cache = options.cache ?? null
   if (!Number.isFinite(deadlineMs) || deadlineMs <= 0) {
     throw new TypeError(`createOperationContexts: deadlineMs must be a positive number, got ${String(deadlineMs)}`)
   }
 
-  /** The data layer of one operation: every downstream call of it shares `abort` and one deadline that starts now. */
-  const dataFor = (requestId: string, log: FastifyBaseLogger, abort: SignalSource): DataSources =>
-    createDataSources(clients, new RequestCallContext(requestId, log, abort, createDeadline(deadlineMs)), cache)
+  /**
+   * The data layer of one operation: every downstream call of it shares `abort`, one deadline that
+   * starts now and one call budget.
+   */
+  const dataFor = (requestId: string, log: FastifyBaseLogger, abort: SignalSource, deadline = createDeadline(deadlineMs)): DataSources =>
+    createDataSources(clients, new RequestCallContext(requestId, log, abort, deadline, createCallBudget(maxDownstreamCalls)), cache)
 
   // One data layer per event, shared by every subscription resolving it: the ten subscribers of a
   // product's stock change make one catalog call between them (DataLoader batches within the tick they
@@ -140,7 +146,7 @@ export function createOperationContexts(options: OperationContextsOptions): Oper
       const context: OperationContext = {
         get data() {
           if (currentEvent !== null) return dataForEvent(currentEvent)
-          own ??= createDataSources(clients, new RequestCallContext(requestId, operation.log, abort, deadline), cache)
+          own ??= dataFor(requestId, operation.log, abort, deadline)
           return own
         },
         get requestId() {

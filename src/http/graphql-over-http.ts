@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { GraphQLError } from 'graphql'
-import { ClientError } from '../errors.js'
+import { ClientError, clientMessage, statusOf, type GraphQLErrorCode } from '../errors.js'
 import { formatGraphQLErrors } from '../graphql/error-formatter.js'
 import { APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, isJsonContentType, negotiate } from './negotiation.js'
 import { readParams } from './request-params.js'
@@ -19,7 +19,6 @@ export interface GraphQLOverHttp {
 
 interface MercuriusLikeError {
   readonly code?: string
-  readonly statusCode?: number
   readonly errors?: readonly unknown[]
 }
 
@@ -27,62 +26,72 @@ interface MercuriusLikeError {
  * GraphQL over HTTP per the GraphQL-over-HTTP spec: content negotiation,
  * request parameters, request errors in GraphQL shape, and the status of each
  * answer. Owning the routes (mercurius `routes: false`) is what lets request
- * errors get a GraphQL-shaped body and the right status.
+ * errors get a GraphQL-shaped body and the right status. Every document passes
+ * the admission gate before mercurius sees it, so a request error is found in
+ * the spec's order (parse, validate, operation, variables) and gets its code
+ * from where it was found, never from its message text; statuses come from
+ * the error registry.
  */
 export function createGraphQLOverHttp(app: FastifyInstance, options: GraphQLOverHttpOptions): GraphQLOverHttp {
   const { exposeErrorDetails } = options
+  // The same gate as the websocket endpoint's (plugins/graphql.ts), so both answer alike.
+  const admission = app.documentAdmission.http
 
   function sendErrors(reply: FastifyReply, statusCode: number, errors: readonly Record<string, unknown>[]): FastifyReply {
     const mediaType = negotiate(reply.request.headers.accept) ?? APPLICATION_JSON
     return reply.code(statusCode).type(`${mediaType}; charset=utf-8`).send({ errors })
   }
 
-  function requestError(reply: FastifyReply, statusCode: number, code: string, message: string): FastifyReply {
-    return sendErrors(reply, statusCode, [{ message, extensions: { code } }])
+  /** An HTTP-level refusal: the registry's status whatever the media type. */
+  function requestError(reply: FastifyReply, code: GraphQLErrorCode, message?: undefined | string): FastifyReply {
+    return sendErrors(reply, statusOf(code), [{ message: clientMessage(code, message), extensions: { code } }])
+  }
+
+  /**
+   * A well-formed request whose document, operation or variables are wrong:
+   * application/json keeps 200 (legacy clients parse the body), the spec's
+   * own media type takes the registry's status.
+   */
+  function documentErrors(request: FastifyRequest, reply: FastifyReply, mediaType: string, errors: readonly GraphQLError[]): FastifyReply {
+    const formatted = formatGraphQLErrors(errors, request.log, { exposeErrorDetails })
+    const first = formatted[0]?.['extensions'] as { code?: GraphQLErrorCode } | undefined
+    const status = mediaType === GRAPHQL_RESPONSE_JSON ? statusOf(first?.code ?? 'GRAPHQL_VALIDATION_FAILED') : 200
+    return sendErrors(reply, status, formatted)
   }
 
   async function execute(request: FastifyRequest, reply: FastifyReply, source: unknown): Promise<FastifyReply> {
     const method = request.method === 'GET' ? 'GET' : 'POST'
     const mediaType = negotiate(request.headers.accept)
-    if (mediaType === null) {
-      return requestError(reply, 406, 'NOT_ACCEPTABLE', `Accept ${APPLICATION_JSON} or ${GRAPHQL_RESPONSE_JSON}`)
-    }
-    if (method === 'POST' && !isJsonContentType(request.headers['content-type'])) {
-      return requestError(reply, 415, 'UNSUPPORTED_MEDIA_TYPE', `POST bodies must be ${APPLICATION_JSON}`)
-    }
+    if (mediaType === null) return requestError(reply, 'NOT_ACCEPTABLE')
+    if (method === 'POST' && !isJsonContentType(request.headers['content-type'])) return requestError(reply, 'UNSUPPORTED_MEDIA_TYPE')
     const params = readParams(source, method)
+    const schema = app.graphql.schema
+    const admitted = admission.document(schema, params.query)
+    if ('errors' in admitted) return documentErrors(request, reply, mediaType, admitted.errors)
+    const resolved = admission.operation(schema, admitted.document, params.operationName, params.variables)
+    if ('errors' in resolved) return documentErrors(request, reply, mediaType, resolved.errors)
+    if (method === 'GET' && resolved.operation.operation !== 'query') {
+      reply.header('allow', 'POST')
+      return requestError(reply, 'METHOD_NOT_ALLOWED')
+    }
     // The deadline starts once the operation is known: every downstream leg inherits what is left of it.
     const context = app.operationContexts.http(reply)
     try {
-      // Always pass a variables map: mercurius only coerces variables when given some, and a
-      // missing required variable must be a 400 (BAD_USER_INPUT), not an execution failure.
-      const variables = (params.variables ?? {}) as Record<string, unknown>
-      const result = await app.graphql(params.query, context, variables, params.operationName)
-      // No `data` at all means execution never began (a request error, e.g. variable coercion on
-      // the JIT path): the spec's own media type answers those with 400.
+      // Coerced above, defaults applied; mercurius coerces them again (a no-op for values already coerced).
+      const result = await app.graphql(params.query, context, resolved.variables as Record<string, unknown>, params.operationName)
+      // No `data` at all means execution never began: the spec's own media type answers those with 400.
       const status = result.data === undefined && mediaType === GRAPHQL_RESPONSE_JSON ? 400 : 200
       return reply.code(status).type(`${mediaType}; charset=utf-8`).send(result)
     } catch (error) {
       const failure = error as MercuriusLikeError
-      if (failure.code === 'MER_ERR_METHOD_NOT_ALLOWED') {
-        reply.header('allow', 'POST')
-        return requestError(reply, 405, 'METHOD_NOT_ALLOWED', 'Mutations and subscriptions need POST')
-      }
+      // Admission resolved the operation and checked the variables, so mercurius' only refusal left is validation.
       if (failure.code === 'MER_ERR_GQL_VALIDATION' && Array.isArray(failure.errors)) {
-        // application/json keeps 200 for document errors (legacy clients parse the body); the spec's own type uses 400.
-        const status = mediaType === GRAPHQL_RESPONSE_JSON ? 400 : 200
-        const graphqlErrors = failure.errors.map((inner) =>
-          inner instanceof GraphQLError ? inner : new GraphQLError(String((inner as Error).message ?? inner)),
+        const errors = failure.errors.map((inner) =>
+          inner instanceof GraphQLError
+            ? new GraphQLError(inner.message, { nodes: inner.nodes ?? null, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...inner.extensions } })
+            : new GraphQLError('The document is not valid against the schema.', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
         )
-        // A code the rule that raised the error gave it wins; graphql-js's own errors carry none.
-        const formatted = formatGraphQLErrors(graphqlErrors, request.log, { exposeErrorDetails }).map((entry, index) => ({
-          ...entry,
-          extensions: {
-            ...(entry['extensions'] as object),
-            code: (graphqlErrors[index]?.extensions['code'] as string | undefined) ?? validationCode(entry),
-          },
-        }))
-        return sendErrors(reply, status, formatted)
+        return documentErrors(request, reply, mediaType, errors)
       }
       throw error
     }
@@ -90,22 +99,16 @@ export function createGraphQLOverHttp(app: FastifyInstance, options: GraphQLOver
 
   /** Turns body/params failures into GraphQL-shaped request errors; masks the rest. */
   function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-    if (error instanceof ClientError) return requestError(reply, 400, error.code, error.message)
+    if (error instanceof ClientError) return requestError(reply, error.code, error.message)
     const status = error.statusCode ?? 500
-    if (status >= 400 && status < 500) {
-      const code = status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST'
-      return requestError(reply, status, code, error.message)
-    }
+    if (status === 413) return requestError(reply, 'PAYLOAD_TOO_LARGE')
+    if (status === 415) return requestError(reply, 'UNSUPPORTED_MEDIA_TYPE')
+    // fastify's own 4xx (an unparseable JSON body, say) describe the client's request, never our internals.
+    if (status >= 400 && status < 500) return sendErrors(reply, status, [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }])
     request.log.error({ err: error }, 'graphql request failed')
-    return requestError(reply, 500, 'INTERNAL_SERVER_ERROR', exposeErrorDetails ? error.message : 'Unexpected error.')
+    const message = exposeErrorDetails ? error.message : clientMessage('INTERNAL_SERVER_ERROR', undefined)
+    return sendErrors(reply, statusOf('INTERNAL_SERVER_ERROR'), [{ message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }])
   }
 
   return { execute, errorHandler }
-}
-
-function validationCode(entry: Record<string, unknown>): string {
-  const message = String(entry['message'])
-  if (message.startsWith('Syntax Error')) return 'GRAPHQL_PARSE_FAILED'
-  if (message.startsWith('Variable ')) return 'BAD_USER_INPUT'
-  return 'GRAPHQL_VALIDATION_FAILED'
 }

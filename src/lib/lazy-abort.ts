@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events'
+
 /** Anything that hands out an abort signal on request: an AbortController, or a LazyAbortController. */
 export interface SignalSource {
   readonly signal: AbortSignal
@@ -24,6 +26,8 @@ export class LazyAbortController implements SignalSource {
   get signal(): AbortSignal {
     if (this.#controller === null) {
       this.#controller = new AbortController()
+      // Every call in flight listens on it once; an operation's call budget bounds how many, not Node's default of 10.
+      setMaxListeners(0, this.#controller.signal)
       if (this.#aborted) this.#controller.abort(this.#reason)
     }
     return this.#controller.signal

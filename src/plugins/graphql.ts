@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import mercurius, { type IResolvers } from 'mercurius'
 import type { Config } from '../config/load-config.js'
 import { depthLimitRule } from '../graphql/depth-limit.js'
+import { createDocumentAdmission, type DocumentAdmission } from '../graphql/document-admission.js'
 import { createErrorFormatter } from '../graphql/error-formatter.js'
 import { createOperationContexts, type OperationContexts } from '../graphql/operation-context.js'
 import { createResolvers } from '../graphql/resolvers/index.js'
@@ -11,6 +12,11 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Builds the context of every GraphQL operation, over HTTP and over the websocket. */
     operationContexts: OperationContexts
+    /**
+     * The gates every document passes before it runs: the same checks over
+     * HTTP and websockets, except that mercurius validates HTTP documents.
+     */
+    documentAdmission: { readonly http: DocumentAdmission; readonly websocket: DocumentAdmission }
   }
 }
 
@@ -26,6 +32,12 @@ export interface GraphQLPluginOptions {
 
 async function graphql(app: FastifyInstance, options: GraphQLPluginOptions): Promise<void> {
   const { graphql: settings } = options.config
+  const validationRules = [depthLimitRule(settings.queryDepthLimit)]
+  const limits = { maxTokens: settings.maxTokens, maxNesting: settings.maxNesting, extraRules: validationRules }
+  app.decorate('documentAdmission', {
+    http: createDocumentAdmission({ ...limits, validate: false, subscriptions: false }),
+    websocket: createDocumentAdmission({ ...limits, validate: true, subscriptions: true }),
+  })
   await app.register(mercurius, {
     schema: options.sdl,
     // The generated Resolvers type is stricter than mercurius' own; the shapes are the same.
@@ -35,13 +47,16 @@ async function graphql(app: FastifyInstance, options: GraphQLPluginOptions): Pro
     subscription: true,
     graphiql: false,
     jit: settings.jitAfter,
-    validationRules: [depthLimitRule(settings.queryDepthLimit)],
+    // Over HTTP mercurius is the validator (plugins/graphql-http.ts admits, parses and guards first).
+    validationRules,
+    graphql: { parseOptions: { maxTokens: settings.maxTokens } },
     errorFormatter: createErrorFormatter({ exposeErrorDetails: settings.exposeErrorDetails }) as never,
   })
   const contexts = createOperationContexts({
     clients: app.downstreams.clients,
     cache: app.hasDecorator('cache') ? app.cache : null,
     deadlineMs: app.downstreams.requestDeadlineMs,
+    maxDownstreamCalls: settings.maxDownstreamCalls,
     log: app.log.child({ component: 'subscriptions' }),
   })
   app.decorate('operationContexts', contexts)

@@ -3,8 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { CloseCode, handleProtocols } from 'graphql-ws'
 import type { SubscriptionsConfig } from '../config/load-config.js'
-import { depthLimitRule } from '../graphql/depth-limit.js'
-import { CLOSE_CODES } from '../subscriptions/close-codes.js'
+import { closeFor } from '../errors.js'
 import { createConnectionRegistry } from '../subscriptions/connection-registry.js'
 import { createEventHub } from '../subscriptions/event-hub.js'
 import { createLiveEvents, overflowPolicies } from '../subscriptions/live-events.js'
@@ -14,8 +13,6 @@ import { allowAllConnections, createWsHandler, type AuthorizeConnection } from '
 export interface SubscriptionsPluginOptions {
   readonly settings: SubscriptionsConfig
   readonly exposeErrorDetails: boolean
-  /** Deepest selection accepted, as over HTTP (GRAPHQL_QUERY_DEPTH_LIMIT). */
-  readonly queryDepthLimit: number
   /** Validates the `connection_init` payload; false closes with 4403. @default allow all */
   readonly authorize?: undefined | AuthorizeConnection
 }
@@ -60,7 +57,8 @@ async function subscriptions(app: FastifyInstance, options: SubscriptionsPluginO
       hub.close()
       const drained = await stats.idle(settings.drainTimeoutMs)
       if (!drained) log.warn({ inFlight: stats.snapshot().inFlight }, 'closing websockets with events still in flight')
-      await registry.closeAll(CLOSE_CODES.serviceRestart, 'Server restarting; reconnect and resume with after', settings.drainTimeoutMs)
+      const restart = closeFor('SERVER_RESTARTING')
+      await registry.closeAll(restart.code, restart.reason, settings.drainTimeoutMs)
     },
   })
 
@@ -71,8 +69,8 @@ async function subscriptions(app: FastifyInstance, options: SubscriptionsPluginO
     initTimeoutMs: settings.initTimeoutMs,
     maxPerConnection: settings.maxPerConnection,
     exposeErrorDetails: options.exposeErrorDetails,
-    // The HTTP path's depth rule (plugins/graphql.ts), so a websocket is no way around it.
-    validationRules: [depthLimitRule(options.queryDepthLimit)],
+    // The HTTP path's gate (plugins/graphql.ts), so a websocket is no way around its limits.
+    admission: app.documentAdmission.websocket,
     createContext: (connection, operationId) =>
       app.operationContexts.websocket({
         log: connection.request.log,
@@ -89,7 +87,8 @@ async function subscriptions(app: FastifyInstance, options: SubscriptionsPluginO
               stats.slowConsumerCloses += 1
               stats.eventsDropped += error.queued
               connection.request.log.warn({ field, queued: error.queued }, 'closing a websocket whose subscriber stopped reading')
-              connection.socket.close(CLOSE_CODES.slowConsumer, `Slow consumer: over ${error.capacity} events queued for ${field}; resume with after`)
+              const close = closeFor('SLOW_CONSUMER', `Slow consumer: over ${error.capacity} events queued for ${field}; resume with after`)
+              connection.socket.close(close.code, close.reason)
             },
           }),
       }),

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { WebSocket } from 'ws'
-import { CLOSE_CODES } from './close-codes.js'
+import { closeFor } from '../errors.js'
 import type { SubscriptionStats } from './subscription-stats.js'
 
 export interface ConnectionRegistryOptions {
@@ -87,13 +87,15 @@ export function createConnectionRegistry(options: ConnectionRegistryOptions): Co
     admit(socket) {
       if (!accepting) {
         stats.connectionsRefused += 1
-        socket.close(CLOSE_CODES.serviceRestart, 'Server shutting down; reconnect')
+        const { code, reason } = closeFor('SERVER_RESTARTING')
+        socket.close(code, reason)
         return false
       }
       if (sockets.size >= options.maxConnections) {
         stats.connectionsRefused += 1
         log.warn({ maxConnections: options.maxConnections }, 'websocket connection refused: instance at its connection cap')
-        socket.close(CLOSE_CODES.tryAgainLater, 'Too many connections; try again later')
+        const { code, reason } = closeFor('TOO_MANY_CONNECTIONS')
+        socket.close(code, reason)
         return false
       }
       const state = { alive: true, bucket: buckets[dealt % buckets.length] as Set<WebSocket> }

@@ -1,11 +1,11 @@
 import type { WebsocketHandler } from '@fastify/websocket'
 import type { FastifyRequest } from 'fastify'
-import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from 'graphql'
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql'
 import { CloseCode, makeServer } from 'graphql-ws'
 import type { WebSocket } from 'ws'
 import { formatGraphQLErrors } from '../graphql/error-formatter.js'
 import type { ConnectionRegistry } from './connection-registry.js'
-import { createDocumentCache } from './document-cache.js'
+import type { DocumentAdmission } from '../graphql/document-admission.js'
 import type { OperationContext } from '../graphql/operation-context.js'
 
 /** What the auth hook sees of a connection. */
@@ -43,14 +43,29 @@ export interface WsHandlerOptions {
   /** Operations at once on one connection; one more gets TOO_MANY_SUBSCRIPTIONS. */
   readonly maxPerConnection: number
   readonly exposeErrorDetails: boolean
-  /** Validation beyond the spec's rules, as over HTTP (query depth). @default [] */
-  readonly validationRules?: undefined | readonly ValidationRule[]
+  /** The gate documents pass over HTTP too (parse, shape, validation, operation, variables), so both answer alike. */
+  readonly admission: DocumentAdmission
   readonly createContext: (connection: ConnectionExtra, operationId: string) => OperationContext
 }
 
 function formatted(errors: readonly GraphQLError[], request: FastifyRequest, exposeErrorDetails: boolean): GraphQLFormattedError[] {
   // formatGraphQLErrors builds GraphQLFormattedError-shaped entries (message, locations, path, extensions).
   return formatGraphQLErrors(errors, request.log, { exposeErrorDetails }) as unknown as GraphQLFormattedError[]
+}
+
+/** Messages only a server sends: graphql-ws accepts their shape, then throws on them, which would close with 4500. */
+const SERVER_MESSAGE_TYPES: ReadonlySet<string> = new Set(['connection_ack', 'next', 'error'])
+
+/** A client sending a server's message breaks the protocol: 4400, like any other invalid message. */
+function isServerMessage(text: string): boolean {
+  let message: unknown
+  try {
+    message = JSON.parse(text)
+  } catch {
+    // Not JSON: graphql-ws answers that with 4400 itself.
+    return false
+  }
+  return typeof message === 'object' && message !== null && SERVER_MESSAGE_TYPES.has(String((message as { type?: unknown }).type))
 }
 
 /**
@@ -62,7 +77,7 @@ function formatted(errors: readonly GraphQLError[], request: FastifyRequest, exp
  */
 export function createWsHandler(options: WsHandlerOptions): WebsocketHandler {
   const { exposeErrorDetails } = options
-  const documents = createDocumentCache({ extraRules: options.validationRules })
+  const { admission } = options
   const server = makeServer<Record<string, unknown>, ConnectionExtra>({
     connectionInitWaitTimeout: options.initTimeoutMs,
     async onConnect(ctx) {
@@ -79,11 +94,13 @@ export function createWsHandler(options: WsHandlerOptions): WebsocketHandler {
         return [new GraphQLError(`At most ${options.maxPerConnection} operations at once per connection`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })]
       }
       const schema = options.schema()
-      const prepared = documents.prepare(schema, payload.query)
-      if ('errors' in prepared) return prepared.errors
+      const admitted = admission.document(schema, payload.query)
+      if ('errors' in admitted) return admitted.errors
+      const resolved = admission.operation(schema, admitted.document, payload.operationName ?? undefined, payload.variables)
+      if ('errors' in resolved) return resolved.errors
       const contextValue = options.createContext(ctx.extra, id)
       ctx.extra.operations.set(id, contextValue)
-      return { schema, document: prepared.document, operationName: payload.operationName, variableValues: payload.variables, contextValue }
+      return { schema, document: admitted.document, operationName: payload.operationName, variableValues: resolved.variables, contextValue }
     },
     onNext(ctx, id, _payload, _args, result) {
       const context = ctx.extra.operations.get(id)
@@ -117,7 +134,12 @@ export function createWsHandler(options: WsHandlerOptions): WebsocketHandler {
         close: (code, reason) => socket.close(code, reason),
         onMessage: (handle) =>
           socket.on('message', (data) => {
-            handle(String(data)).catch((err: unknown) => {
+            const text = String(data)
+            if (isServerMessage(text)) {
+              socket.close(CloseCode.BadRequest, 'Invalid message received')
+              return
+            }
+            handle(text).catch((err: unknown) => {
               request.log.error({ err }, 'websocket message handling failed')
               socket.close(CloseCode.InternalServerError, 'Internal server error')
             })

@@ -7,8 +7,9 @@ export interface AttemptFailure {
   /** The request left the bulkhead and went to the service. */
   readonly sent: boolean
   /**
-   * The attempt's time limit was set by the request deadline rather than the
-   * service's own timeouts, so a timeout says little about the service.
+   * The service had less than its own attempt limit: the request deadline
+   * set the limit, or part of it went waiting in the BFF's bulkhead queue. A
+   * timeout then says little about the service.
    */
   readonly deadlineCut: boolean
 }
@@ -16,8 +17,10 @@ export interface AttemptFailure {
 /**
  * Only server-side failures count against the breaker: 5xx, connection
  * errors, invalid bodies and timeouts at the full attempt limit. A 4xx is a
- * healthy service saying no; client aborts, deadline cuts and shed calls say
- * nothing about the service and are ignored.
+ * healthy service saying no; what the BFF causes itself (client aborts,
+ * deadline cuts, time lost in its own queue, calls shed by the bulkhead or
+ * refused by an operation's call budget) says nothing about the service and
+ * is ignored, so no single caller can open a breaker for everyone.
  */
 export function failureOutcome({ error, sent, deadlineCut }: AttemptFailure): CallOutcome {
   if (!sent || !(error instanceof DownstreamError)) return 'ignore'

@@ -18,6 +18,7 @@ export type PolicyDecision =
   | 'circuit_rejected'
   | 'bulkhead_rejected'
   | 'deadline_abort'
+  | 'budget_exceeded'
 
 type Level = 'debug' | 'info' | 'warn'
 
@@ -37,6 +38,7 @@ const LEVELS: Readonly<Record<PolicyDecision, Level>> = {
   circuit_rejected: 'debug',
   bulkhead_rejected: 'info',
   deadline_abort: 'info',
+  budget_exceeded: 'warn',
 }
 
 const MESSAGES: Readonly<Record<PolicyDecision, string>> = {
@@ -49,6 +51,7 @@ const MESSAGES: Readonly<Record<PolicyDecision, string>> = {
   circuit_rejected: 'circuit open, failing fast',
   bulkhead_rejected: 'bulkhead full, rejecting call',
   deadline_abort: 'request deadline passed, call aborted',
+  budget_exceeded: 'operation spent its downstream call budget; further calls refused',
 }
 
 export function logDecision(

@@ -2,12 +2,13 @@ import { ClientError } from '../../errors.js'
 import type { InventoryDto } from '../../downstream/dto.js'
 import type { ProductView } from '../../data/product-views.js'
 import type { MercuriusContext } from 'mercurius'
-import { idList, pageSize } from '../inputs.js'
+import { cursor, entityId, idList, pageSize } from '../inputs.js'
 import { INVENTORY_FIELDS, selectsAny } from '../selection.js'
 import type { ProductEdgeResolvers, ProductResolvers, QueryResolvers } from '../generated.js'
 import { connection } from './connection.js'
 
 function missingInventory(productId: string): ClientError {
+  // A masked code: the client reads the registry's sentence, not which service lacked the record.
   return new ClientError('DOWNSTREAM_ERROR', `inventory has no record of product ${productId}`, { productId })
 }
 
@@ -30,14 +31,14 @@ function inventoryOf(product: ProductView, data: MercuriusContext['data']): Inve
 }
 
 export const catalogQueries: Pick<QueryResolvers, 'product' | 'products' | 'search'> = {
-  product: (_root, { id }, { data }, info) => data.productView(id, selectsAny(info, INVENTORY_FIELDS)),
+  product: (_root, { id }, { data }, info) => data.productView(entityId(id), selectsAny(info, INVENTORY_FIELDS)),
   products: (_root, { ids }, { data }, info) => data.productViews(idList(ids, 100), selectsAny(info, INVENTORY_FIELDS)),
   search: async (_root, { query, first, after }, { data }) => {
     const trimmed = query.trim()
     if (trimmed.length === 0 || trimmed.length > 200) {
       throw new ClientError('BAD_USER_INPUT', 'query must be 1 to 200 characters', { argument: 'query' })
     }
-    const page = await data.search(trimmed, pageSize(first, 100), after ?? undefined)
+    const page = await data.search(trimmed, pageSize(first, 100), cursor(after))
     return { ...page, ...connection(page), edges: page.items }
   },
 }
@@ -52,7 +53,7 @@ export const Product: ProductResolvers = {
     return inventory instanceof Promise ? inventory.then((found) => found.stock) : inventory.stock
   },
   reviews: async (product, { first, after }, { data }) =>
-    connection(await data.reviewsOfProduct(product.id, pageSize(first, 100), after ?? undefined)),
+    connection(await data.reviewsOfProduct(product.id, pageSize(first, 100), cursor(after))),
 }
 
 export const ProductEdge: ProductEdgeResolvers = {

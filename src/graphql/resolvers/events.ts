@@ -3,6 +3,7 @@ import { ClientError, notFound } from '../../errors.js'
 import type { LiveEvents } from '../live-events.js'
 import type { NotificationEventResolvers, OrderEventResolvers, StockEventResolvers, SubscriptionResolvers } from '../generated.js'
 import type { NotificationEventParent, OrderEventParent, StockEventParent } from '../parents.js'
+import { entityId } from '../inputs.js'
 import { INVENTORY_FIELDS, selectsAny } from '../selection.js'
 
 /** The notifications service has no lookup by id: the event's notification is found in the user's newest ones. */
@@ -25,15 +26,16 @@ function payloadOf<T>(payload: T | undefined): T {
 
 const Subscription: SubscriptionResolvers = {
   orderStatusChanged: {
-    subscribe: (_root, { userId, after }, context) => liveOf(context).orderStatusChanged(userId, after),
+    subscribe: (_root, { userId, after }, context) => liveOf(context).orderStatusChanged(entityId(userId, 'userId'), after),
     resolve: (payload: { orderStatusChanged?: undefined | OrderEventParent }) => payloadOf(payload.orderStatusChanged),
   },
   notificationAdded: {
-    subscribe: (_root, { userId, after }, context) => liveOf(context).notificationAdded(userId, after),
+    subscribe: (_root, { userId, after }, context) => liveOf(context).notificationAdded(entityId(userId, 'userId'), after),
     resolve: (payload: { notificationAdded?: undefined | NotificationEventParent }) => payloadOf(payload.notificationAdded),
   },
   stockChanged: {
-    subscribe: (_root, { productIds, after }, context) => liveOf(context).stockChanged(productIds, after),
+    subscribe: (_root, { productIds, after }, context) =>
+      liveOf(context).stockChanged(productIds.map((id) => entityId(id, 'productIds')), after),
     resolve: (payload: { stockChanged?: undefined | StockEventParent }) => payloadOf(payload.stockChanged),
   },
 }

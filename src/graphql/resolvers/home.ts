@@ -1,6 +1,6 @@
 import { valueFromASTUntyped } from 'graphql'
 import { notFound } from '../../errors.js'
-import { pageSize } from '../inputs.js'
+import { entityId, pageSize } from '../inputs.js'
 import { reportFieldError } from '../partial-errors.js'
 import { INVENTORY_FIELDS, selectedField, selectsAny } from '../selection.js'
 import type { ProductView } from '../../data/product-views.js'
@@ -12,7 +12,7 @@ export const LATEST_MAX = 50
 
 export const homeQueries: Pick<QueryResolvers, 'home'> = {
   // No I/O here: each Home field is its own leg, and GraphQL runs them concurrently.
-  home: (_root, { userId }) => ({ userId }),
+  home: (_root, { userId }) => ({ userId: entityId(userId, 'userId') }),
 }
 
 export const Home: HomeResolvers = {

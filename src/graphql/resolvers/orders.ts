@@ -1,9 +1,10 @@
 import { badUserInput } from '../../errors.js'
+import { entityId } from '../inputs.js'
 import { INVENTORY_FIELDS, selectsAny } from '../selection.js'
 import type { MutationResolvers, OrderItemResolvers, OrderResolvers, QueryResolvers } from '../generated.js'
 
 export const orderQueries: Pick<QueryResolvers, 'order'> = {
-  order: (_root, { id }, { data }) => data.order(id),
+  order: (_root, { id }, { data }) => data.order(entityId(id)),
 }
 
 export const orderMutations: Pick<MutationResolvers, 'placeOrder'> = {
@@ -11,7 +12,9 @@ export const orderMutations: Pick<MutationResolvers, 'placeOrder'> = {
     if (input.items.length < 1 || input.items.length > 50) {
       throw badUserInput(`an order takes 1 to 50 items, got ${input.items.length}`, { argument: 'input.items' })
     }
+    entityId(input.userId, 'input.userId')
     for (const item of input.items) {
+      entityId(item.productId, 'input.items.productId')
       if (!Number.isInteger(item.quantity) || item.quantity < 1 || item.quantity > 100) {
         throw badUserInput(`quantity must be between 1 and 100, got ${item.quantity}`, { argument: 'input.items.quantity' })
       }

@@ -1,9 +1,9 @@
-import { pageSize } from '../inputs.js'
+import { cursor, entityId, pageSize } from '../inputs.js'
 import type { QueryResolvers, UserResolvers } from '../generated.js'
 import { connection } from './connection.js'
 
 export const userQueries: Pick<QueryResolvers, 'user'> = {
-  user: (_root, { id }, { data }) => data.user(id),
+  user: (_root, { id }, { data }) => data.user(entityId(id)),
 }
 
 export const User: UserResolvers = {
@@ -13,5 +13,5 @@ export const User: UserResolvers = {
     return followers.filter((follower) => follower !== null)
   },
   orders: async (user, { first, after }, { data }) =>
-    connection(await data.ordersOfUser(user.id, pageSize(first, 100), after ?? undefined)),
+    connection(await data.ordersOfUser(user.id, pageSize(first, 100), cursor(after))),
 }

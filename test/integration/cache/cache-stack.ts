@@ -131,6 +131,7 @@ export async function startPeer(stack: CacheStack, env: Readonly<Record<string, 
     DOWNSTREAM_TIMEOUT_MS: '5000',
     RECOMMENDATIONS_TIMEOUT_MS: '5000',
     REQUEST_DEADLINE_MS: '10000',
+    PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '10000',
     ...serviceUrls,
     ...env,
   })

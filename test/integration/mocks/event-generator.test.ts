@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { createTokenSource } from '../../../mocks/auth/token-client.js'
 import { startEventGenerator, type EventGenerator } from '../../../mocks/event-generator.js'
 import type { RunningMocks } from '../../../mocks/start-mocks.js'
 import type { DomainEventType } from '../../../src/events/domain-events.js'
@@ -36,6 +37,25 @@ describe('startEventGenerator', () => {
     for (const { event } of await mocks.eventLog.read('0-0', { limit: 10_000 })) {
       if ('userId' in event) expect(Number(event.userId)).toBeLessThanOrEqual(20)
     }
+  })
+
+  it('acts through services that require identity when given an admin token source', async () => {
+    const mocks = await startTestMocks({ requireIdentity: true })
+    leftovers.push(mocks)
+    const errors: unknown[] = []
+    const generator = startEventGenerator({
+      urls: mocks.urls,
+      intervalMs: 10,
+      onError: (error) => errors.push(error),
+      bearerToken: createTokenSource(mocks.auth.url, { sub: 'event-generator', scope: 'admin' }),
+    })
+    leftovers.push(generator)
+    await waitFor(() => generator.ticks >= 6, { timeoutMs: 10_000, message: 'six ticks' })
+    await generator.stop()
+    expect(errors).toEqual([])
+    expect((await mocks.eventLog.read('0-0')).length).toBeGreaterThanOrEqual(5)
+    // One token serves every call until it nears expiry.
+    expect((await mocks.auth.service.inject('/__admin/stats')).json<{ byRoute: Record<string, number> }>().byRoute).toEqual({ 'POST /token': 1 })
   })
 
   it('stop() aborts a hung request instead of waiting out its 5 s deadline', async () => {

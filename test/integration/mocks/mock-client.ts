@@ -2,11 +2,14 @@ import { request } from 'undici'
 import { startMocks, type RunningMocks, type StartMocksOptions } from '../../../mocks/start-mocks.js'
 import { SERVICE_NAMES } from '../../../mocks/services/service-names.js'
 
-/** All seven mocks on free ports; the caller registers `close()` right away. */
+/** All eight mocks (the seven data services and auth) on free ports; the caller registers `close()` right away. */
 export function startTestMocks(options: StartMocksOptions = {}): Promise<RunningMocks> {
   const ports = Object.fromEntries(SERVICE_NAMES.map((name) => [name, 0]))
   return startMocks({ ports, ...options })
 }
+
+/** The header a caller relays its token in. */
+export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` })
 
 export interface JsonAnswer {
   readonly status: number

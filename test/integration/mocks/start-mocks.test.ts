@@ -31,6 +31,19 @@ describe('startMocks', () => {
     await expect(eventLog.append({ type: 'review.liked', reviewId: '1', productId: '1', likes: 1 })).resolves.toBeDefined()
   })
 
+  it('starts auth beside the seven, on a free port when all seven are, keeping it out of urls and services', async () => {
+    const mocks = await startTestMocks()
+    leftovers.push(mocks)
+    expect(Object.keys(mocks.services)).toEqual([...SERVICE_NAMES])
+    expect(mocks.auth.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    expect(mocks.auth.url).not.toBe('http://127.0.0.1:4008')
+    expect(mocks.auth.jwksUrl).toBe(`${mocks.auth.url}/.well-known/jwks.json`)
+    expect(mocks.auth.tokenUrl).toBe(`${mocks.auth.url}/token`)
+    expect((await get(`${mocks.auth.url}/.well-known/openid-configuration`)).body.issuer).toBe(mocks.auth.url)
+    await mocks.close()
+    expect(mocks.auth.service.server.listening).toBe(false)
+  })
+
   it('applies start-up faults, which reset returns to', async () => {
     const mocks = await startTestMocks({ faults: { users: { errorRate: 1, errorStatus: 502 }, recommendations: { latencyMs: 0 } } })
     leftovers.push(mocks)
@@ -43,6 +56,8 @@ describe('startMocks', () => {
 
   it('rejects bad options before listening', async () => {
     await expect(startMocks({ ports: { users: 70_000 } })).rejects.toThrow(/ports.users/)
+    await expect(startMocks({ ports: { auth: -1 } })).rejects.toThrow(/ports.auth/)
+    await expect(startMocks({ ports: { auth: 0 }, auth: { keyGraceMs: -5 } })).rejects.toThrow(/keyGraceMs/)
     await expect(startMocks({ ports: { users: 0 }, faults: { orders: { errorRate: 2 } } })).rejects.toThrow(/orders service: options.faults: errorRate/)
   })
 
@@ -50,7 +65,7 @@ describe('startMocks', () => {
     const first = await startTestMocks()
     leftovers.push(first)
     const port = Number(new URL(first.urls.users).port)
-    const ports = Object.fromEntries(SERVICE_NAMES.map((name) => [name, name === 'catalog' ? port : 0]))
+    const ports = { ...Object.fromEntries(SERVICE_NAMES.map((name) => [name, name === 'catalog' ? port : 0])), auth: 0 }
     await expect(startMocks({ ports })).rejects.toThrow(/EADDRINUSE/)
   })
 

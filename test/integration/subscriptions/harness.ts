@@ -64,7 +64,17 @@ export async function startBff(mocks: RunningMocks, options: BffOptions = {}): P
   const serviceUrls = Object.fromEntries(SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, mocks.urls[name]]))
   const redisEnv: Record<string, string> =
     options.redisUrl === undefined ? {} : { REDIS_URL: options.redisUrl, ...(options.streamKey ? { EVENT_LOG_STREAM_KEY: options.streamKey } : {}) }
-  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', GRAPHIQL_ENABLED: 'false', ...serviceUrls, ...redisEnv, ...options.env })
+  // Two shared cores: a second of event-loop lag would shed load by accident; tests about shedding set their own.
+  const config = loadConfig({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    GRAPHIQL_ENABLED: 'false',
+    PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '10000',
+    ...serviceUrls,
+    ...redisEnv,
+    ...options.env,
+  })
   const app = await buildApp(config, {
     logger: options.logger ?? false,
     eventLog: options.redisUrl === undefined ? mocks.eventLog : undefined,

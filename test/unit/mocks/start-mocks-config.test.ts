@@ -5,7 +5,7 @@ describe('parseStartMocksConfig', () => {
   it('defaults to no overrides and no event generator', () => {
     expect(parseStartMocksConfig({}, [])).toEqual({
       ok: true,
-      config: { options: { host: '127.0.0.1', ports: {}, faults: {} }, eventsIntervalMs: 0, help: false },
+      config: { options: { host: '127.0.0.1', ports: {}, faults: {}, requireIdentity: false }, eventsIntervalMs: 0, help: false },
     })
   })
 
@@ -40,7 +40,19 @@ describe('parseStartMocksConfig', () => {
     expect(eventsIntervalMs).toBe(1_000)
   })
 
+  it('reads the auth mock: its port, identity required, key grace', () => {
+    const fromEnv = parseStartMocksConfig({ MOCK_AUTH_PORT: '5008', MOCK_REQUIRE_IDENTITY: 'true', MOCK_AUTH_KEY_GRACE_MS: '1000' }, [])
+    expect(fromEnv.ok && fromEnv.config.options).toMatchObject({ ports: { auth: 5008 }, requireIdentity: true, auth: { keyGraceMs: 1_000 } })
+    const fromFlags = parseStartMocksConfig({ MOCK_REQUIRE_IDENTITY: 'false' }, ['--port', 'auth=0', '--require-identity', '--key-grace-ms', '0'])
+    expect(fromFlags.ok && fromFlags.config.options).toMatchObject({ ports: { auth: 0 }, requireIdentity: true, auth: { keyGraceMs: 0 } })
+  })
+
   it.each([
+    [{ MOCK_AUTH_PORT: '-1' }, [], /MOCK_AUTH_PORT must be a port/],
+    [{}, ['--latency', 'auth=5'], /unknown service "auth"/],
+    [{}, ['--port', 'payments=5'], /--port: unknown service "payments"/],
+    [{ MOCK_REQUIRE_IDENTITY: 'yes' }, [], /MOCK_REQUIRE_IDENTITY must be true or false/],
+    [{ MOCK_AUTH_KEY_GRACE_MS: '1.5' }, [], /MOCK_AUTH_KEY_GRACE_MS \/ --key-grace-ms must be an integer/],
     [{ MOCK_LATENCY_MS: 'fast' }, [], /MOCK_LATENCY_MS must be a non-negative number/],
     [{ MOCK_LATENCY_MS: '50,20' }, [], /MOCK_LATENCY_MS: latencyMs/],
     [{ MOCK_ERROR_RATE: '2' }, [], /MOCK_ERROR_RATE: errorRate/],

@@ -1,0 +1,145 @@
+import { Agent, request } from 'undici'
+import { requestJson } from '../admin-client.js'
+import { fileURLToPath } from 'node:url'
+import { spawnChild, stopAll, stopChildrenOnExit, waitForOutput } from '../child-processes.js'
+import { downstreamEnv, startMocksProcess } from '../mocks-process.js'
+import { cpuTimeMs } from '../process-cpu.js'
+import { startServerProcess } from '../server-process.js'
+
+/**
+ * A hostile caller against a bystander, from outside, with the BFF at its
+ * shipped defaults in its own process: a bystander's p50/p99 idle, then while
+ * bursts of the probe's wide query (search → reviews → author → followers →
+ * orders, 100 of each) run, and the breakers afterwards. Also how long the
+ * doubling-fragments document takes, first run and compiled.
+ *
+ *   npm run bench:hostile [-- --seconds 10 --copies 50]
+ */
+const args = process.argv.slice(2)
+const option = (name: string, fallback: number): number => {
+  const at = args.indexOf(`--${name}`)
+  return at === -1 ? fallback : Number(args[at + 1])
+}
+const SECONDS = option('seconds', 10)
+const COPIES = option('copies', 50)
+
+const WIDE = `{ search(query: "a", first: 100) { edges { node { reviews(first: 100) { edges { node {
+  author { followers(first: 100) { orders(first: 100) { edges { node { id status } } } } } } } } } } } }`
+
+function doubling(n: number): string {
+  let doc = '{ product(id: "1") { ...F0 } }'
+  for (let i = 0; i < n; i++) doc += ` fragment F${i} on Product { ...F${i + 1} ...F${i + 1} name }`
+  return `${doc} fragment F${n} on Product { name }`
+}
+
+const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN
+
+const dispatcher = new Agent({ connections: 128 })
+
+async function post(origin: string, query: string): Promise<{ status: number; codes: string[] }> {
+  const response = await request(`${origin}/graphql`, {
+    method: 'POST',
+    dispatcher,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query }),
+  })
+  const body = (await response.body.json()) as { errors?: { extensions?: { code?: string } }[] }
+  return { status: response.statusCode, codes: [...new Set((body.errors ?? []).map((error) => error.extensions?.code ?? '?'))] }
+}
+
+/** Sequential bystander queries for `seconds`: latencies in ms, sorted, and failures. */
+async function bystander(origin: string, seconds: number): Promise<{ sorted: number[]; failures: number; codes: Set<string> }> {
+  const latencies: number[] = []
+  let failures = 0
+  const codes = new Set<string>()
+  const end = Date.now() + seconds * 1_000
+  for (let i = 0; Date.now() < end; i++) {
+    const started = performance.now()
+    const answer = await post(origin, `{ product(id: "${(i % 200) + 1}") { name price { formatted } } }`)
+    latencies.push(performance.now() - started)
+    if (answer.status !== 200 || answer.codes.length > 0) {
+      failures += 1
+      for (const code of answer.codes) codes.add(code)
+    }
+  }
+  return { sorted: latencies.sort((a, b) => a - b), failures, codes }
+}
+
+/** `--attack <origin>`: the hostile side, `COPIES` loops of the wide query; prints a JSON tally at the end. */
+async function attack(origin: string): Promise<void> {
+  const codes: Record<string, number> = {}
+  let requests = 0
+  const end = Date.now() + SECONDS * 1_000
+  process.stdout.write('attacking\n')
+  await Promise.all(
+    Array.from({ length: COPIES }, async () => {
+      while (Date.now() < end) {
+        const answer = await post(origin, WIDE)
+        requests += 1
+        for (const code of answer.codes.length === 0 ? [`HTTP ${answer.status}`] : answer.codes) codes[code] = (codes[code] ?? 0) + 1
+      }
+    }),
+  )
+  process.stdout.write(`${JSON.stringify({ requests, codes })}\n`)
+  await dispatcher.close()
+}
+
+async function main(): Promise<void> {
+  stopChildrenOnExit('bench:hostile')
+  const mocks = await startMocksProcess({ users: 1, orders: 1, catalog: 1, inventory: 1, notifications: 1, recommendations: 1 })
+  const bff = await startServerProcess({
+    name: 'bff',
+    entry: '../src/server.js',
+    env: { ...downstreamEnv(mocks.urls), LOG_LEVEL: 'warn', GRAPHIQL_ENABLED: 'false' },
+  })
+  const origin = bff.origin
+  await bystander(origin, 2)
+
+  const timings: number[] = []
+  for (let run = 0; run < 3; run++) {
+    const started = performance.now()
+    await post(origin, doubling(40))
+    timings.push(performance.now() - started)
+  }
+  console.log(`doubling fragments, n = 40: ${timings.map((ms) => `${ms.toFixed(1)} ms`).join(', ')} (parse+validate, compile, compiled)`)
+
+  const idle = await bystander(origin, SECONDS)
+  const cpuBefore = cpuTimeMs(bff.child.process.pid ?? 0)
+  // The attackers run in a process of their own: parsing their large answers here would delay the
+  // bystander's own measurement, not the BFF's answer.
+  const attacker = spawnChild({
+    name: 'attacker',
+    command: process.execPath,
+    args: [fileURLToPath(import.meta.url), '--attack', origin, '--copies', String(COPIES), '--seconds', String(SECONDS + 1)],
+    env: { PATH: process.env['PATH'] ?? '' },
+  })
+  await waitForOutput(attacker, 'attacking', 10_000)
+  const attacked = await bystander(origin, SECONDS)
+  const report = JSON.parse((await waitForOutput(attacker, '"requests"', 60_000)).trim().split('\n').pop() ?? '{}') as {
+    requests: number
+    codes: Record<string, number>
+  }
+  const hostileRequests = report.requests
+  const tally = new Map(Object.entries(report.codes))
+  const cpuMs = cpuTimeMs(bff.child.process.pid ?? 0) - cpuBefore
+  const { body } = await requestJson(`${origin}/health/ready`)
+  const services = (body as { downstreams?: { services?: Record<string, { breaker: string }> } }).downstreams?.services ?? {}
+
+  const row = (label: string, run: { sorted: number[]; failures: number; codes: Set<string> }) =>
+    `${label.padEnd(22)} n=${String(run.sorted.length).padStart(5)}  p50 ${percentile(run.sorted, 0.5).toFixed(1).padStart(6)} ms  p99 ${percentile(run.sorted, 0.99).toFixed(1).padStart(7)} ms  failures ${run.failures} ${[...run.codes].join(' ')}`
+  console.log(row('bystander, idle', idle))
+  console.log(row(`bystander, ${COPIES} hostile`, attacked))
+  console.log(`p99 under attack ÷ idle: ${(percentile(attacked.sorted, 0.99) / percentile(idle.sorted, 0.99)).toFixed(2)}`)
+  console.log(`hostile requests: ${hostileRequests} in ${SECONDS + 1} s; codes: ${[...tally].map(([code, n]) => `${code} ×${n}`).join(', ')}`)
+  console.log(`BFF CPU during the attack: ${(cpuMs / 1_000).toFixed(1)} s over ${SECONDS} s`)
+  console.log(`breakers after: ${Object.entries(services).map(([name, s]) => `${name} ${s.breaker}`).join(', ')}`)
+  await stopAll()
+  await dispatcher.close()
+}
+
+const attackAt = args.indexOf('--attack')
+;(attackAt === -1 ? main() : attack(args[attackAt + 1] ?? '')).catch(async (error: unknown) => {
+  console.error(error)
+  await stopAll()
+  process.exit(1)
+})

@@ -1,0 +1,61 @@
+import underPressure from '@fastify/under-pressure'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { PressureConfig } from '../config/load-config.js'
+import { clientMessage, statusOf } from '../errors.js'
+
+export interface LoadSheddingOptions {
+  readonly pressure: PressureConfig
+}
+
+/** Routes that must answer while the process sheds load, so orchestrators see why. */
+const ALWAYS_ANSWERED = new Set(['/health/live', '/health/ready'])
+
+/**
+ * The process-level guard for what no limit foresaw: while the event loop
+ * lags or the heap is near its limit, new requests get 503 with Retry-After
+ * at once instead of queueing behind work the process cannot finish in time
+ * (@fastify/under-pressure samples both). Health and readiness still answer,
+ * and readiness says what is over its threshold; websocket upgrades are
+ * refused the same way, and open sockets carry on.
+ */
+async function loadShedding(app: FastifyInstance, options: LoadSheddingOptions): Promise<void> {
+  const { pressure } = options
+  const status = statusOf('SERVER_OVERLOADED')
+  const body = { errors: [{ message: clientMessage('SERVER_OVERLOADED', undefined), extensions: { code: 'SERVER_OVERLOADED' } }] }
+  /** under-pressure sends what this returns, or lets the request through when it returns nothing. */
+  function shed(request: FastifyRequest, reply: FastifyReply, type: string): typeof body | undefined {
+    if (ALWAYS_ANSWERED.has(request.url.split('?')[0] ?? '')) return undefined
+    request.log.warn({ pressure: type, ...app.memoryUsage() }, 'shedding load')
+    reply.code(status).header('retry-after', String(pressure.retryAfterS)).type('application/json; charset=utf-8')
+    return body
+  }
+  await app.register(underPressure, {
+    maxEventLoopDelay: pressure.maxEventLoopDelayMs,
+    maxHeapUsedBytes: pressure.maxHeapUsedBytes,
+    sampleInterval: pressure.sampleIntervalMs,
+    retryAfter: pressure.retryAfterS,
+    // Its type says void, but under-pressure sends a returned payload itself (index.js handlePressure).
+    pressureHandler: shed as unknown as (request: FastifyRequest, reply: FastifyReply, type: string) => void,
+  })
+
+  app.readiness.register('pressure', () => {
+    const usage = app.memoryUsage()
+    const over = [
+      ...(pressure.maxEventLoopDelayMs > 0 && usage.eventLoopDelay > pressure.maxEventLoopDelayMs ? ['eventLoopDelay'] : []),
+      ...(pressure.maxHeapUsedBytes > 0 && usage.heapUsed > pressure.maxHeapUsedBytes ? ['heapUsedBytes'] : []),
+    ]
+    return {
+      // Not ready while shedding: a balancer sends new requests to an instance that can take them.
+      ready: over.length === 0,
+      shedding: over.length > 0,
+      over,
+      eventLoopDelayMs: Math.round(usage.eventLoopDelay * 10) / 10,
+      heapUsedBytes: usage.heapUsed,
+      rssBytes: usage.rssBytes,
+      limits: { eventLoopDelayMs: pressure.maxEventLoopDelayMs, heapUsedBytes: pressure.maxHeapUsedBytes },
+    }
+  })
+}
+
+export default fp(loadShedding, { name: 'load-shedding', dependencies: ['health'] })
