@@ -8,7 +8,7 @@
  *   http/, subscriptions/, graphiql/   transports and the GraphiQL page
  *   graphql/                      schema, resolvers, the one operation-context builder
  *   data/                         per-request data layer, resource table, invalidation
- *   cache/, downstream/, events/  entity cache + stores; clients + caller; event log
+ *   cache/, downstream/, events/, identity/  entity cache + stores; clients + caller; event log; who is asking
  *   lib/, config/                 shared pieces: no project knowledge; the validated config
  *   errors.ts                     the error registry
  *
@@ -23,7 +23,7 @@ const LEVELS = [
   ['http/', 'subscriptions/', 'graphiql/'],
   ['graphql/'],
   ['data/'],
-  ['cache/', 'downstream/', 'events/'],
+  ['cache/', 'downstream/', 'events/', 'identity/'],
   ['lib/', 'config/'],
   ['errors.ts'],
 ]

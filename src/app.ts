@@ -9,6 +9,7 @@ import { loadSchemaSdl } from './graphql/load-schema.js'
 import graphql from './plugins/graphql.js'
 import graphqlHttp from './plugins/graphql-http.js'
 import health from './plugins/health.js'
+import identity from './plugins/identity.js'
 import loadShedding from './plugins/load-shedding.js'
 import redis from './plugins/redis.js'
 import subscriptions from './plugins/subscriptions.js'
@@ -63,6 +64,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   })
 
   await app.register(health)
+  await app.register(identity)
   await app.register(loadShedding, { pressure: config.server.pressure })
   const redisLog = config.redis.url === null ? undefined : { url: config.redis.url, ...config.subscriptions.eventLog }
   await app.register(eventLogPlugin, { eventLog: options.eventLog, redis: redisLog })
