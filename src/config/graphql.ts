@@ -10,7 +10,7 @@ export const graphqlVars = {
   /** Largest document accepted, in lexical tokens (graphql-js parser maxTokens); beyond, GRAPHQL_PARSE_FAILED. */
   GRAPHQL_MAX_TOKENS: int(100, 1_000_000).default(5_000),
   /** Downstream calls one operation may make; past it, the fields still to load fail with DOWNSTREAM_BUDGET_EXCEEDED. */
-  REQUEST_MAX_DOWNSTREAM_CALLS: int(1, 100_000).default(60),
+  REQUEST_MAX_DOWNSTREAM_CALLS: int(1, 100_000).default(32),
   /** Send unexpected errors' messages to clients. Off in production. */
   EXPOSE_ERROR_DETAILS: bool.default(false),
 }
