@@ -4,8 +4,8 @@
  * fixed time, prints the figures, and stops every child on the way out —
  * normal end, error or Ctrl-C — so no process is left holding ports or CPU.
  */
-import { parseBenchOptions, USAGE } from './bench-options.js'
-import { stopAll, stopChildrenOnExit } from './child-processes.js'
+import { parseBenchOptions, USAGE } from '../lib/bench-options.js'
+import { stopAll, stopChildrenOnExit } from '../lib/child-processes.js'
 import { runCpuMode } from './cpu-mode.js'
 import { runLatencyMode } from './latency-mode.js'
 

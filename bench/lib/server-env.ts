@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import type { ServiceName } from '../src/config/services.js'
+import type { ServiceName } from '../../src/config/services.js'
 import type { BenchOptions } from './bench-options.js'
 import { downstreamEnv } from './mocks-process.js'
 
