@@ -1,6 +1,6 @@
 /**
  * `npm run bench:cache [-- --duration 15 --warmup 5 --rounds 3 --connections 50 --no-redis]`:
- * issue 4's benchmark. The home query under the same mocks (latency profile:
+ * the entity cache's benchmark. The home query under the same mocks (latency profile:
  * 20–50 ms legs, 100 ms critical path) and the same load (autocannon, 50
  * connections, users 1..2000 scattered), against three BFFs in turn:
  * caching disabled (CACHE_ENABLED=false), a warm in-process cache (the
@@ -317,7 +317,7 @@ function report(runs: readonly Measured[], references: readonly HotLatency[], ra
 
 async function main(): Promise<number> {
   const o = options()
-  log('cache benchmark (issue 4): home query, caching disabled vs warm cache')
+  log('cache benchmark: home query, caching disabled vs warm cache')
   log(conditions())
   const mocks = await startMocksProcess(LATENCY_MODE_LATENCIES)
   const variants: Variant[] = [

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:chaos` (issue 3): the BFF under a sick recommendations
+ * `npm run bench:chaos`: the BFF under a sick recommendations
  * service, next to a healthy run of the same load. Mocks and BFF run as child
  * processes on loopback (bench/mocks-process.ts, bench/server-process.ts);
  * two autocannon instances in this process drive, at fixed rates and side by

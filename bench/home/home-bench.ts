@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --mode cpu]`: the home-query benchmark of issue 2. Starts
+ * `npm run bench [-- --mode cpu]`: the home-query benchmark. Starts
  * the mocks and the servers as child processes on loopback, drives load for a
  * fixed time, prints the figures, and stops every child on the way out —
  * normal end, error or Ctrl-C — so no process is left holding ports or CPU.
