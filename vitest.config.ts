@@ -16,6 +16,5 @@ export default defineConfig({
     pool: 'forks',
     // Two cores: more workers only adds contention between real servers.
     maxWorkers: 2,
-    globalSetup: ['test/helpers/global-setup.ts'],
   },
 })

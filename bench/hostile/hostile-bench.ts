@@ -1,10 +1,10 @@
 import { Agent, request } from 'undici'
-import { requestJson } from '../admin-client.js'
+import { requestJson } from '../lib/admin-client.js'
 import { fileURLToPath } from 'node:url'
-import { spawnChild, stopAll, stopChildrenOnExit, waitForOutput } from '../child-processes.js'
-import { downstreamEnv, startMocksProcess } from '../mocks-process.js'
-import { cpuTimeMs } from '../process-cpu.js'
-import { startServerProcess } from '../server-process.js'
+import { spawnChild, stopAll, stopChildrenOnExit, waitForOutput } from '../lib/child-processes.js'
+import { downstreamEnv, startMocksProcess } from '../lib/mocks-process.js'
+import { cpuTimeMs } from '../lib/process-cpu.js'
+import { startServerProcess } from '../lib/server-process.js'
 
 /**
  * A hostile caller against a bystander, from outside, with the BFF at its
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   const mocks = await startMocksProcess({ users: 1, orders: 1, catalog: 1, inventory: 1, notifications: 1, recommendations: 1 })
   const bff = await startServerProcess({
     name: 'bff',
-    entry: '../src/server.js',
+    entry: '../../src/server.js',
     env: { ...downstreamEnv(mocks.urls), LOG_LEVEL: 'warn', GRAPHIQL_ENABLED: 'false' },
   })
   const origin = bff.origin

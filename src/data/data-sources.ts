@@ -15,7 +15,7 @@ import type { NotificationFeedDto } from '../downstream/notifications-client.js'
 import type { PlaceOrderRequest } from '../downstream/orders-client.js'
 
 /**
- * The per-request face of the downstream layer that resolvers talk to. It owns
+ * The per-operation data layer that resolvers talk to. It owns
  * batching and de-duplication; resolvers never see HTTP, clients or loaders.
  */
 export interface DataSources {
@@ -114,7 +114,7 @@ class RequestDataSources implements DataSources {
   }
 
   productViews(ids: readonly string[], withInventory: boolean): Promise<readonly (ProductView | null)[]> {
-    // The fan-out (fanout/product-views.ts) composes Observables: the loaders' promises become them here.
+    // The join (product-views.ts) composes Observables: the loaders' promises become them here.
     const loaders = this.#loaders
     this.#productSources ??= {
       products: (batch) => defer(() => loadAll(loaders.products, batch)),

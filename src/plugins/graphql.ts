@@ -22,7 +22,8 @@ declare module 'fastify' {
 
 /**
  * Registers mercurius as the execution engine (parse cache, validation, JIT,
- * hooks) without its routes: graphql-http.ts owns the HTTP surface.
+ * hooks) without its routes: plugins/graphql-http.ts registers them, http/ runs them. It also
+ * creates the operation-context builder that HTTP requests and websocket operations share.
  */
 export interface GraphQLPluginOptions {
   readonly config: Config

@@ -44,7 +44,7 @@ async function redisPlugin(app: FastifyInstance, options: RedisPluginOptions): P
   const perConnection = {
     enableOfflineQueue: false,
     // The per-call limit (CACHE_REDIS_TIMEOUT_MS) is enforced by the cache guard, lag-tolerantly
-    // (cache/guarded-cache.ts). A client-side timer that equal would fire, under event-loop lag,
+    // (cache/guarded-store.ts). A client-side timer that equal would fire, under event-loop lag,
     // before a reply already in the socket is read: the bench saw that open the breaker and switch
     // the cache off exactly when the BFF was busiest. This one is the backstop for a frozen server.
     commandTimeout: Math.max(10 * settings.redisTimeoutMs, 1_000),

@@ -11,7 +11,7 @@ afterEach(async () => {
 
 const USER_ONLY = 'query User($userId: ID!) { home(userId: $userId) { user { id } } }'
 
-describe('issue 3: circuit breaker', () => {
+describe('circuit breaker', () => {
   it('opens under failures (readiness 503), sends nothing while open, and closes after the cool-down once healed', async () => {
     const logs = captureLogs()
     stack = await startStack({ env: resilienceEnv({ DOWNSTREAM_BREAKER_COOLDOWN_MS: '1500' }), logger: logs.logger })

@@ -11,7 +11,7 @@ afterEach(async () => {
 const RECOMMENDATIONS = 'query Recs($userId: ID!) { home(userId: $userId) { recommendations(first: 2) { id } } }'
 const LATENCY_MS = 600
 
-describe('issue 3: bulkhead', () => {
+describe('bulkhead', () => {
   it('with a tiny cap and a slow service, excess calls fail fast with DOWNSTREAM_OVERLOADED and the mock never sees more than the cap', async () => {
     const logs = captureLogs()
     stack = await startStack({

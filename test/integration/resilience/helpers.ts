@@ -2,7 +2,7 @@ import { request } from 'undici'
 import type { Stack } from '../../helpers/stack.js'
 
 /**
- * BFF env for these tests: the entity cache (issue 4) is off, because cache hits and
+ * BFF env for these tests: the entity cache is off, because cache hits and
  * stale-if-error answers would hide the downstream calls whose policies are under test.
  */
 export function resilienceEnv(env: Record<string, string> = {}): Record<string, string> {

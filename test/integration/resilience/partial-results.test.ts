@@ -16,7 +16,7 @@ afterEach(async () => {
   stack = undefined
 })
 
-describe('issue 3: 30 % of one service answering 503', () => {
+describe('30 % of one service answering 503', () => {
   it('keeps every home query at HTTP 200 with the healthy legs complete, and retries recover most failed fields', async () => {
     stack = await startStack({
       ...resilienceEnv(),

@@ -10,7 +10,7 @@ afterEach(async () => {
 
 const ORDERS_ONLY = 'query Orders($userId: ID!) { home(userId: $userId) { recentOrders(first: 3) { id } } }'
 
-describe('issue 3: retry budget', () => {
+describe('retry budget', () => {
   it('a service failing 100 % receives at most (1 + 20 %) × the calls attempted, plus the floor of 3', async () => {
     const logs = captureLogs()
     stack = await startStack({
@@ -53,7 +53,7 @@ describe('issue 3: retry budget', () => {
   })
 })
 
-describe('issue 3: mutations are never retried', () => {
+describe('mutations are never retried', () => {
   it('the mock sees exactly one POST even when it fails, while a GET to the same service is retried', async () => {
     stack = await startStack(resilienceEnv())
     await setFaults(stack.mocks.urls.orders, { errorRate: 1, errorStatus: 503 })

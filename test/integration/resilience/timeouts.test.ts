@@ -29,7 +29,7 @@ afterEach(async () => {
 const errorAt = (answer: Awaited<ReturnType<typeof gql>>, field: string) =>
   answer.body.errors?.find((error) => error.path?.slice(0, 2).join('.') === `home.${field}`)
 
-describe('issue 3: a hanging service', () => {
+describe('a hanging service', () => {
   it('fails its field with DOWNSTREAM_TIMEOUT at about its timeout; the rest of the response is complete and within the deadline', async () => {
     stack = await startStack(resilienceEnv({ NOTIFICATIONS_TIMEOUT_MS: '300', REQUEST_DEADLINE_MS: '1500' }))
     await setFaults(stack.mocks.urls.notifications, { hangRate: 1 })
@@ -56,7 +56,7 @@ describe('issue 3: a hanging service', () => {
   })
 })
 
-describe('issue 3: aborts end the downstream requests', () => {
+describe('aborts end the downstream requests', () => {
   it('the request deadline aborts outstanding legs (DOWNSTREAM_TIMEOUT, mock inFlight back to 0), logged once with service and request id', async () => {
     const logs = captureLogs()
     // The service's own timeout (5 s) is far beyond the deadline: only the deadline can end this call in time.

@@ -36,7 +36,7 @@ async function call(method: 'POST' | 'PUT', url: string, body: unknown): Promise
   return parsed
 }
 
-describe('subscription fields (issue 5)', () => {
+describe('subscription fields', () => {
   it('placeOrder produces an orderStatusChanged event with nested fields resolved; other users see nothing', async () => {
     const mocks = await startTestMocks()
     const bff = await startBff(mocks)

@@ -16,7 +16,7 @@ async function acknowledged(url: string, payload?: Record<string, unknown>): Pro
   return client
 }
 
-describe('graphql-transport-ws protocol rules and limits (issue 5)', () => {
+describe('graphql-transport-ws protocol rules and limits', () => {
   it('4400: a message that is not valid JSON', async () => {
     const { wsUrl } = await bff()
     const client = await connectRaw(wsUrl)

@@ -19,7 +19,7 @@ function recordingLogger() {
   return { lines, log: { debug: () => undefined, info: at('info'), warn: at('warn') } }
 }
 
-describe('createRedisStreamEventLog against a real redis-server (issue 5)', () => {
+describe('createRedisStreamEventLog against a real redis-server', () => {
   let redis: RedisServer
   let raw: Redis
   beforeAll(async () => {

@@ -30,7 +30,7 @@ async function subscribed(bff: BffInstance, count: number): Promise<void> {
   await expect.poll(() => bff.app.subscriptions.stats().subscriptions).toBe(count)
 }
 
-describe('Redis Streams event log across BFF instances (issue 5)', () => {
+describe('Redis Streams event log across BFF instances', () => {
   let redis: RedisServer
   beforeAll(async () => {
     redis = await startRedisServer()
@@ -77,7 +77,7 @@ describe('Redis Streams event log across BFF instances (issue 5)', () => {
   })
 })
 
-describe('Redis restarted under connected subscribers (issue 5)', () => {
+describe('Redis restarted under connected subscribers', () => {
   async function restartScenario(persistent: boolean) {
     const server = await startRedisServer({ persistent })
     onTestFinished(() => server.stop())

@@ -21,7 +21,7 @@ async function eventIds(probe: SubscriptionProbe, count: number): Promise<string
   return ids
 }
 
-describe('resume with after (issue 5)', () => {
+describe('resume with after', () => {
   it('replays the missed events in order, then live ones, with no duplicate at the seam', async () => {
     const mocks = await startTestMocks()
     const bff = await startBff(mocks)

@@ -12,7 +12,7 @@ const HEAVY = `subscription { orderStatusChanged(userId: "3") { eventId order { 
 ).join(' ')} } } } } }`
 const LIGHT = 'subscription { orderStatusChanged(userId: "3") { eventId order { status } } }'
 
-describe('slow consumer (issue 5)', () => {
+describe('slow consumer', () => {
   it('closes a subscriber that stops reading with 4413 while another keeps receiving on time', async () => {
     const mocks = await startTestMocks()
     const bff = await startBff(mocks, { env: { SUBSCRIPTION_BUFFER_EVENTS: String(BUFFER_EVENTS) } })

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { SHIPPED_NODE_FLAGS } from '../../../bench/server-env.js'
+import { SHIPPED_NODE_FLAGS } from '../../../bench/lib/server-env.js'
 
 const scripts = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> })
   .scripts

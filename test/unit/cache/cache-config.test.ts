@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../../src/config/load-config.js'
 
 describe('cache configuration', () => {
-  it('defaults to an enabled cache with the issue 4 limits', () => {
+  it('defaults to an enabled cache with the documented limits', () => {
     expect(loadConfig({}).cache).toMatchObject({
       enabled: true,
       keyPrefix: 'bff:',

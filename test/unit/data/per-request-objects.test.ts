@@ -19,7 +19,7 @@ const hasFastProperties = new Function('object', 'return %HasFastProperties(obje
  * object literal with getters is kept in dictionary mode instead, and the
  * batch loaders built that way made the young-generation GC promote 13.7 % of
  * a warm query's allocation (3.7 % as a class), with 25–30 ms scavenges: the
- * p99 tail of issue 4 (docs/benchmarks.md, "Where the tail came from").
+ * p99 tail of the cache benchmark (docs/benchmarks.md, "Where the tail came from").
  */
 describe('per-request objects', () => {
   const log = { child: () => log } as unknown as RequestCallContext['log']

@@ -1,6 +1,6 @@
 import Fastify from 'fastify'
 import { MockAgent } from 'undici'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { CallContext } from '../../../src/downstream/call-context.js'
 import { DownstreamError } from '../../../src/downstream/errors.js'
 import { createServicePolicy, DEFAULT_RETRY, type ServicePolicyOptions } from '../../../src/downstream/resilience/service-policy.js'
@@ -108,13 +108,23 @@ describe('createServiceCaller resilience', () => {
   })
 
   it('gives the call min(its timeout, time left to the deadline)', async () => {
-    agent.get(ORIGIN).intercept({ path: '/users/1', method: 'GET' }).reply(200, {}).delay(1_000)
-    const started = performance.now()
-    const error = await failure(caller().call({ method: 'GET', path: '/users/1' }, context({ deadline: { expiresAt: performance.now() + 60 } })))
-    expect(error.code).toBe('DOWNSTREAM_TIMEOUT')
-    expect(error.message).toMatch(/request deadline/)
-    expect(performance.now() - started).toBeLessThan(400)
-    expect(logs.find((line) => line['decision'] === 'deadline_abort')).toMatchObject({ inFlight: true })
+    // The policy's clock (performance.now) and the call's timers, under test control.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] })
+    try {
+      agent.get(ORIGIN).intercept({ path: '/users/1', method: 'GET' }).reply(200, {}).delay(1_000)
+      let settled = false
+      const call = failure(caller().call({ method: 'GET', path: '/users/1' }, context({ deadline: { expiresAt: performance.now() + 60 } })))
+      void call.finally(() => void (settled = true))
+      await vi.advanceTimersByTimeAsync(59)
+      expect(settled).toBe(false)
+      await vi.advanceTimersByTimeAsync(1)
+      const error = await call
+      expect(error.code).toBe('DOWNSTREAM_TIMEOUT')
+      expect(error.message).toMatch(/request deadline/)
+      expect(logs.find((line) => line['decision'] === 'deadline_abort')).toMatchObject({ inFlight: true })
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('validates its options', () => {

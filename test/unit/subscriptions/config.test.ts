@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../../src/config/load-config.js'
 
-describe('subscriptions config (issue 5)', () => {
+describe('subscriptions config', () => {
   it('has safe defaults with units', () => {
     expect(loadConfig({}).subscriptions).toEqual({
       eventLog: { streamKey: 'reactive-bff:events', maxLen: 100_000 },

@@ -36,7 +36,7 @@ function registry(maxConnections = 10, keepAliveMs = 1_000) {
   return { stats, registry: createConnectionRegistry({ maxConnections, keepAliveMs, stats, log }) }
 }
 
-describe('connection registry (issue 5)', () => {
+describe('connection registry', () => {
   beforeEach(() => {
     vi.useFakeTimers()
   })

@@ -39,7 +39,7 @@ async function take(iterator: AsyncIterator<LoggedEvent>, count: number): Promis
   return ids
 }
 
-describe('openEventStream: replay, then live, no gap and no duplicate (issue 5)', () => {
+describe('openEventStream: replay, then live, no gap and no duplicate', () => {
   it('without after: only live events for its keys', async () => {
     const { log, tail, open } = setup()
     await log.append(order('3'))
@@ -112,7 +112,7 @@ describe('openEventStream: replay, then live, no gap and no duplicate (issue 5)'
   })
 })
 
-describe('createEventHub (issue 5)', () => {
+describe('createEventHub', () => {
   it('routes by key, once per subscriber however many of its keys match; close stops the intake', async () => {
     const tail = new Subject<LoggedEvent>()
     const hub = createEventHub(tail)

@@ -7,7 +7,7 @@ function scheduler(): TestScheduler {
   return new TestScheduler((actual, expected) => expect(actual).toEqual(expected))
 }
 
-describe('paceTo: overflow policies in virtual time (issue 5)', () => {
+describe('paceTo: overflow policies in virtual time', () => {
   it('buffer: hands one event per pull, in order, holding the rest', () => {
     scheduler().run(({ hot, expectObservable }) => {
       const source = hot('-a-b-c-----|')

@@ -7,7 +7,7 @@ import type { EventLog } from '../../../src/events/event-log.js'
 import type { SubscriptionStatsSnapshot } from '../../../src/subscriptions/subscription-stats.js'
 import type { AuthorizeConnection, ConnectionInit } from '../../../src/subscriptions/ws-handler.js'
 
-describe('subscription public shapes (issue 5)', () => {
+describe('subscription public shapes', () => {
   it('decorates the app with the websocket handler and counters', () => {
     expectTypeOf<FastifyInstance['subscriptions']>().toEqualTypeOf<Subscriptions>()
     expectTypeOf<Subscriptions['stats']>().returns.toEqualTypeOf<SubscriptionStatsSnapshot>()

@@ -4,7 +4,7 @@ import type { CallContext } from '../../../../src/downstream/call-context.js'
 import type { Deadline } from '../../../../src/downstream/resilience/deadline.js'
 
 describe('resilience configuration', () => {
-  it('has the issue 3 defaults', () => {
+  it('has the documented defaults', () => {
     const config = loadConfig({})
     expect(config.downstream.services.users.timeoutMs).toBe(800)
     expect(config.downstream.services.recommendations.timeoutMs).toBe(250)

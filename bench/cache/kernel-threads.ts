@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs'
-import { CLOCK_TICKS_PER_S, parseProcStat } from './process-cpu.js'
+import { CLOCK_TICKS_PER_S, parseProcStat } from '../lib/process-cpu.js'
 
 /**
  * CPU taken by kernel threads during a measurement, as a machine condition

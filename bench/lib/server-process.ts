@@ -12,7 +12,7 @@ export interface ServerProcess {
 
 export interface StartServerOptions {
   readonly name: string
-  /** Compiled entry point, relative to this file in dist/bench/. */
+  /** Compiled entry point, relative to this file in dist/bench/lib/. */
   readonly entry: string
   readonly env: Readonly<Record<string, string>>
   /** Extra node flags, e.g. `--cpu-prof`. */

@@ -1,11 +1,11 @@
 /**
- * `node dist/bench/autocannon-child.js '<LoadOptions JSON>'`: autocannon in
+ * `node dist/bench/home/autocannon-child.js '<LoadOptions JSON>'`: autocannon in
  * its own process, the CPU-mode fallback when wrk is not installed. Load from
  * a separate process keeps the generator's CPU out of the measured server's
  * process and out of the bench's timers. Prints one JSON LoadResult line.
  */
-import { isRecord } from './admin-client.js'
-import { runAutocannon } from './autocannon-load.js'
+import { isRecord } from '../lib/admin-client.js'
+import { runAutocannon } from '../lib/autocannon-load.js'
 
 const parsed: unknown = JSON.parse(process.argv[2] ?? 'null')
 if (

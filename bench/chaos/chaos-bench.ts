@@ -1,5 +1,5 @@
 /**
- * `npm run bench:chaos` (issue 3): the BFF under a sick recommendations
+ * `npm run bench:chaos`: the BFF under a sick recommendations
  * service, next to a healthy run of the same load. Mocks and BFF run as child
  * processes on loopback (bench/mocks-process.ts, bench/server-process.ts);
  * two autocannon instances in this process drive, at fixed rates and side by
@@ -13,12 +13,12 @@
 import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
-import { isRecord, requestJson } from './admin-client.js'
-import { delay, stopAll, stopChildrenOnExit } from './child-processes.js'
-import type { Latencies } from './critical-path.js'
-import { HOME_QUERY, userIdAt } from './home-query.js'
-import { downstreamEnv, startMocksProcess } from './mocks-process.js'
-import { startServerProcess } from './server-process.js'
+import { isRecord, requestJson } from '../lib/admin-client.js'
+import { delay, stopAll, stopChildrenOnExit } from '../lib/child-processes.js'
+import type { Latencies } from '../lib/critical-path.js'
+import { HOME_QUERY, userIdAt } from '../lib/home-query.js'
+import { downstreamEnv, startMocksProcess } from '../lib/mocks-process.js'
+import { startServerProcess } from '../lib/server-process.js'
 
 /** The home query without its recommendations leg: what a slow recommendations service must not slow down. */
 const LITE_QUERY = `query HomeLite($userId: ID!) {
@@ -134,7 +134,7 @@ async function main(): Promise<void> {
   const mocks = await startMocksProcess(HEALTHY)
   const bff = await startServerProcess({
     name: 'bff',
-    entry: '../src/server.js',
+    entry: '../../src/server.js',
     env: { ...downstreamEnv(mocks.urls), LOG_LEVEL: 'warn', GRAPHIQL_ENABLED: 'false' },
   })
   const recs = mocks.urls.recommendations

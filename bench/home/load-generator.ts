@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
-import { isRecord } from './admin-client.js'
-import { spawnChild } from './child-processes.js'
-import type { LoadOptions, LoadResult } from './load-result.js'
+import { isRecord } from '../lib/admin-client.js'
+import { spawnChild } from '../lib/child-processes.js'
+import type { LoadOptions, LoadResult } from '../lib/load-result.js'
 import { findWrk, runWrk } from './wrk-load.js'
 
 /** Runs load from a process other than the bench and the servers. */

@@ -1,6 +1,6 @@
 import { deepStrictEqual } from 'node:assert/strict'
-import { isRecord, requestJson } from './admin-client.js'
-import { baselinePath, HOME_QUERY } from './home-query.js'
+import { isRecord, requestJson } from '../lib/admin-client.js'
+import { baselinePath, HOME_QUERY } from '../lib/home-query.js'
 
 /** Users with many orders (1 has 12), none, and a spread in between. */
 export const SAMPLE_USERS = ['1', '2', '7', '500', '1999'] as const

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import type { ServiceName } from '../src/config/services.js'
+import type { ServiceName } from '../../src/config/services.js'
 import type { BenchOptions } from './bench-options.js'
 import { downstreamEnv } from './mocks-process.js'
 
@@ -7,11 +7,11 @@ import { downstreamEnv } from './mocks-process.js'
  * The BFF's environment in the benchmark: its defaults for everything that
  * shapes performance (pools, timeouts, bulkheads, JIT), pointed at the mocks,
  * logging only warnings (per-request info logs would measure pino, not the
- * BFF). The entity cache is off unless asked for: issue 2 measures the
+ * BFF). The entity cache is off unless asked for: the home benchmark measures the
  * fan-out, and with products cached neither the downstream call count nor
  * the critical path would mean what they say. REDIS_URL is left out: the
  * embedded default is what ships. The bulkhead runs as many calls at once as
- * the pool has connections (64): its shipped default of 25 (issue 3, after
+ * the pool has connections (64): its shipped default of 25 (after
  * resilience4j) is a resilience cap, and at 50 connections it, not the
  * fan-out, sets the latency (measured: p50 ÷ critical path 2.03 at 25, 1.10
  * at 64; docs/benchmarks.md).

@@ -1,5 +1,5 @@
 /**
- * `node dist/bench/baseline-server.js`: the CPU-mode yardstick. A plain
+ * `node dist/bench/home/baseline-server.js`: the CPU-mode yardstick. A plain
  * fastify route, `GET /home/:userId`, that makes the home query's downstream
  * calls with undici and answers the same JSON as the BFF's `data.home`, with
  * no GraphQL. It reads the BFF's own variable names (PORT, HOST, <SERVICE>_URL)
@@ -8,7 +8,7 @@
 import Fastify from 'fastify'
 import { randomUUID } from 'node:crypto'
 import { Pool } from 'undici'
-import { baselineHome, type BaselinePools } from './baseline-home.js'
+import { baselineHome, type BaselinePools } from '../lib/baseline-home.js'
 
 const SERVICES = ['users', 'orders', 'catalog', 'inventory', 'notifications', 'recommendations'] as const
 

@@ -1,11 +1,11 @@
 /**
- * `npm run bench [-- --mode cpu]`: the home-query benchmark of issue 2. Starts
+ * `npm run bench [-- --mode cpu]`: the home-query benchmark. Starts
  * the mocks and the servers as child processes on loopback, drives load for a
  * fixed time, prints the figures, and stops every child on the way out —
  * normal end, error or Ctrl-C — so no process is left holding ports or CPU.
  */
-import { parseBenchOptions, USAGE } from './bench-options.js'
-import { stopAll, stopChildrenOnExit } from './child-processes.js'
+import { parseBenchOptions, USAGE } from '../lib/bench-options.js'
+import { stopAll, stopChildrenOnExit } from '../lib/child-processes.js'
 import { runCpuMode } from './cpu-mode.js'
 import { runLatencyMode } from './latency-mode.js'
 

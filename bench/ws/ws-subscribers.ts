@@ -1,5 +1,5 @@
 import WebSocket from 'ws'
-import { compareEventIds } from '../src/events/event-log.js'
+import { compareEventIds } from '../../src/events/event-log.js'
 
 /**
  * The bench's subscribers: N websocket connections, connection

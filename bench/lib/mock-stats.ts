@@ -1,4 +1,4 @@
-import { SERVICE_NAMES, type ServiceName } from '../src/config/services.js'
+import { SERVICE_NAMES, type ServiceName } from '../../src/config/services.js'
 import { isRecord, requestJson } from './admin-client.js'
 import { delay } from './child-processes.js'
 

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:cache [-- --duration 15 --warmup 5 --rounds 3 --connections 50 --no-redis]`:
- * issue 4's benchmark. The home query under the same mocks (latency profile:
+ * the entity cache's benchmark. The home query under the same mocks (latency profile:
  * 20–50 ms legs, 100 ms critical path) and the same load (autocannon, 50
  * connections, users 1..2000 scattered), against three BFFs in turn:
  * caching disabled (CACHE_ENABLED=false), a warm in-process cache (the
@@ -12,21 +12,21 @@ import { spawnSync } from 'node:child_process'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { Redis } from 'ioredis'
-import type { ServiceName } from '../src/config/services.js'
-import { requestJson } from './admin-client.js'
-import { runAutocannon } from './autocannon-load.js'
+import type { ServiceName } from '../../src/config/services.js'
+import { requestJson } from '../lib/admin-client.js'
+import { runAutocannon } from '../lib/autocannon-load.js'
 import { startKernelThreadsMeter, type KernelThreadShare } from './kernel-threads.js'
 import { poolPaced, runPaced, type PacedResult } from './paced-load.js'
-import { homeRequestBody, USER_COUNT } from './home-query.js'
-import { delay, killAllNow, spawnChild, stopAll } from './child-processes.js'
-import { homeCriticalPath, LATENCY_MODE_LATENCIES } from './critical-path.js'
-import { freePort } from './free-port.js'
-import type { LoadResult } from './load-result.js'
-import { callsBetween, readSettledStats, totalCalls, type CallCounts } from './mock-stats.js'
-import { downstreamEnv, startMocksProcess, type MocksProcess } from './mocks-process.js'
-import { cpuTimeMs } from './process-cpu.js'
-import { conditions, fixed, log, table } from './report-format.js'
-import { startServerProcess } from './server-process.js'
+import { homeRequestBody, USER_COUNT } from '../lib/home-query.js'
+import { delay, killAllNow, spawnChild, stopAll } from '../lib/child-processes.js'
+import { homeCriticalPath, LATENCY_MODE_LATENCIES } from '../lib/critical-path.js'
+import { freePort } from '../lib/free-port.js'
+import type { LoadResult } from '../lib/load-result.js'
+import { callsBetween, readSettledStats, totalCalls, type CallCounts } from '../lib/mock-stats.js'
+import { downstreamEnv, startMocksProcess, type MocksProcess } from '../lib/mocks-process.js'
+import { cpuTimeMs } from '../lib/process-cpu.js'
+import { conditions, fixed, log, table } from '../lib/report-format.js'
+import { startServerProcess } from '../lib/server-process.js'
 
 /** Services whose home-query data is PUBLIC (shared) vs PRIVATE (per user) in the SDL. */
 const PUBLIC_SERVICES: readonly ServiceName[] = ['users', 'catalog', 'inventory']
@@ -104,7 +104,7 @@ interface Target {
 async function start(variant: Variant, mocks: MocksProcess): Promise<Target> {
   const bff = await startServerProcess({
     name: `bff (${variant.name})`,
-    entry: '../src/server.js',
+    entry: '../../src/server.js',
     env: { ...downstreamEnv(mocks.urls), LOG_LEVEL: 'warn', GRAPHIQL_ENABLED: 'false', ...variant.env },
   })
   return { variant, origin: bff.origin, pid: bff.child.pid }
@@ -317,7 +317,7 @@ function report(runs: readonly Measured[], references: readonly HotLatency[], ra
 
 async function main(): Promise<number> {
   const o = options()
-  log('cache benchmark (issue 4): home query, caching disabled vs warm cache')
+  log('cache benchmark: home query, caching disabled vs warm cache')
   log(conditions())
   const mocks = await startMocksProcess(LATENCY_MODE_LATENCIES)
   const variants: Variant[] = [

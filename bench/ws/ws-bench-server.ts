@@ -9,11 +9,11 @@
  */
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
 import type { FastifyInstance } from 'fastify'
-import { startMocks, type RunningMocks } from '../mocks/start-mocks.js'
-import { buildApp } from '../src/app.js'
-import { loadConfig } from '../src/config/load-config.js'
-import { SERVICE_NAMES } from '../src/config/services.js'
-import { createRedisStreamEventLog } from '../src/events/redis-stream-event-log.js'
+import { startMocks, type RunningMocks } from '../../mocks/start-mocks.js'
+import { buildApp } from '../../src/app.js'
+import { loadConfig } from '../../src/config/load-config.js'
+import { SERVICE_NAMES } from '../../src/config/services.js'
+import { createRedisStreamEventLog } from '../../src/events/redis-stream-event-log.js'
 
 /** `collect`: run a full GC first (RSS of what is really held); off mid-run, where it would stall the loop. */
 export type ServerRequest = { readonly type: 'stats'; readonly id: number; readonly collect: boolean } | { readonly type: 'stop' }

@@ -1,15 +1,15 @@
-import type { BenchOptions } from './bench-options.js'
-import { HOME_SERVICES, type Latencies } from './critical-path.js'
+import type { BenchOptions } from '../lib/bench-options.js'
+import { HOME_SERVICES, type Latencies } from '../lib/critical-path.js'
 import { externalLoad, type ExternalLoad } from './load-generator.js'
-import type { TargetKind } from './load-result.js'
-import { callsBetween, readSettledStats, totalCalls } from './mock-stats.js'
-import { startMocksProcess, type MocksProcess } from './mocks-process.js'
-import { cpuTimeMs } from './process-cpu.js'
-import { conditions, fixed, log, table } from './report-format.js'
+import type { TargetKind } from '../lib/load-result.js'
+import { callsBetween, readSettledStats, totalCalls } from '../lib/mock-stats.js'
+import { startMocksProcess, type MocksProcess } from '../lib/mocks-process.js'
+import { cpuTimeMs } from '../lib/process-cpu.js'
+import { conditions, fixed, log, table } from '../lib/report-format.js'
 import { checkBaselineMatchesBff } from './sanity-check.js'
-import { bffEnv, describeBffEnv, profileArgs } from './server-env.js'
-import { startServerProcess, type ServerProcess } from './server-process.js'
-import { median } from './summary-stats.js'
+import { bffEnv, describeBffEnv, profileArgs } from '../lib/server-env.js'
+import { startServerProcess, type ServerProcess } from '../lib/server-process.js'
+import { median } from '../lib/summary-stats.js'
 
 /** The target: at least 0.8× the hand-written baseline's throughput. */
 const TARGET_THROUGHPUT_RATIO = 0.8
@@ -103,10 +103,10 @@ export async function runCpuMode(options: BenchOptions): Promise<void> {
   const env = bffEnv(mocks.urls, options)
   log(describeBffEnv(options))
   const servers: Readonly<Record<TargetKind, ServerProcess>> = {
-    bff: await startServerProcess({ name: 'bff', entry: '../src/server.js', env, nodeArgs: profileArgs(options.profileDir, 'bff-cpu') }),
+    bff: await startServerProcess({ name: 'bff', entry: '../../src/server.js', env, nodeArgs: profileArgs(options.profileDir, 'bff-cpu') }),
     baseline: await startServerProcess({
       name: 'baseline',
-      entry: './baseline-server.js',
+      entry: '../home/baseline-server.js',
       env,
       nodeArgs: profileArgs(options.profileDir, 'baseline-cpu'),
     }),

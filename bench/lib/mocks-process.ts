@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { SERVICE_NAMES, type ServiceName } from '../src/config/services.js'
+import { SERVICE_NAMES, type ServiceName } from '../../src/config/services.js'
 import { isRecord, requestJson } from './admin-client.js'
 import { spawnChild, waitForOutput, type BenchChild } from './child-processes.js'
 import type { Latencies } from './critical-path.js'
@@ -11,7 +11,7 @@ export interface MocksProcess {
   readonly latencies: Readonly<Record<ServiceName, unknown>>
 }
 
-const START_MOCKS = new URL('../mocks/start-mocks.js', import.meta.url)
+const START_MOCKS = new URL('../../mocks/start-mocks.js', import.meta.url)
 
 /**
  * Starts the seven mocks in their own process, on free ports, with fixed

@@ -1,7 +1,7 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
-import { freePort } from './free-port.js'
+import { freePort } from '../lib/free-port.js'
 import type { ServerMessage, ServerRequest, ServerStats } from './ws-bench-server.js'
 
 /** Processes `npm run bench:ws` starts; each is killed when the bench exits, however it exits. */

@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { isRecord } from './admin-client.js'
-import { spawnChild } from './child-processes.js'
-import type { LoadOptions, LoadResult } from './load-result.js'
+import { isRecord } from '../lib/admin-client.js'
+import { spawnChild } from '../lib/child-processes.js'
+import type { LoadOptions, LoadResult } from '../lib/load-result.js'
 import { WRK_RESULT_MARKER, wrkScript } from './wrk-script.js'
 
 /** The wrk binary on PATH (Debian's `wrk` package), or null. */

@@ -1,5 +1,5 @@
-import { HOME_QUERY, USER_COUNT, USER_STRIDE } from './home-query.js'
-import type { TargetKind } from './load-result.js'
+import { HOME_QUERY, USER_COUNT, USER_STRIDE } from '../lib/home-query.js'
+import type { TargetKind } from '../lib/load-result.js'
 
 /** The line prefix `done()` prints, followed by one JSON object. */
 export const WRK_RESULT_MARKER = 'WRK_RESULT '

@@ -1,15 +1,15 @@
-import { SERVICE_NAMES } from '../src/config/services.js'
-import { runAutocannon } from './autocannon-load.js'
-import type { BenchOptions } from './bench-options.js'
-import { homeCriticalPath, HOME_SERVICES, LATENCY_MODE_LATENCIES } from './critical-path.js'
-import { callsBetween, readSettledStats, totalCalls } from './mock-stats.js'
-import { startMocksProcess } from './mocks-process.js'
-import { cpuTimeMs } from './process-cpu.js'
-import { conditions, fixed, log, table } from './report-format.js'
-import { USER_COUNT } from './home-query.js'
+import { SERVICE_NAMES } from '../../src/config/services.js'
+import { runAutocannon } from '../lib/autocannon-load.js'
+import type { BenchOptions } from '../lib/bench-options.js'
+import { homeCriticalPath, HOME_SERVICES, LATENCY_MODE_LATENCIES } from '../lib/critical-path.js'
+import { callsBetween, readSettledStats, totalCalls } from '../lib/mock-stats.js'
+import { startMocksProcess } from '../lib/mocks-process.js'
+import { cpuTimeMs } from '../lib/process-cpu.js'
+import { conditions, fixed, log, table } from '../lib/report-format.js'
+import { USER_COUNT } from '../lib/home-query.js'
 import { checkBff } from './sanity-check.js'
-import { bffEnv, describeBffEnv, profileArgs } from './server-env.js'
-import { startServerProcess } from './server-process.js'
+import { bffEnv, describeBffEnv, profileArgs } from '../lib/server-env.js'
+import { startServerProcess } from '../lib/server-process.js'
 
 /** The target: p50 within 15 % of the critical path at 50 connections on 2 cores. */
 const TARGET_RATIO = 1.15
@@ -31,7 +31,7 @@ export async function runLatencyMode(options: BenchOptions): Promise<void> {
   log(describeBffEnv(options))
   const bff = await startServerProcess({
     name: 'bff',
-    entry: '../src/server.js',
+    entry: '../../src/server.js',
     env: bffEnv(mocks.urls, options),
     nodeArgs: profileArgs(options.profileDir, 'bff-latency'),
   })
