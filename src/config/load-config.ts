@@ -22,6 +22,8 @@ export interface Config {
     readonly requestTimeoutMs: number
     readonly keepAliveTimeoutMs: number
     readonly bodyLimitBytes: number
+    /** On SIGTERM: time not ready but still serving, before the listener closes (ms). */
+    readonly shutdownDelayMs: number
   }
   readonly graphql: {
     readonly graphiql: boolean
@@ -291,6 +293,7 @@ export function loadConfig(env: EnvSource = process.env): Config {
       requestTimeoutMs: e.SERVER_REQUEST_TIMEOUT_MS,
       keepAliveTimeoutMs: e.SERVER_KEEP_ALIVE_TIMEOUT_MS,
       bodyLimitBytes: e.SERVER_BODY_LIMIT_BYTES,
+      shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     },
     graphql: {
       graphiql: e.GRAPHIQL_ENABLED,

@@ -175,6 +175,8 @@ export const envSchema = z.object({
   /** Longer than typical load-balancer idle timeouts (60 s) so the LB closes first. */
   SERVER_KEEP_ALIVE_TIMEOUT_MS: int(1, 600_000).default(72_000),
   SERVER_BODY_LIMIT_BYTES: int(1_024, 64 * 1_048_576).default(1_048_576),
+  /** On SIGTERM, ms to answer 503 on /health/ready while still serving, so load balancers stop sending before the listener closes. */
+  SHUTDOWN_DELAY_MS: int(0, 600_000).default(0),
 
   GRAPHIQL_ENABLED: bool.default(true),
   /** Compile a query with graphql-jit after it has run this many times; 0 disables. */
