@@ -46,7 +46,15 @@ export function closeGracefully(app: FastifyInstance, config: Config): void {
     app.log.info({ signal, shutdownDelayMs: waitMs }, 'not ready; serving until the shutdown delay has passed')
     if (waitMs > 0) await delay(waitMs)
     app.log.info('closing: no new connections, draining requests in flight, closing websockets with 1012')
-    await app.close()
+    // close() closes the keep-alive connections idle at that moment; one whose request finishes
+    // later would stay open until the client or keepAliveTimeout (72 s) ends it, and a load
+    // balancer's pooled connection may never be: close each as soon as it falls idle.
+    const closeIdle = setInterval(() => app.server.closeIdleConnections(), 100)
+    try {
+      await app.close()
+    } finally {
+      clearInterval(closeIdle)
+    }
   })
 }
 

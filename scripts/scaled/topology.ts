@@ -34,15 +34,18 @@ export interface Topology {
   startInstance(index: number): Promise<void>
   /** The private Redis only: SIGTERM (it writes its append-only file), then start it again on the same port and data. */
   restartRedis(): Promise<void>
+  /** What HAProxy has logged (server state changes, at least). */
+  balancerLog(): string
   /** Stops everything: the balancer first, then the BFFs (SIGINT: no shutdown delay), the mocks and Redis. */
   stop(): Promise<void>
 }
 
 /**
- * A shutdown delay the balancer outlasts: HAProxy takes an instance out at
- * most ~1.5 s after /health/ready fails (deploy/haproxy/haproxy.cfg).
+ * A shutdown delay the balancer outlasts: HAProxy takes an instance out about
+ * 1.5 s after /health/ready fails, later when checks are slow to answer
+ * (deploy/haproxy/haproxy.cfg), as in compose.
  */
-export const LOCAL_SHUTDOWN_DELAY_MS = 3_000
+export const LOCAL_SHUTDOWN_DELAY_MS = 5_000
 
 /**
  * The multi-instance topology on one machine, with real processes and no
@@ -117,6 +120,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
         await stopChild(redis, 'SIGTERM')
         redis = await startRedisServer(redisPort, dir)
       },
+      balancerLog: () => `${haproxy?.stdout() ?? ''}${haproxy?.stderr() ?? ''}`,
       stop,
     }
   } catch (error) {
