@@ -66,8 +66,8 @@ export interface MocksChild {
 }
 
 /** The seven mocks and the event generator in their own process, on free ports, publishing to `redisUrl`. */
-export async function startMocksChild(redisUrl: string, eventsIntervalMs: number): Promise<MocksChild> {
-  const args = [distEntry('mocks/start-mocks.js'), '--host', '127.0.0.1', '--events-interval', String(eventsIntervalMs)]
+export async function startMocksChild(redisUrl: string, eventsIntervalMs: number, extraArgs: readonly string[] = []): Promise<MocksChild> {
+  const args = [distEntry('mocks/start-mocks.js'), '--host', '127.0.0.1', '--events-interval', String(eventsIntervalMs), ...extraArgs]
   for (const name of SERVICE_NAMES) args.push('--port', `${name}=0`)
   const child = spawnChild({ name: 'mocks', command: process.execPath, args, env: { PATH: process.env['PATH'] ?? '', REDIS_URL: redisUrl } })
   await until('the mocks to print their URLs', child, async () => child.stdout().includes('event log'))

@@ -17,6 +17,8 @@ export interface TopologyOptions {
   readonly redisUrl: string | null
   /** Event generator period in ms; 0 = off. */
   readonly eventsIntervalMs: number
+  /** Extra flags for the mocks (start-mocks' --latency and the like). */
+  readonly mocksArgs?: undefined | readonly string[]
   /** Environment of every BFF on top of the topology's own (Redis, mock URLs, SHUTDOWN_DELAY_MS). */
   readonly bffEnv?: undefined | Readonly<Record<string, string>>
 }
@@ -34,6 +36,8 @@ export interface Topology {
   startInstance(index: number): Promise<void>
   /** The private Redis only: SIGTERM (it writes its append-only file), then start it again on the same port and data. */
   restartRedis(): Promise<void>
+  /** Every process of the topology that is running, by name (bff1…, haproxy, mocks, redis-server). */
+  processes(): readonly { readonly name: string; readonly pid: number }[]
   /** What HAProxy has logged (server state changes, at least). */
   balancerLog(): string
   /** Stops everything: the balancer first, then the BFFs (SIGINT: no shutdown delay), the mocks and Redis. */
@@ -74,7 +78,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
 
   try {
     if (options.redisUrl === null) redis = await startRedisServer(redisPort, dir)
-    const mocks = await startMocksChild(redisUrl, options.eventsIntervalMs)
+    const mocks = await startMocksChild(redisUrl, options.eventsIntervalMs, options.mocksArgs ?? [])
     started.push(mocks.child)
     const bffEnv: Record<string, string> = {
       LOG_LEVEL: 'warn',
@@ -120,6 +124,10 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
         await stopChild(redis, 'SIGTERM')
         redis = await startRedisServer(redisPort, dir)
       },
+      processes: () =>
+        [haproxy, redis, ...started, ...slots.map((slot) => slot.child)]
+          .filter((child): child is BenchChild => child !== null && child.process.exitCode === null)
+          .map((child) => ({ name: child.name, pid: child.pid })),
       balancerLog: () => `${haproxy?.stdout() ?? ''}${haproxy?.stderr() ?? ''}`,
       stop,
     }
