@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { request } from 'undici'
-import type { BenchChild } from '../../bench/child-processes.js'
+import { killAllNow, type BenchChild } from '../../bench/child-processes.js'
 import { freePort } from '../../bench/free-port.js'
 import type { ServiceName } from '../../src/config/services.js'
 import { localHaproxyConfig } from './haproxy-config.js'
@@ -58,6 +58,8 @@ export const LOCAL_SHUTDOWN_DELAY_MS = 5_000
  * front. `npm run start:scaled` and the tests in test/integration/scale/ run it.
  */
 export async function startTopology(options: TopologyOptions): Promise<Topology> {
+  // Whatever way the starting process ends (a crashed test, process.exit), no redis-server, BFF or HAProxy outlives it.
+  if (!process.listeners('exit').includes(killAllNow)) process.on('exit', killAllNow)
   requireProgram('haproxy', 'haproxy')
   if (options.redisUrl === null) requireProgram('redis-server', 'redis-server')
   const dir = await mkdtemp(join(tmpdir(), 'bff-scaled-'))
