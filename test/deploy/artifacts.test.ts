@@ -70,6 +70,12 @@ describe('deployment artifacts match the code', () => {
     expect(kustomize.images.map((image) => image.name)).toEqual([bffContainer?.image])
   })
 
+  it('ships the Node major that .node-version names (and .ci/run tests)', () => {
+    const major = readFileSync(new URL('../../.node-version', import.meta.url), 'utf8').trim()
+    expect(stageNamed(parseDockerfile(readFileSync(new URL('../../deploy/Dockerfile', import.meta.url), 'utf8')), 'build').image).toMatch(new RegExp(`^node:${major}-`))
+    expect(runtime.image).toMatch(new RegExp(`^node:${major}-`))
+  })
+
   it('gives the BFF longer to stop than its shutdown sequence can take', () => {
     const composeConfig = loadConfig(composeEnv)
     expect(composeConfig.server.shutdownDelayMs).toBeGreaterThan(0)
