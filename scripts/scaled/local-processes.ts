@@ -13,7 +13,7 @@ export function requireProgram(program: string, debianPackage: string): void {
 }
 
 /** Polls `check` every 50 ms until it holds, the child dies, or `timeoutMs` passes. */
-export async function until(what: string, child: BenchChild | null, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+export async function until(what: string, child: BenchChild | null, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     if (child !== null && child.process.exitCode !== null) throw new Error(`${child.name} exited (${child.process.exitCode}) before ${what}:\n${child.stderr()}`)

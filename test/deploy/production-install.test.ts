@@ -80,7 +80,7 @@ describe('deploy/Dockerfile runtime stage, performed without Docker', () => {
       },
       { timeoutMs: 30_000, intervalMs: 100, message: '/health/ready of the BFF started from the image folder' },
     )
-  }, 300_000)
+  }, 600_000)
 
   afterAll(async () => {
     await bff?.stop()
