@@ -16,14 +16,15 @@ export async function startServer(config: Config, options: AppOptions = {}) {
 }
 
 /**
- * Longest a stop can take: the shutdown delay, then requests in flight (each
- * ends by its deadline), websocket event drain and close handshakes (each up
- * to SUBSCRIPTION_DRAIN_TIMEOUT_MS), and a second for pools and Redis.
- * Orchestrators must wait longer than this before SIGKILL
- * (Kubernetes' terminationGracePeriodSeconds).
+ * Longest a stop can take: the shutdown delay, then websocket event drain and
+ * close handshakes (each up to SUBSCRIPTION_DRAIN_TIMEOUT_MS), requests in
+ * flight (each ends by its deadline), and 5 s for pools, Redis and the event
+ * log to close on a busy machine. Past it close-with-grace exits with 1.
+ * Orchestrators must wait longer than this before SIGKILL (Kubernetes'
+ * terminationGracePeriodSeconds).
  */
 export function shutdownBudgetMs(config: Config): number {
-  return config.server.shutdownDelayMs + config.resilience.requestDeadlineMs + 2 * config.subscriptions.drainTimeoutMs + 1_000
+  return config.server.shutdownDelayMs + 2 * config.subscriptions.drainTimeoutMs + config.resilience.requestDeadlineMs + 5_000
 }
 
 /**

@@ -70,6 +70,10 @@ describe('deploy/Dockerfile runtime stage, performed without Docker', () => {
         HOST: '127.0.0.1',
         PORT: String(port),
         LOG_LEVEL: 'warn',
+        // Two shared cores under the whole suite: the README's answer must not lose a leg to a 250 ms limit.
+        DOWNSTREAM_TIMEOUT_MS: '5000',
+        RECOMMENDATIONS_TIMEOUT_MS: '5000',
+        REQUEST_DEADLINE_MS: '10000',
         ...Object.fromEntries(SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, mocks?.urls[name] ?? ''])),
       },
     })
