@@ -81,14 +81,19 @@ export async function startMocksChild(redisUrl: string, eventsIntervalMs: number
   return { child, urls: urls as Record<ServiceName, string> }
 }
 
-/** `node <config.nodeFlags> dist/src/server.js` on `port`, resolved once its own /health/ready answers 200. */
-export async function startBffChild(name: string, port: number, env: Readonly<Record<string, string>>): Promise<BenchChild> {
+/**
+ * `node <config.nodeFlags> dist/src/server.js` on `port`. The child is handed
+ * to `onSpawn` at once (so whoever stops the topology can stop it even while
+ * it boots); resolves once its own /health/ready answers 200.
+ */
+export async function startBffChild(name: string, port: number, env: Readonly<Record<string, string>>, onSpawn: (child: BenchChild) => void): Promise<BenchChild> {
   const child = spawnChild({
     name,
     command: process.execPath,
     args: [...shippedNodeFlags(), distEntry('src/server.js')],
     env: { PATH: process.env['PATH'] ?? '', ...env, HOST: '127.0.0.1', PORT: String(port) },
   })
+  onSpawn(child)
   await until(`${name} ready on ${port}`, child, async () => (await statusOf(`http://127.0.0.1:${port}/health/ready`)) === 200)
   return child
 }

@@ -90,7 +90,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       ...options.bffEnv,
     }
     for (let index = 0; index < options.instances; index += 1) slots.push({ name: `bff${index + 1}`, port: await freePort(), child: null })
-    await Promise.all(slots.map(async (slot) => (slot.child = await startBffChild(slot.name, slot.port, bffEnv))))
+    await Promise.all(slots.map((slot) => startBffChild(slot.name, slot.port, bffEnv, (child) => (slot.child = child))))
 
     const bindPort = Number(options.bind.slice(options.bind.lastIndexOf(':') + 1))
     const bind = bindPort === 0 ? `${options.bind.slice(0, options.bind.lastIndexOf(':'))}:${await freePort()}` : options.bind
@@ -117,9 +117,9 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       },
       async startInstance(index) {
         const slot = slotAt(slots, index)
-        slot.child = await startBffChild(slot.name, slot.port, bffEnv)
+        const child = await startBffChild(slot.name, slot.port, bffEnv, (spawned) => (slot.child = spawned))
         // HAProxy marks it up after two good checks; until then it sends nothing there.
-        await until(`HAProxy to route to ${slot.name}`, slot.child, async () => (await servedBy(url)).has(slot.name))
+        await until(`HAProxy to route to ${slot.name}`, child, async () => (await servedBy(url)).has(slot.name))
       },
       async restartRedis() {
         if (redis === null) throw new Error('restartRedis: Redis is external (REDIS_URL)')
