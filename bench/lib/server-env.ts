@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { shippedNodeFlags } from '../../scripts/node-flags.js'
 import type { ServiceName } from '../../src/config/services.js'
 import type { BenchOptions } from './bench-options.js'
 import { downstreamEnv } from './mocks-process.js'
@@ -36,10 +37,10 @@ export function describeBffEnv(options: BenchOptions): string {
 }
 
 /**
- * The V8 flags `npm start` runs the BFF with (package.json `start`,
- * `start:bff`). Every server the benchmarks start gets them, the hand-written
- * baseline included, so a comparison measures the code, not the heap sizing.
- * test/unit/bench/node-flags.test.ts keeps the two lists in step.
+ * The V8 flags `npm start` runs the BFF with (package.json `config.nodeFlags`,
+ * read by scripts/node-flags.ts). Every server the benchmarks start gets them,
+ * the hand-written baseline included, so a comparison measures the code, not
+ * the heap sizing.
  *
  * - `--max-semi-space-size=16`: young-generation semi-spaces of at most 16 MB,
  *   pinned so they do not depend on the heap limit V8 derives. 64 MB let the
@@ -54,7 +55,7 @@ export function describeBffEnv(options: BenchOptions): string {
  *   took 25–30 ms, the whole p99 tail at equal load. Without it: 3.7 % and
  *   ~13 ms (docs/benchmarks.md, "Where the tail came from").
  */
-export const SHIPPED_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=16', '--no-allocation-site-pretenuring']
+export const SHIPPED_NODE_FLAGS: readonly string[] = shippedNodeFlags()
 
 /** `node --cpu-prof` flags writing into `<profileDir>/<name>/` (on a graceful exit only), or none. */
 export function profileArgs(profileDir: string | null, name: string): readonly string[] {

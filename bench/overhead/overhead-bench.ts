@@ -117,6 +117,13 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
     GRAPHIQL_ENABLED: 'false',
     DOWNSTREAM_BULKHEAD_CONCURRENCY: '64',
+    // The recording passes make real calls to mocks sharing this process's event loop: on a loaded
+    // machine they outran the shipped 250/800 ms limits, opened breakers, and the measured rounds
+    // then failed on paths never recorded. Replayed calls never come near a limit, so these change
+    // nothing that is measured.
+    DOWNSTREAM_TIMEOUT_MS: '10000',
+    RECOMMENDATIONS_TIMEOUT_MS: '10000',
+    REQUEST_DEADLINE_MS: '30000',
     ...(values.cache ? {} : { CACHE_ENABLED: 'false' }),
   })
   const bff = await buildApp(config, { logger: { level: 'warn' }, dispatcherFactory: (service) => dispatchers[service] })

@@ -14,6 +14,8 @@ export const serverVars = {
   /** Longer than typical load-balancer idle timeouts (60 s) so the LB closes first. */
   SERVER_KEEP_ALIVE_TIMEOUT_MS: int(1, 600_000).default(72_000),
   SERVER_BODY_LIMIT_BYTES: int(1_024, 64 * 1_048_576).default(1_048_576),
+  /** On SIGTERM: how long /health/ready answers 503 while the instance keeps serving, before it stops accepting. */
+  SHUTDOWN_DELAY_MS: int(0, 600_000).default(0),
   /** Load shedding: mean event-loop delay over a sample above this answers 503 (Retry-After); 0 disables. */
   PRESSURE_MAX_EVENT_LOOP_DELAY_MS: int(0, 60_000).default(1_000),
   /** Load shedding: heap used above this share of V8's heap limit answers 503; 0 disables. */
@@ -42,6 +44,8 @@ export interface ServerConfig {
   readonly requestTimeoutMs: number
   readonly keepAliveTimeoutMs: number
   readonly bodyLimitBytes: number
+  /** On SIGTERM: time not ready but still serving, before the listener closes (ms). */
+  readonly shutdownDelayMs: number
   /** Load shedding (@fastify/under-pressure). */
   readonly pressure: PressureConfig
 }
@@ -55,6 +59,7 @@ export function serverConfig(e: z.output<z.ZodObject<typeof serverVars>>): Serve
     requestTimeoutMs: e.SERVER_REQUEST_TIMEOUT_MS,
     keepAliveTimeoutMs: e.SERVER_KEEP_ALIVE_TIMEOUT_MS,
     bodyLimitBytes: e.SERVER_BODY_LIMIT_BYTES,
+    shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     pressure: {
       maxEventLoopDelayMs: e.PRESSURE_MAX_EVENT_LOOP_DELAY_MS,
       maxHeapUsedBytes: Math.floor(e.PRESSURE_MAX_HEAP_USED_RATIO * getHeapStatistics().heap_size_limit),
