@@ -1,7 +1,5 @@
 import type { FastifyBaseLogger, FastifyReply } from 'fastify'
 import type { GraphQLError } from 'graphql'
-import { setMaxListeners } from 'node:events'
-import { LRUCache } from 'lru-cache'
 import { createDataSources, type DataSources } from '../data/data-sources.js'
 import type { DataCache } from '../data/resources.js'
 import { RequestCallContext } from '../downstream/call-context.js'
@@ -9,6 +7,7 @@ import { createCallBudget } from '../downstream/call-budget.js'
 import type { DownstreamClients } from '../downstream/clients.js'
 import { createDeadline } from '../downstream/resilience/deadline.js'
 import { LazyAbortController, type SignalSource } from '../lib/lazy-abort.js'
+import { createEventData } from './event-data.js'
 import type { LiveEvents } from './live-events.js'
 
 declare module 'mercurius' {
@@ -100,27 +99,13 @@ export function createOperationContexts(options: OperationContextsOptions): Oper
   const dataFor = (requestId: string, log: FastifyBaseLogger, abort: SignalSource, deadline = createDeadline(deadlineMs)): DataSources =>
     createDataSources(clients, new RequestCallContext(requestId, log, abort, deadline, createCallBudget(maxDownstreamCalls)), cache)
 
-  // One data layer per event, shared by every subscription resolving it: the ten subscribers of a
-  // product's stock change make one catalog call between them (DataLoader batches within the tick they
-  // all resolve in), and nothing is reused from one event to the next. A late subscriber (a replay, a
-  // slow reader) joins while the event's deadline lasts, and gets a fresh layer after.
-  const shared = new AbortController()
-  // Every call of every event listens on this one signal: many listeners are expected, not a leak.
-  setMaxListeners(0, shared.signal)
-  const events = new LRUCache<string, DataSources>({
-    max: options.maxEvents ?? 256,
-    ttl: Math.min(options.eventTtlMs ?? 5_000, deadlineMs),
-    ttlAutopurge: false,
+  // Late subscribers share an event's layer only while its deadline lasts.
+  const events = createEventData({
+    dataFor: (eventId, abort) => dataFor(`event:${eventId}`, options.log, abort),
+    maxEvents: options.maxEvents,
+    ttlMs: Math.min(options.eventTtlMs ?? 5_000, deadlineMs),
   })
-  const dataForEvent = (eventId: string): DataSources => {
-    let data = events.get(eventId)
-    if (data === undefined) {
-      // Shared work cannot be cancelled by one subscriber leaving: only shutdown aborts it.
-      data = dataFor(`event:${eventId}`, options.log, shared)
-      events.set(eventId, data)
-    }
-    return data
-  }
+  const dataForEvent = (eventId: string): DataSources => events.forEvent(eventId)
 
   return {
     http(reply) {
@@ -164,8 +149,7 @@ export function createOperationContexts(options: OperationContextsOptions): Oper
     },
 
     close() {
-      shared.abort()
-      events.clear()
+      events.close()
     },
   }
 }
