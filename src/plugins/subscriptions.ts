@@ -50,7 +50,9 @@ async function subscriptions(app: FastifyInstance, options: SubscriptionsPluginO
   const hub = createEventHub(app.domainEvents)
   const policies = overflowPolicies(settings.bufferEvents)
   const cache = app.hasDecorator('cache') ? app.cache : null
-  const eventData = createEventDataSources({ clients: app.downstreams.clients, cache, log })
+  // Aborted on close: downstream calls still resolving events are cancelled.
+  const shutdown = new AbortController()
+  const eventData = createEventDataSources({ clients: app.downstreams.clients, cache, log, signal: shutdown.signal })
 
   await app.register(fastifyWebsocket, {
     options: { maxPayload: settings.maxPayloadBytes, handleProtocols },
@@ -106,7 +108,7 @@ async function subscriptions(app: FastifyInstance, options: SubscriptionsPluginO
   app.readiness.register('subscriptions', () => ({ ready: true, ...stats.snapshot() }))
   app.addHook('onClose', async () => {
     hub.close()
-    eventData.close()
+    shutdown.abort()
   })
 }
 
