@@ -2,8 +2,8 @@
  * The outside probe's memory finding in isolation (docs/benchmarks.md, "Soak"):
  * N websocket subscribers of one product's stock, K changes to it, each
  * delivered to every subscriber before the next; then every socket closed.
- * Prints heap used after a full GC before, with the sockets open, right after
- * they closed, and once the event data sources' 5 s are up.
+ * Prints heap used and RSS before, right after the sockets closed and once
+ * the event data sources' 5 s are up, each as found and after a full GC.
  *
  *   npm run build && node --expose-gc --max-semi-space-size=16 --no-allocation-site-pretenuring \
  *     dist/bench/soak/burst-retention.js [--subscribers 1000] [--events 300]
@@ -23,12 +23,21 @@ import { delay } from '../child-processes.js'
 const QUERY = 'subscription { stockChanged(productIds: ["1"]) { eventId product { id name stock price { formatted } } } }'
 const mb = (bytes: number): string => (bytes / 1_048_576).toFixed(1)
 
-function heapAfterGc(): number {
+interface Reading {
+  readonly heap: number
+  readonly rss: number
+}
+
+/** Heap used and RSS, after a full collection when `collect` (the default). */
+function read(collect = true): Reading {
   const gc = (globalThis as { gc?: () => void }).gc
   if (gc === undefined) throw new Error('run with node --expose-gc')
-  gc()
-  return process.memoryUsage().heapUsed
+  if (collect) gc()
+  const { heapUsed, rss } = process.memoryUsage()
+  return { heap: heapUsed, rss }
 }
+
+const show = (reading: Reading): string => `heap ${mb(reading.heap)}, RSS ${mb(reading.rss)}`
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { subscribers: { type: 'string', default: '1000' }, events: { type: 'string', default: '300' } } })
@@ -78,23 +87,29 @@ async function main(): Promise<void> {
   for (let k = 0; k < 5; k += 1) await change(k, 10)
   await closeAll()
   await delay(6_000)
-  const before = heapAfterGc()
+  const before = read()
 
   for (let opened = 0; opened < subscribers; opened += 100) await Promise.all(Array.from({ length: Math.min(100, subscribers - opened) }, open))
   const started = performance.now()
   for (let k = 0; k < events; k += 1) await change(100 + k, subscribers)
   const seconds = (performance.now() - started) / 1_000
-  const withSockets = heapAfterGc()
   await closeAll()
-  const closed = heapAfterGc()
+  const closedAsIs = read(false)
+  const closed = read()
   await delay(6_000)
-  const afterTtl = heapAfterGc()
+  const afterTtlAsIs = read(false)
+  const afterTtl = read()
 
   const held = Math.min(events, 256) * subscribers
   process.stdout.write(
-    `burst retention: ${subscribers} subscribers x ${events} events (${delivered} deliveries in ${seconds.toFixed(0)} s)\n` +
-      `  heap after GC, MB: before ${mb(before)}, sockets open ${mb(withSockets)}, every socket closed ${mb(closed)}, 6 s later ${mb(afterTtl)}\n` +
-      `  held after closing: ${mb(closed - before)} MB = ${Math.round((closed - before) / held)} bytes per subscriber x event of the last ${Math.min(events, 256)}\n`,
+    `burst retention: ${subscribers} subscribers x ${events} events (${delivered} deliveries in ${seconds.toFixed(0)} s); MB\n` +
+      `  before, after GC                       ${show(before)}\n` +
+      `  every socket closed, before GC         ${show(closedAsIs)}\n` +
+      `  every socket closed, after GC          ${show(closed)}\n` +
+      `  6 s later (past the TTL), before GC    ${show(afterTtlAsIs)}\n` +
+      `  6 s later, after GC                    ${show(afterTtl)}\n` +
+      `  heap held over before: ${mb(closed.heap - before.heap)} MB right after closing, ${mb(afterTtl.heap - before.heap)} MB 6 s later ` +
+      `(${Math.round((afterTtl.heap - before.heap) / held)} bytes per subscriber x event of the last ${Math.min(events, 256)})\n`,
   )
   await app.close()
   await mocks.close()

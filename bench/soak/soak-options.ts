@@ -29,7 +29,7 @@ export const USAGE = `Usage: npm run bench:soak -- [flags]
   --home-rate <n>      home queries per second (default 20)
   --hostile-rate <n>   hostile requests per second (default 4)
   --burst-rate <n>     over the last seconds of the load, changes per second to the one product every
-                       stock subscriber watches (6 in 10 subscribers) (default 5)
+                       stock subscriber watches (6 in 10 subscribers) (default 2)
   --burst <s>          seconds the burst lasts, ending the load; 0 for none (default 60; --quick 20)
   --churn <0..1>       share of subscribers replaced every 30 s (default 0.1)
   --settle <s>         seconds left alone after the sockets closed (default: a fifth of the run, 20..180)
@@ -81,7 +81,7 @@ export function parseSoakOptions(argv: readonly string[]): SoakOptions | null {
     eventRatePerS: number(values['event-rate'], 10, 'event-rate', 0.1, 1_000),
     homeRatePerS: number(values['home-rate'], 20, 'home-rate', 0.1, 1_000),
     hostileRatePerS: number(values['hostile-rate'], 4, 'hostile-rate', 0.1, 100),
-    burstRatePerS: number(values['burst-rate'], 5, 'burst-rate', 0.1, 1_000),
+    burstRatePerS: number(values['burst-rate'], 2, 'burst-rate', 0.1, 1_000),
     burstS: number(values.burst, quick ? 20 : 60, 'burst', 0, 3_600),
     churn: number(values.churn, 0.1, 'churn', 0, 1),
     settleS: number(values.settle, quick ? 30 : Math.min(180, Math.max(20, minutes * 12)), 'settle', 0, 3_600),
