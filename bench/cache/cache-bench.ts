@@ -16,7 +16,7 @@ import type { ServiceName } from '../../src/config/services.js'
 import { requestJson } from '../lib/admin-client.js'
 import { runAutocannon } from '../lib/autocannon-load.js'
 import { startKernelThreadsMeter, type KernelThreadShare } from './kernel-threads.js'
-import { poolPaced, runPaced, type PacedResult } from './paced-load.js'
+import { poolPaced, runPaced, type PacedResult } from '../lib/paced-load.js'
 import { homeRequestBody, USER_COUNT } from '../lib/home-query.js'
 import { delay, killAllNow, spawnChild, stopAll } from '../lib/child-processes.js'
 import { homeCriticalPath, LATENCY_MODE_LATENCIES } from '../lib/critical-path.js'
@@ -182,7 +182,7 @@ interface PacedRound {
 }
 
 /**
- * Open loop at a fixed rate (evenly paced, bench/paced-load.ts): what the
+ * Open loop at a fixed rate (evenly paced, bench/lib/paced-load.ts): what the
  * uncached BFF sustains at saturation.
  * At saturation (the closed loop above) every server's latency is mostly
  * queueing — 50 connections over its capacity, by Little's law — so latency is

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { threadGroup } from '../../../bench/cache/kernel-threads.js'
 import { parseProcStat } from '../../../bench/lib/process-cpu.js'
-import { poolPaced, type PacedResult } from '../../../bench/cache/paced-load.js'
+import { poolPaced, type PacedResult } from '../../../bench/lib/paced-load.js'
 
 function run(latenciesMs: number[], errors = 0): PacedResult {
   const sorted = [...latenciesMs].sort((a, b) => a - b)

@@ -1,6 +1,6 @@
 import { Pool } from 'undici'
-import { homeRequestBody, userIdAt } from '../lib/home-query.js'
-import type { LoadResult } from '../lib/load-result.js'
+import { homeRequestBody, userIdAt } from './home-query.js'
+import type { LoadResult } from './load-result.js'
 
 export interface PacedLoadOptions {
   /** e.g. http://127.0.0.1:41234 */
