@@ -15,7 +15,7 @@ import closeWithGrace from 'close-with-grace'
 import { startEventGenerator, type EventGenerator } from '../mocks/event-generator.js'
 import { generatorToken, stderrLogger } from '../mocks/start-mocks-cli.js'
 import { parseStartMocksConfig } from '../mocks/start-mocks-config.js'
-import { startMocks } from '../mocks/start-mocks.js'
+import { DEFAULT_AUTH_PORT, startMocks } from '../mocks/start-mocks.js'
 import { loadConfig } from '../src/config/load-config.js'
 import { SERVICE_NAMES } from '../src/config/services.js'
 import { createRedisStreamEventLog } from '../src/events/redis-stream-event-log.js'
@@ -42,9 +42,15 @@ function authOptions(env: NodeJS.ProcessEnv): { readonly port: number | undefine
   return { port: options.ports?.auth, requireIdentity: options.requireIdentity === true, keyGraceMs: options.auth?.keyGraceMs }
 }
 
+/** The BFF trusts the auth mock unless the environment names another provider (or AUTH_DISABLED). */
+function devAuthEnv(authPort: number): Record<string, string> {
+  const issuer = `http://127.0.0.1:${authPort}`
+  return { AUTH_JWKS_URL: `${issuer}/.well-known/jwks.json`, AUTH_ISSUER: issuer }
+}
+
 async function main(): Promise<void> {
-  const config = loadConfig()
   const auth = authOptions(process.env)
+  const config = loadConfig({ ...devAuthEnv(auth.port ?? DEFAULT_AUTH_PORT), ...process.env })
   const intervalMs = generatorIntervalMs(process.env)
   // With REDIS_URL the mocks publish to Redis Streams and the BFF reads it there (app.ts picks it from
   // config); otherwise both share one in-process log.

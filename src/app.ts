@@ -64,7 +64,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   })
 
   await app.register(health)
-  await app.register(identity)
+  await app.register(identity, { auth: config.auth })
   await app.register(loadShedding, { pressure: config.server.pressure })
   const redisLog = config.redis.url === null ? undefined : { url: config.redis.url, ...config.subscriptions.eventLog }
   await app.register(eventLogPlugin, { eventLog: options.eventLog, redis: redisLog })

@@ -62,6 +62,16 @@ export const CLIENT_ERRORS = {
   PAYLOAD_TOO_LARGE: spec(413, 'The request body is larger than the server accepts.'),
   REQUEST_TIMEOUT: spec(408, 'The request did not arrive within the time allowed.'),
   HEADERS_TOO_LARGE: spec(431, 'The request headers are larger than the server accepts.'),
+  // --- identity: who is asking, and whether they may see this ---
+  /**
+   * A bearer token was sent and is not acceptable (bad signature, algorithm, issuer, audience,
+   * expired, not yet valid, malformed): 401 with `WWW-Authenticate: Bearer error="invalid_token"`;
+   * on a websocket, 4403 (graphql-ws' Forbidden, the code its clients retry). Also a field that
+   * needs a signed-in caller, asked anonymously (null + this code, the rest served).
+   */
+  UNAUTHENTICATED: spec(401, 'A valid bearer token is required.', { closeCode: 4403 }),
+  /** The caller is known but may not see or change this (someone else's data, a missing scope). */
+  FORBIDDEN: spec(403, 'Not allowed for this caller.'),
   // --- the server protecting itself ---
   SERVER_OVERLOADED: spec(503, 'The server is overloaded; retry after the time in Retry-After.', { closeCode: 1013 }),
   REQUEST_ABORTED: spec(499, 'The client went away before the request finished.', { masked: true }),

@@ -113,6 +113,7 @@ async function main(): Promise<void> {
     MemoryDispatcher
   >
   const config = loadConfig({
+    AUTH_DISABLED: 'true',
     ...downstreamEnv(mocks.urls),
     LOG_LEVEL: 'warn',
     GRAPHIQL_ENABLED: 'false',

@@ -86,6 +86,8 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       LOG_LEVEL: 'warn',
       REDIS_URL: redisUrl,
       SHUTDOWN_DELAY_MS: String(LOCAL_SHUTDOWN_DELAY_MS),
+      // The scaled topology is about instances and Redis; its mocks do not check identity either.
+      AUTH_DISABLED: 'true',
       ...Object.fromEntries(Object.entries(mocks.urls).map(([name, url]) => [`${name.toUpperCase()}_URL`, url])),
       ...options.bffEnv,
     }

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { BffError } from '../errors.js'
+import { authConfig, type AuthConfig } from './auth.js'
 import { cacheConfig, type CacheConfig } from './cache.js'
 import { downstreamConfig, type DownstreamConfig } from './downstream.js'
 import { graphqlConfig, type GraphQLConfig } from './graphql.js'
@@ -9,6 +10,7 @@ import { envSchema } from './schema.js'
 import { serverConfig, type ServerConfig } from './server.js'
 import { subscriptionsConfig, type SubscriptionsConfig } from './subscriptions.js'
 
+export type { AuthConfig } from './auth.js'
 export type { CacheConfig } from './cache.js'
 export type { DownstreamConfig, ServiceConfig } from './downstream.js'
 export type { GraphQLConfig } from './graphql.js'
@@ -26,6 +28,7 @@ export interface Config {
   readonly subscriptions: SubscriptionsConfig
   readonly resilience: ResilienceConfig
   readonly cache: CacheConfig
+  readonly auth: AuthConfig
 }
 
 type EnvSource = Readonly<Record<string, string | undefined>>
@@ -68,5 +71,6 @@ export function loadConfig(env: EnvSource = process.env): Config {
     subscriptions: subscriptionsConfig(e),
     resilience: resilienceConfig(e, downstream.services),
     cache: cacheConfig(e),
+    auth: authConfig(e),
   })
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { authVars } from './auth.js'
 import { cacheVars } from './cache.js'
 import { downstreamVars, serviceVars } from './downstream.js'
 import { graphqlVars } from './graphql.js'
@@ -20,6 +21,7 @@ export const envSchema = z.object({
   ...serviceVars,
   ...resilienceVars,
   ...cacheVars,
+  ...authVars,
 })
 
 export type Env = z.input<typeof envSchema>

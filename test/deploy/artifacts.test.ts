@@ -45,7 +45,7 @@ const composeEnv = bffService?.environment ?? {}
 /** The routes the artifacts probe, answered by a BFF built from the code (not 404). */
 let app: FastifyInstance
 beforeAll(async () => {
-  app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0' }), { logger: false })
+  app = await buildApp(loadConfig({ AUTH_DISABLED: 'true', LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0' }), { logger: false })
   await app.ready()
 })
 afterAll(() => app?.close())

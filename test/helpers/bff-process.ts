@@ -32,6 +32,8 @@ export async function startBffProcess(urls: Readonly<Record<ServiceName, string>
       PORT: String(port),
       LOG_LEVEL: 'warn',
       GRAPHIQL_ENABLED: 'false',
+      // Tests about identity pass AUTH_DISABLED: 'false' with AUTH_JWKS_URL and AUTH_ISSUER in `env`.
+      AUTH_DISABLED: 'true',
       ...Object.fromEntries(SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, urls[name]])),
       ...env,
     },

@@ -26,6 +26,12 @@ export interface StackOptions {
    * none of ours when REDIS_URL points the BFF at Redis Streams
    */
   readonly eventLog?: EventLog
+  /**
+   * Point the BFF at the mocks' identity provider (and, unless `mocks.requireIdentity`
+   * says otherwise, make orders and notifications check the relayed token).
+   * @default false: AUTH_DISABLED=true, every caller anonymous and unrestricted
+   */
+  readonly auth?: boolean
 }
 
 /**
@@ -40,16 +46,23 @@ const GENEROUS_TIME_LIMITS: Record<string, string> = {
   PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '10000',
 }
 
+/** The BFF's settings that make it trust the mocks' identity provider. */
+export function authEnvFor(mocks: Pick<RunningMocks, 'auth'>): Record<string, string> {
+  return { AUTH_JWKS_URL: mocks.auth.jwksUrl, AUTH_ISSUER: mocks.auth.url }
+}
+
 /** The seven mock services and the BFF, all on ephemeral ports, torn down by close(). */
 export async function startStack(options: StackOptions | Record<string, string> = {}): Promise<Stack> {
   const opts: StackOptions =
-    'env' in options || 'mocks' in options || 'logger' in options || 'eventLog' in options
+    'env' in options || 'mocks' in options || 'logger' in options || 'eventLog' in options || 'auth' in options
       ? (options as StackOptions)
       : { env: options as Record<string, string> }
   const ports = Object.fromEntries(SERVICE_NAMES.map((name) => [name, 0]))
-  const mocks = await startMocks({ ports, ...opts.mocks })
+  const auth = opts.auth === true
+  const mocks = await startMocks({ ports, requireIdentity: auth, ...opts.mocks })
   const serviceUrls = Object.fromEntries(SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, mocks.urls[name]]))
-  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', ...GENEROUS_TIME_LIMITS, ...serviceUrls, ...opts.env })
+  const authEnv = auth ? authEnvFor(mocks) : { AUTH_DISABLED: 'true' }
+  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', ...GENEROUS_TIME_LIMITS, ...serviceUrls, ...authEnv, ...opts.env })
   let app: FastifyInstance
   try {
     // As in `npm start`: the BFF reads the log the mocks write (unless it is configured for Redis).

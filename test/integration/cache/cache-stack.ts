@@ -123,6 +123,7 @@ export async function startCacheStack(
 export async function startPeer(stack: CacheStack, env: Readonly<Record<string, string>>): Promise<CacheStack> {
   const serviceUrls = Object.fromEntries(SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, stack.mocks.urls[name]]))
   const config = loadConfig({
+    AUTH_DISABLED: 'true',
     HOST: '127.0.0.1',
     PORT: '0',
     LOG_LEVEL: 'silent',

@@ -17,7 +17,7 @@ interface CacheSection {
 /** The BFF (no downstream is called) over `env`, closed when the test ends. */
 async function app(env: Readonly<Record<string, string>>): Promise<FastifyInstance> {
   const eventLog = createMemoryEventLog()
-  const instance = await buildApp(loadConfig({ LOG_LEVEL: 'silent', GRAPHIQL_ENABLED: 'false', CACHE_KEY_PREFIX: 'ready:', ...env }), { logger: false, eventLog })
+  const instance = await buildApp(loadConfig({ AUTH_DISABLED: 'true', LOG_LEVEL: 'silent', GRAPHIQL_ENABLED: 'false', CACHE_KEY_PREFIX: 'ready:', ...env }), { logger: false, eventLog })
   onTestFinished(async () => {
     await instance.close()
     await eventLog.close()

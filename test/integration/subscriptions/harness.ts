@@ -66,6 +66,7 @@ export async function startBff(mocks: RunningMocks, options: BffOptions = {}): P
     options.redisUrl === undefined ? {} : { REDIS_URL: options.redisUrl, ...(options.streamKey ? { EVENT_LOG_STREAM_KEY: options.streamKey } : {}) }
   // Two shared cores: a second of event-loop lag would shed load by accident; tests about shedding set their own.
   const config = loadConfig({
+    AUTH_DISABLED: 'true',
     HOST: '127.0.0.1',
     PORT: '0',
     LOG_LEVEL: 'silent',

@@ -3,7 +3,7 @@ import { loadConfig } from '../../../src/config/load-config.js'
 
 describe('cache configuration', () => {
   it('defaults to an enabled cache with the documented limits', () => {
-    expect(loadConfig({}).cache).toMatchObject({
+    expect(loadConfig({ AUTH_DISABLED: 'true' }).cache).toMatchObject({
       enabled: true,
       keyPrefix: 'bff:',
       keyVersion: 1,
@@ -17,11 +17,11 @@ describe('cache configuration', () => {
   })
 
   it('turns the L1 off with CACHE_L1_MAX_ENTRIES=0', () => {
-    expect(loadConfig({ CACHE_L1_MAX_ENTRIES: '0', CACHE_L1_TTL_MS: '250' }).cache).toMatchObject({ l1MaxEntries: 0, l1TtlMs: 250 })
+    expect(loadConfig({ AUTH_DISABLED: 'true', CACHE_L1_MAX_ENTRIES: '0', CACHE_L1_TTL_MS: '250' }).cache).toMatchObject({ l1MaxEntries: 0, l1TtlMs: 250 })
   })
 
   it('reads overrides as a JSON map of schema coordinates to seconds, and cluster nodes', () => {
-    const cache = loadConfig({ CACHE_TTL_OVERRIDES: '{"Product.price":1,"User":60}', REDIS_CLUSTER_NODES: '127.0.0.1:7000, 127.0.0.1:7001' }).cache
+    const cache = loadConfig({ AUTH_DISABLED: 'true', CACHE_TTL_OVERRIDES: '{"Product.price":1,"User":60}', REDIS_CLUSTER_NODES: '127.0.0.1:7000, 127.0.0.1:7001' }).cache
     expect(cache.ttlOverridesS).toEqual({ 'Product.price': 1, User: 60 })
     expect(cache.clusterNodes).toEqual([{ host: '127.0.0.1', port: 7000 }, { host: '127.0.0.1', port: 7001 }])
   })
@@ -38,6 +38,6 @@ describe('cache configuration', () => {
     ['CACHE_L1_TTL_MS', '0'],
     ['CACHE_L1_TTL_MS', '60001'],
   ])('rejects %s=%s naming the variable', (name, value) => {
-    expect(() => loadConfig({ [name]: value })).toThrow(expect.objectContaining({ code: 'BFF_ERR_CONFIG_INVALID', message: expect.stringContaining(name) }))
+    expect(() => loadConfig({ AUTH_DISABLED: 'true', [name]: value })).toThrow(expect.objectContaining({ code: 'BFF_ERR_CONFIG_INVALID', message: expect.stringContaining(name) }))
   })
 })

@@ -4,7 +4,7 @@ import { BffError } from '../../../src/errors.js'
 
 describe('loadConfig', () => {
   it('gives bounded defaults for every timeout when nothing is set', () => {
-    const config = loadConfig({})
+    const config = loadConfig({ AUTH_DISABLED: 'true' })
     expect(config.server.port).toBe(4000)
     expect(config.server.requestTimeoutMs).toBe(10_000)
     expect(config.downstream.headersTimeoutMs).toBe(5_000)
@@ -16,14 +16,14 @@ describe('loadConfig', () => {
   })
 
   it('applies per-service overrides over the shared default', () => {
-    const config = loadConfig({ DOWNSTREAM_TIMEOUT_MS: '700', RECOMMENDATIONS_TIMEOUT_MS: '250', USERS_URL: 'http://users.internal:80/' })
+    const config = loadConfig({ AUTH_DISABLED: 'true', DOWNSTREAM_TIMEOUT_MS: '700', RECOMMENDATIONS_TIMEOUT_MS: '250', USERS_URL: 'http://users.internal:80/' })
     expect(config.downstream.services.users.timeoutMs).toBe(700)
     expect(config.downstream.services.recommendations.timeoutMs).toBe(250)
     expect(config.downstream.services.users.url).toBe('http://users.internal:80')
   })
 
   it('is frozen all the way down', () => {
-    const config = loadConfig({})
+    const config = loadConfig({ AUTH_DISABLED: 'true' })
     expect(Object.isFrozen(config)).toBe(true)
     expect(Object.isFrozen(config.downstream.services.users)).toBe(true)
   })
@@ -39,7 +39,7 @@ describe('loadConfig', () => {
   ])('rejects %s=%s naming the variable', (name, value, named) => {
     let thrown: unknown
     try {
-      loadConfig({ [name]: value })
+      loadConfig({ AUTH_DISABLED: 'true', [name]: value })
     } catch (error) {
       thrown = error
     }
@@ -49,6 +49,6 @@ describe('loadConfig', () => {
   })
 
   it('treats empty strings as unset', () => {
-    expect(loadConfig({ PORT: '' }).server.port).toBe(4000)
+    expect(loadConfig({ AUTH_DISABLED: 'true', PORT: '' }).server.port).toBe(4000)
   })
 })

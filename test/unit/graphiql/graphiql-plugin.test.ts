@@ -112,7 +112,7 @@ describe('graphiql plugin', () => {
 
   it('is registered by buildApp only when GRAPHIQL_ENABLED is on', async () => {
     for (const [flag, status] of [['true', 200], ['false', 404]] as const) {
-      const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', GRAPHIQL_ENABLED: flag }), { logger: false })
+      const app = await buildApp(loadConfig({ AUTH_DISABLED: 'true', LOG_LEVEL: 'silent', GRAPHIQL_ENABLED: flag }), { logger: false })
       leftovers.push(app)
       expect((await app.inject({ method: 'GET', url: '/graphiql' })).statusCode, `GRAPHIQL_ENABLED=${flag}`).toBe(status)
     }

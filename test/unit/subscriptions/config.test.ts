@@ -3,7 +3,7 @@ import { loadConfig } from '../../../src/config/load-config.js'
 
 describe('subscriptions config', () => {
   it('has safe defaults with units', () => {
-    expect(loadConfig({}).subscriptions).toEqual({
+    expect(loadConfig({ AUTH_DISABLED: 'true' }).subscriptions).toEqual({
       eventLog: { streamKey: 'reactive-bff:events', maxLen: 100_000 },
       maxConnections: 20_000,
       maxPerConnection: 25,
@@ -16,9 +16,9 @@ describe('subscriptions config', () => {
   })
 
   it('reads overrides and names a bad variable', () => {
-    const config = loadConfig({ SUBSCRIPTION_KEEP_ALIVE_MS: '0', SUBSCRIPTION_BUFFER_EVENTS: '10', EVENT_LOG_STREAM_KEY: 'k' })
+    const config = loadConfig({ AUTH_DISABLED: 'true', SUBSCRIPTION_KEEP_ALIVE_MS: '0', SUBSCRIPTION_BUFFER_EVENTS: '10', EVENT_LOG_STREAM_KEY: 'k' })
     expect(config.subscriptions).toMatchObject({ keepAliveMs: 0, bufferEvents: 10, eventLog: { streamKey: 'k' } })
-    expect(() => loadConfig({ SUBSCRIPTION_MAX_CONNECTIONS: '0' })).toThrow(/SUBSCRIPTION_MAX_CONNECTIONS/)
-    expect(() => loadConfig({ SUBSCRIPTION_MAX_PAYLOAD_BYTES: 'lots' })).toThrow(/SUBSCRIPTION_MAX_PAYLOAD_BYTES/)
+    expect(() => loadConfig({ AUTH_DISABLED: 'true', SUBSCRIPTION_MAX_CONNECTIONS: '0' })).toThrow(/SUBSCRIPTION_MAX_CONNECTIONS/)
+    expect(() => loadConfig({ AUTH_DISABLED: 'true', SUBSCRIPTION_MAX_PAYLOAD_BYTES: 'lots' })).toThrow(/SUBSCRIPTION_MAX_PAYLOAD_BYTES/)
   })
 })

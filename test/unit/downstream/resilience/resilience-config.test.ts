@@ -5,7 +5,7 @@ import type { Deadline } from '../../../../src/downstream/resilience/deadline.js
 
 describe('resilience configuration', () => {
   it('has the documented defaults', () => {
-    const config = loadConfig({})
+    const config = loadConfig({ AUTH_DISABLED: 'true' })
     expect(config.downstream.services.users.timeoutMs).toBe(800)
     expect(config.downstream.services.recommendations.timeoutMs).toBe(250)
     expect(config.resilience).toEqual({
@@ -23,6 +23,7 @@ describe('resilience configuration', () => {
 
   it('applies per-service overrides over the DOWNSTREAM_* defaults', () => {
     const config = loadConfig({
+      AUTH_DISABLED: 'true',
       DOWNSTREAM_RETRY_MAX: '2',
       ORDERS_RETRY_MAX: '0',
       DOWNSTREAM_ATTEMPT_TIMEOUT_MS: '300',
@@ -41,7 +42,7 @@ describe('resilience configuration', () => {
     expect(config.downstream.services.recommendations.timeoutMs).toBe(400)
     expect(services.catalog).toMatchObject({ bulkheadConcurrency: 4, bulkheadQueue: 0 })
     expect(config.resilience.coreServices).toEqual(['users', 'orders'])
-    expect(loadConfig({ DOWNSTREAM_CORE_SERVICES: 'none' }).resilience.coreServices).toEqual([])
+    expect(loadConfig({ AUTH_DISABLED: 'true', DOWNSTREAM_CORE_SERVICES: 'none' }).resilience.coreServices).toEqual([])
   })
 
   it.each([
