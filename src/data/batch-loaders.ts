@@ -36,8 +36,8 @@ type BatchFetch<T> = (ids: readonly string[], ctx: CallContext) => Promise<reado
  */
 export function scopedContext(ctx: CallContext, scope: FetchScope): CallContext {
   return scope.background
-    ? { requestId: ctx.requestId, log: ctx.log, signal: scope.signal }
-    : { requestId: ctx.requestId, log: ctx.log, deadline: ctx.deadline, budget: ctx.budget, signal: scope.signal }
+    ? { requestId: ctx.requestId, log: ctx.log, signal: scope.signal, bearerToken: ctx.bearerToken }
+    : { requestId: ctx.requestId, log: ctx.log, deadline: ctx.deadline, budget: ctx.budget, signal: scope.signal, bearerToken: ctx.bearerToken }
 }
 
 export function createBatchLoaders(

@@ -11,6 +11,12 @@ export interface CallContext {
   readonly signal: AbortSignal
   readonly log: FastifyBaseLogger
   /**
+   * The caller's bearer token, relayed as `Authorization: Bearer …` so the
+   * services check who is asking themselves (docs/identity.md). Absent for
+   * anonymous callers. Never logged.
+   */
+  readonly bearerToken?: undefined | string | null
+  /**
    * When the whole request must have answered. Each call gets min(its own
    * timeout, time left) and is aborted with DOWNSTREAM_TIMEOUT when it passes.
    * Absent (work outside a GraphQL request): only the per-call timeouts apply.
@@ -34,13 +40,22 @@ export class RequestCallContext implements CallContext {
   readonly log: FastifyBaseLogger
   readonly deadline: Deadline | undefined
   readonly budget: CallBudget | undefined
+  readonly bearerToken: string | null
   readonly #abort: SignalSource
 
-  constructor(requestId: string, log: FastifyBaseLogger, abort: SignalSource, deadline?: undefined | Deadline, budget?: undefined | CallBudget) {
+  constructor(
+    requestId: string,
+    log: FastifyBaseLogger,
+    abort: SignalSource,
+    deadline?: undefined | Deadline,
+    budget?: undefined | CallBudget,
+    bearerToken: string | null = null,
+  ) {
     this.requestId = requestId
     this.log = log
     this.deadline = deadline
     this.budget = budget
+    this.bearerToken = bearerToken
     this.#abort = abort
   }
 

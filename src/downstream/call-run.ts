@@ -22,6 +22,13 @@ export interface CallerSettings {
   readonly random: () => number
 }
 
+/** `x-request-id` always; `authorization` when the caller is signed in (the services check it themselves). */
+function withCaller(headers: HttpCall['headers'], ctx: CallContext): Readonly<Record<string, string>> {
+  const token = ctx.bearerToken
+  if (token === undefined || token === null) return headers === undefined ? { 'x-request-id': ctx.requestId } : { ...headers, 'x-request-id': ctx.requestId }
+  return { ...headers, 'x-request-id': ctx.requestId, authorization: `Bearer ${token}` }
+}
+
 /**
  * One call, outermost first: client abort → retry (GET only, full-jitter
  * backoff, retry budget) → per attempt: deadline check → circuit breaker →
@@ -40,7 +47,7 @@ export interface CallerSettings {
 export class CallRun implements HttpReceiver {
   readonly #settings: CallerSettings
   readonly #call: HttpCall
-  /** The call's headers plus `x-request-id`, so one request can be followed across services. */
+  /** The call's headers plus `x-request-id` (one request followed across services) and the caller's token. */
   readonly #headers: Readonly<Record<string, string>>
   readonly #ctx: CallContext
   readonly #resolve: (body: unknown) => void
@@ -73,7 +80,7 @@ export class CallRun implements HttpReceiver {
     this.#ctx = ctx
     this.#resolve = resolve
     this.#reject = reject
-    this.#headers = call.headers === undefined ? { 'x-request-id': ctx.requestId } : { ...call.headers, 'x-request-id': ctx.requestId }
+    this.#headers = withCaller(call.headers, ctx)
     const startedAt = settings.policy.now()
     const deadlineAt = ctx.deadline?.expiresAt ?? Number.POSITIVE_INFINITY
     this.#legEnd = Math.min(startedAt + settings.timeoutMs, deadlineAt)

@@ -1,10 +1,11 @@
 import type { DataSources } from '../data/data-sources.js'
+import { ANONYMOUS, type Viewer } from '../identity/viewer.js'
 import { LazyAbortController } from '../lib/lazy-abort.js'
 import { LRUCache } from 'lru-cache'
 
 export interface EventDataOptions {
   /** Builds an event's data layer around the abort signal it is given (its own deadline and budget included). */
-  readonly dataFor: (eventId: string, abort: LazyAbortController) => DataSources
+  readonly dataFor: (eventId: string, abort: LazyAbortController, viewer: Viewer) => DataSources
   /** Events held at once. @default 256 */
   readonly maxEvents?: undefined | number
   /** Longest an event's layer serves late subscribers, in ms; then it is dropped. */
@@ -12,8 +13,14 @@ export interface EventDataOptions {
 }
 
 export interface EventData {
-  /** The data layer every subscriber resolving this event shares. */
-  forEvent(eventId: string): DataSources
+  /**
+   * The data layer every subscriber with this viewer's subject resolving this
+   * event shares. Per subject, because the layer relays a token downstream:
+   * the services then serve that subject what it may see, and a layer built
+   * with one user's token never answers another's. Anonymous subscribers
+   * (public events) share one.
+   */
+  forEvent(eventId: string, viewer?: undefined | Viewer): DataSources
   /** Shutdown: aborts the calls of every event still held and drops them; later events start aborted. */
   close(): void
 }
@@ -44,14 +51,15 @@ export function createEventData(options: EventDataOptions): EventData {
   let closed = false
   const events = new LRUCache<string, HeldEvent>({ max: options.maxEvents ?? 256, ttl: options.ttlMs, ttlAutopurge: true })
   return {
-    forEvent(eventId) {
-      let held = events.get(eventId)
+    forEvent(eventId, viewer = ANONYMOUS) {
+      const key = viewer.subject === null ? eventId : `${eventId}\n${viewer.subject}`
+      let held = events.get(key)
       if (held === undefined) {
         // Shared work cannot be cancelled by one subscriber leaving: only shutdown aborts it.
         const abort = new LazyAbortController()
         if (closed) abort.abort()
-        held = { data: options.dataFor(eventId, abort), abort }
-        events.set(eventId, held)
+        held = { data: options.dataFor(eventId, abort, viewer), abort }
+        events.set(key, held)
       }
       return held.data
     },

@@ -6,6 +6,7 @@ import { RequestCallContext } from '../downstream/call-context.js'
 import { createCallBudget } from '../downstream/call-budget.js'
 import type { DownstreamClients } from '../downstream/clients.js'
 import { createDeadline } from '../downstream/resilience/deadline.js'
+import { ANONYMOUS, type Viewer } from '../identity/viewer.js'
 import { LazyAbortController, type SignalSource } from '../lib/lazy-abort.js'
 import { createEventData } from './event-data.js'
 import type { LiveEvents } from './live-events.js'
@@ -16,6 +17,8 @@ declare module 'mercurius' {
     readonly data: DataSources
     /** Also forwarded to downstream services as `x-request-id`. */
     readonly requestId: string
+    /** Who is asking: the HTTP request's, or the websocket connection's (from `connection_init`). */
+    readonly viewer: Viewer
     /**
      * Errors to add to the response beside the data; mercurius resets it to
      * null for each operation and merges it into `errors[]`.
@@ -29,6 +32,7 @@ export interface RequestContext {
   readonly reply: FastifyReply
   readonly data: DataSources
   readonly requestId: string
+  readonly viewer: Viewer
 }
 
 /** The GraphQL context of one operation over the websocket. */
@@ -41,6 +45,8 @@ export interface OperationContext {
   readonly data: DataSources
   /** `<upgrade request id>:<operation id>[:<event id>]`, for logs. */
   readonly requestId: string
+  /** The connection's viewer, from its `connection_init` token. */
+  readonly viewer: Viewer
   /** Field errors that ride beside partial data (see graphql/partial-errors.ts); reset per event. */
   errors: GraphQLError[] | null
   readonly live: LiveEvents
@@ -55,6 +61,8 @@ export interface WebsocketOperation {
   readonly connectionId: string
   /** The graphql-ws operation id chosen by the client. */
   readonly operationId: string
+  /** Who opened the connection. @default anonymous */
+  readonly viewer?: undefined | Viewer
   /** Builds the operation's event streams; `onEvent` must run before each event is resolved. */
   readonly createLive: (onEvent: (eventId: string) => void) => LiveEvents
 }
@@ -96,16 +104,16 @@ export function createOperationContexts(options: OperationContextsOptions): Oper
    * The data layer of one operation: every downstream call of it shares `abort`, one deadline that
    * starts now and one call budget.
    */
-  const dataFor = (requestId: string, log: FastifyBaseLogger, abort: SignalSource, deadline = createDeadline(deadlineMs)): DataSources =>
-    createDataSources(clients, new RequestCallContext(requestId, log, abort, deadline, createCallBudget(maxDownstreamCalls)), cache)
+  const dataFor = (requestId: string, log: FastifyBaseLogger, abort: SignalSource, viewer: Viewer, deadline = createDeadline(deadlineMs)): DataSources =>
+    createDataSources(clients, new RequestCallContext(requestId, log, abort, deadline, createCallBudget(maxDownstreamCalls), viewer.token), cache)
 
   // Late subscribers share an event's layer only while its deadline lasts.
   const events = createEventData({
-    dataFor: (eventId, abort) => dataFor(`event:${eventId}`, options.log, abort),
+    dataFor: (eventId, abort, viewer) => dataFor(`event:${eventId}`, options.log, abort, viewer),
     maxEvents: options.maxEvents,
     ttlMs: Math.min(options.eventTtlMs ?? 5_000, deadlineMs),
   })
-  const dataForEvent = (eventId: string): DataSources => events.forEvent(eventId)
+  const dataForEvent = (eventId: string, viewer: Viewer): DataSources => events.forEvent(eventId, viewer)
 
   return {
     http(reply) {
@@ -114,13 +122,14 @@ export function createOperationContexts(options: OperationContextsOptions): Oper
       reply.raw.once('close', () => {
         if (!reply.raw.writableEnded) abort.abort()
       })
-      const requestId = reply.request.id
+      const { id: requestId, viewer } = reply.request
       // The entity cache is app-wide (plugins/cache.ts); each request gets its own view of it.
-      return { reply, data: dataFor(requestId, reply.request.log, abort), requestId }
+      return { reply, data: dataFor(requestId, reply.request.log, abort, viewer), requestId, viewer }
     },
 
     websocket(operation) {
       const abort = new AbortController()
+      const viewer = operation.viewer ?? ANONYMOUS
       const base = `${operation.connectionId}:${operation.operationId}`
       let requestId = base
       // Made now, so the operation's deadline starts with it; its data layer only on first use
@@ -130,13 +139,14 @@ export function createOperationContexts(options: OperationContextsOptions): Oper
       let currentEvent: string | null = null
       const context: OperationContext = {
         get data() {
-          if (currentEvent !== null) return dataForEvent(currentEvent)
-          own ??= dataFor(requestId, operation.log, abort, deadline)
+          if (currentEvent !== null) return dataForEvent(currentEvent, viewer)
+          own ??= dataFor(requestId, operation.log, abort, viewer, deadline)
           return own
         },
         get requestId() {
           return requestId
         },
+        viewer,
         errors: null,
         live: operation.createLive((eventId) => {
           requestId = `${base}:${eventId}`

@@ -9,6 +9,7 @@ import { createEventHub } from '../subscriptions/event-hub.js'
 import { createLiveEvents, overflowPolicies } from '../subscriptions/live-events.js'
 import { createSubscriptionStats, type SubscriptionStatsSnapshot } from '../subscriptions/subscription-stats.js'
 import { allowAllConnections, createWsHandler, type AuthorizeConnection } from '../subscriptions/ws-handler.js'
+import { authorizeByToken } from '../subscriptions/connection-auth.js'
 
 export interface SubscriptionsPluginOptions {
   readonly settings: SubscriptionsConfig
@@ -65,7 +66,7 @@ async function subscriptions(app: FastifyInstance, options: SubscriptionsPluginO
   const wsHandler = createWsHandler({
     schema: () => app.graphql.schema,
     registry,
-    authorize: options.authorize ?? allowAllConnections,
+    authorize: options.authorize ?? (app.hasDecorator('identity') ? authorizeByToken(app.identity) : allowAllConnections),
     initTimeoutMs: settings.initTimeoutMs,
     maxPerConnection: settings.maxPerConnection,
     exposeErrorDetails: options.exposeErrorDetails,
@@ -76,6 +77,7 @@ async function subscriptions(app: FastifyInstance, options: SubscriptionsPluginO
         log: connection.request.log,
         connectionId: connection.request.id,
         operationId,
+        viewer: connection.viewer,
         createLive: (onEvent) =>
           createLiveEvents({
             log: app.eventLog,

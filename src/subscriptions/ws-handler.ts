@@ -7,6 +7,7 @@ import { formatGraphQLErrors } from '../graphql/error-formatter.js'
 import type { ConnectionRegistry } from './connection-registry.js'
 import type { DocumentAdmission } from '../graphql/document-admission.js'
 import type { OperationContext } from '../graphql/operation-context.js'
+import { ANONYMOUS, type Viewer } from '../identity/viewer.js'
 
 /** What the auth hook sees of a connection. */
 export interface ConnectionInit {
@@ -17,11 +18,21 @@ export interface ConnectionInit {
 }
 
 /**
- * Decides whether a connection may go past `connection_init`: false (or a
- * throw, which is logged) closes it with 4403 Forbidden. The auth issue plugs
- * its token check in here. @default allow every connection
+ * What the auth hook decides: true/false (an anonymous connection, or 4403
+ * Forbidden); a viewer the connection acts as, until `expiresAtMs` (then it
+ * is closed with 4403, which graphql-ws clients retry with fresh
+ * `connectionParams`); or a refusal whose reason the 4403 close carries.
  */
-export type AuthorizeConnection = (init: ConnectionInit) => boolean | Promise<boolean>
+export type ConnectionVerdict =
+  | boolean
+  | { readonly viewer: Viewer; readonly expiresAtMs: number | null }
+  | { readonly refused: string }
+
+/**
+ * Decides whether a connection may go past `connection_init`: false (or a
+ * throw, which is logged) closes it with 4403 Forbidden. @default allow every connection, anonymous
+ */
+export type AuthorizeConnection = (init: ConnectionInit) => ConnectionVerdict | Promise<ConnectionVerdict>
 
 export const allowAllConnections: AuthorizeConnection = () => true
 
@@ -31,6 +42,30 @@ export interface ConnectionExtra {
   readonly request: FastifyRequest
   /** Contexts of the operations running on this connection, by operation id. */
   readonly operations: Map<string, OperationContext>
+  /** Who the connection acts as, set once `connection_init` is accepted. */
+  viewer: Viewer
+  /** Closes the connection when its token expires. */
+  expiry: ReturnType<typeof setTimeout> | null
+}
+
+/** setTimeout's ceiling (about 24.8 days); a token living longer is re-checked then. */
+const MAX_TIMER_MS = 2_147_483_647
+/** graphql-ws' Forbidden: the client closes and, with `retryAttempts`, reconnects with fresh connectionParams. */
+const TOKEN_EXPIRED_REASON = 'Token expired; reconnect with a fresh token'
+
+function accept(extra: ConnectionExtra, verdict: { readonly viewer: Viewer; readonly expiresAtMs: number | null }): void {
+  extra.viewer = verdict.viewer
+  if (verdict.expiresAtMs === null) return
+  const closeExpired = (): void => {
+    const left = (verdict.expiresAtMs ?? 0) - Date.now()
+    if (left > 0) {
+      extra.expiry = setTimeout(closeExpired, Math.min(left, MAX_TIMER_MS))
+      return
+    }
+    extra.expiry = null
+    extra.socket.close(CloseCode.Forbidden, TOKEN_EXPIRED_REASON)
+  }
+  closeExpired()
 }
 
 export interface WsHandlerOptions {
@@ -82,7 +117,15 @@ export function createWsHandler(options: WsHandlerOptions): WebsocketHandler {
     connectionInitWaitTimeout: options.initTimeoutMs,
     async onConnect(ctx) {
       try {
-        return (await options.authorize({ payload: ctx.connectionParams, request: ctx.extra.request })) === true
+        const verdict = await options.authorize({ payload: ctx.connectionParams, request: ctx.extra.request })
+        if (typeof verdict === 'boolean') return verdict
+        if ('refused' in verdict) {
+          // Closed here so the reason says why; graphql-ws' own close after `false` is then a no-op.
+          ctx.extra.socket.close(CloseCode.Forbidden, verdict.refused)
+          return false
+        }
+        accept(ctx.extra, verdict)
+        return true
       } catch (err) {
         ctx.extra.request.log.warn({ err }, 'websocket connection authorizer failed; refusing the connection')
         return false
@@ -120,7 +163,7 @@ export function createWsHandler(options: WsHandlerOptions): WebsocketHandler {
 
   return function wsHandler(socket, request) {
     if (!options.registry.admit(socket)) return
-    const extra: ConnectionExtra = { socket, request, operations: new Map() }
+    const extra: ConnectionExtra = { socket, request, operations: new Map(), viewer: ANONYMOUS, expiry: null }
     const closed = server.opened(
       {
         protocol: socket.protocol,
@@ -148,6 +191,7 @@ export function createWsHandler(options: WsHandlerOptions): WebsocketHandler {
       extra,
     )
     socket.once('close', (code, reason) => {
+      if (extra.expiry !== null) clearTimeout(extra.expiry)
       for (const operation of extra.operations.values()) operation.dispose()
       extra.operations.clear()
       closed(code, reason.toString()).catch((err: unknown) => request.log.warn({ err }, 'websocket close handling failed'))

@@ -5,7 +5,7 @@ import type { Config } from '../../../src/config/load-config.js'
 import type { Subscriptions } from '../../../src/plugins/subscriptions.js'
 import type { EventLog } from '../../../src/events/event-log.js'
 import type { SubscriptionStatsSnapshot } from '../../../src/subscriptions/subscription-stats.js'
-import type { AuthorizeConnection, ConnectionInit } from '../../../src/subscriptions/ws-handler.js'
+import type { AuthorizeConnection, ConnectionInit, ConnectionVerdict } from '../../../src/subscriptions/ws-handler.js'
 
 describe('subscription public shapes', () => {
   it('decorates the app with the websocket handler and counters', () => {
@@ -17,7 +17,8 @@ describe('subscription public shapes', () => {
   it('takes the auth hook as an app option that sees the init payload and the upgrade request', () => {
     expectTypeOf<AppOptions['authorizeSubscription']>().toEqualTypeOf<undefined | AuthorizeConnection>()
     expectTypeOf<ConnectionInit['payload']>().toEqualTypeOf<Readonly<Record<string, unknown>> | undefined>()
-    expectTypeOf<ReturnType<AuthorizeConnection>>().toEqualTypeOf<boolean | Promise<boolean>>()
+    expectTypeOf<ReturnType<AuthorizeConnection>>().toEqualTypeOf<ConnectionVerdict | Promise<ConnectionVerdict>>()
+    expectTypeOf<boolean>().toExtend<ConnectionVerdict>()
   })
 
   it('exposes its settings as a frozen sub-object of Config', () => {
