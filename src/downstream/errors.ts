@@ -11,6 +11,8 @@ export type DownstreamErrorCode = Extract<
   | 'DOWNSTREAM_BUDGET_EXCEEDED'
   | 'NOT_FOUND'
   | 'BAD_USER_INPUT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
   | 'REQUEST_ABORTED'
 >
 
@@ -83,6 +85,9 @@ export function fromTransportError(service: ServiceName, error: unknown): Downst
 export function fromStatus(service: ServiceName, statusCode: number, body: unknown): DownstreamError {
   const options = { statusCode, cause: body }
   if (statusCode === 404) return new DownstreamError('NOT_FOUND', service, `${service}: not found`, options)
+  // The service checked the relayed token itself (defence in depth) and refused it or its subject.
+  if (statusCode === 401) return new DownstreamError('UNAUTHENTICATED', service, 'The bearer token was refused.', options)
+  if (statusCode === 403) return new DownstreamError('FORBIDDEN', service, 'Not allowed for this caller.', options)
   if (statusCode === 400 || statusCode === 409 || statusCode === 422) {
     const message = downstreamMessage(body) ?? 'request rejected'
     return new DownstreamError('BAD_USER_INPUT', service, `${service}: ${message}`, options)

@@ -32,7 +32,13 @@ export type Query = {
   readonly products: ReadonlyArray<Maybe<Product>>;
   /** Full-text search over product name, description and category. */
   readonly search: ProductConnection;
+  /**
+   * The home screen of `userId`; omitted, the caller's own (the token's subject).
+   * `user` is public; the per-user fields need the owner's token or scope `admin`.
+   */
   readonly home: Home;
+  /** The signed-in caller's profile; null when anonymous. */
+  readonly me: Maybe<User>;
   readonly order: Maybe<Order>;
   readonly user: Maybe<User>;
 };
@@ -56,7 +62,7 @@ export type QuerySearchArgs = {
 
 
 export type QueryHomeArgs = {
-  userId: Scalars['ID']['input'];
+  userId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -71,10 +77,15 @@ export type QueryUserArgs = {
 
 export type Mutation = {
   readonly __typename?: 'Mutation';
-  /** Marks notifications read; returns how many changed from unread to read. */
+  /**
+   * Marks notifications read; returns how many changed from unread to read.
+   * Needs a signed-in caller; the notifications service refuses ids of another
+   * user's notifications (FORBIDDEN, nothing marked) unless the scope has `admin`.
+   */
   readonly markNotificationsRead: Scalars['Int']['output'];
   /** Places an order at current prices; it starts in status PLACED. */
   readonly placeOrder: Order;
+  /** Needs a signed-in caller. */
   readonly likeReview: Review;
 };
 
@@ -95,8 +106,11 @@ export type MutationLikeReviewArgs = {
 
 export type Subscription = {
   readonly __typename?: 'Subscription';
+  /** The owner's order events (or `admin`), authorized when subscribing. */
   readonly orderStatusChanged: OrderEvent;
+  /** The owner's notifications (or `admin`), authorized when subscribing. */
   readonly notificationAdded: NotificationEvent;
+  /** Public. */
   readonly stockChanged: StockEvent;
 };
 
@@ -211,13 +225,14 @@ export type StockEvent = {
 export type Home = {
   readonly __typename?: 'Home';
   readonly user: Maybe<User>;
-  /** Newest orders first. */
+  /** Newest orders first. The owner's (or `admin`). */
   readonly recentOrders: Maybe<ReadonlyArray<Order>>;
   /**
    * Products recommended for this user (recommendations → catalog + inventory).
    * Optional data: a failed recommendations leg yields [] plus an error entry.
    */
   readonly recommendations: Maybe<ReadonlyArray<Product>>;
+  /** The owner's (or `admin`). */
   readonly notifications: Maybe<NotificationFeed>;
 };
 
@@ -459,7 +474,6 @@ export type ResolversTypes = {
   CacheControlScope: CacheControlScope;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -487,13 +501,13 @@ export type ResolversTypes = {
   User: ResolverTypeWrapper<UserDto>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   ID: Scalars['ID']['output'];
-  String: Scalars['String']['output'];
   Mutation: Record<PropertyKey, never>;
   Subscription: Record<PropertyKey, never>;
   PageInfo: PageInfo;
@@ -519,6 +533,7 @@ export type ResolversParentTypes = {
   User: UserDto;
   Int: Scalars['Int']['output'];
   Boolean: Scalars['Boolean']['output'];
+  String: Scalars['String']['output'];
 };
 
 export type CacheControlDirectiveArgs = {
@@ -529,11 +544,30 @@ export type CacheControlDirectiveArgs = {
 
 export type CacheControlDirectiveResolver<Result, Parent, ContextType = MercuriusContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type AuthenticatedDirectiveArgs = { };
+
+export type AuthenticatedDirectiveResolver<Result, Parent, ContextType = MercuriusContext, Args = AuthenticatedDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type RequiresScopesDirectiveArgs = {
+  scopes: ReadonlyArray<ReadonlyArray<Scalars['String']['input']>>;
+};
+
+export type RequiresScopesDirectiveResolver<Result, Parent, ContextType = MercuriusContext, Args = RequiresScopesDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type OwnedByDirectiveArgs = {
+  argument?: Maybe<Scalars['String']['input']>;
+  parentField?: Maybe<Scalars['String']['input']>;
+  field?: Maybe<Scalars['String']['input']>;
+};
+
+export type OwnedByDirectiveResolver<Result, Parent, ContextType = MercuriusContext, Args = OwnedByDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type QueryResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
   products?: Resolver<ReadonlyArray<Maybe<ResolversTypes['Product']>>, ParentType, ContextType, RequireFields<QueryProductsArgs, 'ids'>>;
   search?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'query' | 'first'>>;
-  home?: Resolver<ResolversTypes['Home'], ParentType, ContextType, RequireFields<QueryHomeArgs, 'userId'>>;
+  home?: Resolver<ResolversTypes['Home'], ParentType, ContextType, Partial<QueryHomeArgs>>;
+  me?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserArgs, 'id'>>;
 };
@@ -704,4 +738,7 @@ export type Resolvers<ContextType = MercuriusContext> = {
 
 export type DirectiveResolvers<ContextType = MercuriusContext> = {
   cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+  authenticated?: AuthenticatedDirectiveResolver<any, any, ContextType>;
+  requiresScopes?: RequiresScopesDirectiveResolver<any, any, ContextType>;
+  ownedBy?: OwnedByDirectiveResolver<any, any, ContextType>;
 };

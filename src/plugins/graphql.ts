@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import mercurius, { type IResolvers } from 'mercurius'
 import type { Config } from '../config/load-config.js'
+import { applyAuthorization } from '../graphql/authorization.js'
 import { depthLimitRule } from '../graphql/depth-limit.js'
 import { createDocumentAdmission, type DocumentAdmission } from '../graphql/document-admission.js'
 import { createErrorFormatter } from '../graphql/error-formatter.js'
@@ -53,6 +54,9 @@ async function graphql(app: FastifyInstance, options: GraphQLPluginOptions): Pro
     graphql: { parseOptions: { maxTokens: settings.maxTokens } },
     errorFormatter: createErrorFormatter({ exposeErrorDetails: settings.exposeErrorDetails }) as never,
   })
+  // With AUTH_DISABLED every caller is anonymous, so the rules would refuse everyone: they are left off.
+  if (options.config.auth.disabled) app.log.warn('AUTH_DISABLED=true: the schema\'s authorization rules (@authenticated, @requiresScopes, @ownedBy) are not applied')
+  else app.log.debug({ fields: applyAuthorization(app.graphql.schema) }, 'authorization rules applied')
   const contexts = createOperationContexts({
     clients: app.downstreams.clients,
     cache: app.hasDecorator('cache') ? app.cache : null,

@@ -1,5 +1,5 @@
 import { valueFromASTUntyped } from 'graphql'
-import { notFound } from '../../errors.js'
+import { ClientError, notFound } from '../../errors.js'
 import { entityId, pageSize } from '../inputs.js'
 import { reportFieldError } from '../partial-errors.js'
 import { INVENTORY_FIELDS, selectedField, selectsAny } from '../selection.js'
@@ -12,7 +12,12 @@ export const LATEST_MAX = 50
 
 export const homeQueries: Pick<QueryResolvers, 'home'> = {
   // No I/O here: each Home field is its own leg, and GraphQL runs them concurrently.
-  home: (_root, { userId }) => ({ userId: entityId(userId, 'userId') }),
+  // An omitted userId means the caller's own screen: today's clients that pass it keep working.
+  home: (_root, { userId }, { viewer }) => {
+    if (userId !== undefined && userId !== null) return { userId: entityId(userId, 'userId') }
+    if (viewer.subject === null) throw new ClientError('UNAUTHENTICATED', 'Sign in for your own home screen, or name the user: home(userId: …).')
+    return { userId: entityId(viewer.subject, 'userId') }
+  },
 }
 
 export const Home: HomeResolvers = {

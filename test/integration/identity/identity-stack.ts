@@ -41,7 +41,7 @@ export function unsignedToken(mocks: Pick<RunningMocks, 'auth'>, sub: string): s
  */
 export async function hmacWithPublicKey(mocks: Pick<RunningMocks, 'auth'>, sub: string): Promise<string> {
   const jwk = await currentKey(mocks)
-  const pem = await exportSPKI((await importJWK(jwk, 'ES256')) as CryptoKey)
+  const pem = await exportSPKI((await importJWK(jwk, 'ES256')) as Parameters<typeof exportSPKI>[0])
   return new SignJWT({ scope: 'admin' })
     .setProtectedHeader({ alg: 'HS256', kid: jwk.kid })
     .setSubject(sub)
