@@ -7,7 +7,7 @@
  * Dev-only knobs of this script (not BFF configuration):
  *   EVENT_GENERATOR=off              no background activity (default on)
  *   EVENT_GENERATOR_INTERVAL_MS=<n>  pause between two generated changes (default 1000)
- *   MOCK_REQUIRE_IDENTITY=true       orders and notifications check bearer tokens (default false until the BFF relays them)
+ *   MOCK_REQUIRE_IDENTITY=false      orders and notifications stop checking bearer tokens (default true; false with AUTH_DISABLED=true)
  *   MOCK_AUTH_PORT=<n>               the auth mock's port (default 4008)
  *   MOCK_AUTH_KEY_GRACE_MS=<n>       how long a rotated-out key stays published (default 600000)
  */
@@ -31,7 +31,8 @@ function generatorIntervalMs(env: NodeJS.ProcessEnv): number | null {
 
 /** The auth mock's knobs from env, as `start:mocks` reads them. */
 function authOptions(env: NodeJS.ProcessEnv): { readonly port: number | undefined; readonly requireIdentity: boolean; readonly keyGraceMs: number | undefined } {
-  const picked: Record<string, string> = { MOCK_REQUIRE_IDENTITY: 'false' }
+  // The BFF relays the caller's token, so the services can check it, unless the BFF runs with AUTH_DISABLED.
+  const picked: Record<string, string> = { MOCK_REQUIRE_IDENTITY: env['AUTH_DISABLED'] === 'true' ? 'false' : 'true' }
   for (const key of ['MOCK_REQUIRE_IDENTITY', 'MOCK_AUTH_PORT', 'MOCK_AUTH_KEY_GRACE_MS']) {
     const value = env[key]
     if (value !== undefined && value !== '') picked[key] = value
