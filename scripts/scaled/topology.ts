@@ -86,6 +86,9 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       LOG_LEVEL: 'warn',
       REDIS_URL: redisUrl,
       SHUTDOWN_DELAY_MS: String(LOCAL_SHUTDOWN_DELAY_MS),
+      // HAProxy runs on this host and adds X-Forwarded-For; while Redis is down each instance allows its share.
+      TRUST_PROXY: '127.0.0.1',
+      RATE_LIMIT_INSTANCES_HINT: String(options.instances),
       ...Object.fromEntries(Object.entries(mocks.urls).map(([name, url]) => [`${name.toUpperCase()}_URL`, url])),
       ...options.bffEnv,
     }

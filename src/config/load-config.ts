@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import { BffError } from '../errors.js'
 import { cacheConfig, type CacheConfig } from './cache.js'
 import { downstreamConfig, type DownstreamConfig } from './downstream.js'
+import { edgeConfig, type EdgeConfig } from './edge.js'
 import { graphqlConfig, type GraphQLConfig } from './graphql.js'
 import { redisConfig, type RedisConfig } from './redis.js'
 import { resilienceConfig, type ResilienceConfig } from './resilience.js'
@@ -11,6 +12,7 @@ import { subscriptionsConfig, type SubscriptionsConfig } from './subscriptions.j
 
 export type { CacheConfig } from './cache.js'
 export type { DownstreamConfig, ServiceConfig } from './downstream.js'
+export type { EdgeConfig, RateLimitConfig } from './edge.js'
 export type { GraphQLConfig } from './graphql.js'
 export type { RedisConfig } from './redis.js'
 export type { ResilienceConfig, ServiceResilienceConfig } from './resilience.js'
@@ -26,6 +28,7 @@ export interface Config {
   readonly subscriptions: SubscriptionsConfig
   readonly resilience: ResilienceConfig
   readonly cache: CacheConfig
+  readonly edge: EdgeConfig
 }
 
 type EnvSource = Readonly<Record<string, string | undefined>>
@@ -68,5 +71,6 @@ export function loadConfig(env: EnvSource = process.env): Config {
     subscriptions: subscriptionsConfig(e),
     resilience: resilienceConfig(e, downstream.services),
     cache: cacheConfig(e),
+    edge: edgeConfig(e),
   })
 }

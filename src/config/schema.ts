@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { cacheVars } from './cache.js'
 import { downstreamVars, serviceVars } from './downstream.js'
+import { edgeVars } from './edge.js'
 import { graphqlVars } from './graphql.js'
 import { redisVars } from './redis.js'
 import { resilienceVars } from './resilience.js'
@@ -20,6 +21,7 @@ export const envSchema = z.object({
   ...serviceVars,
   ...resilienceVars,
   ...cacheVars,
+  ...edgeVars,
 })
 
 export type Env = z.input<typeof envSchema>
