@@ -1,3 +1,4 @@
+import { serverAudits } from 'graphql-http'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { SERVICE_NAMES } from '../../../src/config/services.js'
 import { HOME_EXAMPLE } from '../../../src/graphiql/examples.js'
@@ -78,6 +79,20 @@ describe('per-caller token bucket (embedded), seen from outside', () => {
       expect(client.ws.readyState).toBe(client.ws.OPEN)
     } finally {
       client.ws.close()
+    }
+  })
+})
+
+describe('GraphQL-over-HTTP audit with the edge at its defaults (rate limit on)', () => {
+  it('still passes every MUST audit (0 errors), extensions.cost and RateLimit headers included', async () => {
+    const stack = await startStack({ RATE_LIMIT_ENABLED: 'true' })
+    try {
+      const results = await Promise.all(serverAudits({ url: `${stack.bffUrl}/graphql` }).map((audit) => audit.fn()))
+      expect(results.filter((result) => result.status === 'error').map((r) => `${r.id} ${r.name}`)).toEqual([])
+      const answer = await gql(stack, '{ __typename }')
+      expect(answer.headers['ratelimit-policy']).toBe('"cost";q=1000;w=20')
+    } finally {
+      await stack.close()
     }
   })
 })
