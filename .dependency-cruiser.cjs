@@ -7,7 +7,7 @@
  *   plugins/                      wiring: one resource per plugin
  *   http/, subscriptions/, graphiql/   transports and the GraphiQL page
  *   graphql/                      schema, resolvers, the one operation-context builder
- *   data/                         per-request data layer, resource table, invalidation
+ *   data/, edge/                  per-request data layer, resource table, invalidation; cost, operation limits, rate limits
  *   cache/, downstream/, events/, identity/  entity cache + stores; clients + caller; event log; who is asking
  *   lib/, config/                 shared pieces: no project knowledge; the validated config
  *   errors.ts                     the error registry
@@ -22,7 +22,7 @@ const LEVELS = [
   ['plugins/'],
   ['http/', 'subscriptions/', 'graphiql/'],
   ['graphql/'],
-  ['data/'],
+  ['data/', 'edge/'],
   ['cache/', 'downstream/', 'events/', 'identity/'],
   ['lib/', 'config/'],
   ['errors.ts'],

@@ -3,6 +3,7 @@ import type { Config } from './config/load-config.js'
 import cache from './plugins/cache.js'
 import cacheNotes from './plugins/cache-notes.js'
 import downstreams, { type DispatcherFactory } from './plugins/downstreams.js'
+import edge from './plugins/edge.js'
 import eventLogPlugin from './plugins/event-log.js'
 import type { EventLog } from './events/event-log.js'
 import { loadSchemaSdl } from './graphql/load-schema.js'
@@ -28,6 +29,10 @@ export interface AppOptions {
   readonly dispatcherFactory?: undefined | DispatcherFactory
 }
 
+/** fastify honours a hop count at runtime but its types do not list it: as a function, the same rule. */
+const trustProxyOption = (setting: boolean | number | string): boolean | string | ((address: string, hop: number) => boolean) =>
+  typeof setting === 'number' ? (_address, hop) => hop < setting : setting
+
 /** A tenth of the request timeout, within 100 ms–1 s: cut late by at most that much, checked cheaply. */
 const connectionsCheckingIntervalMs = (requestTimeoutMs: number): number => Math.min(1_000, Math.max(100, Math.round(requestTimeoutMs / 10)))
 
@@ -47,6 +52,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     requestTimeout: config.server.requestTimeoutMs,
     keepAliveTimeout: config.server.keepAliveTimeoutMs,
     bodyLimit: config.server.bodyLimitBytes,
+    // request.ip, which keys anonymous callers' rate limits, reads X-Forwarded-For only from these proxies.
+    trustProxy: trustProxyOption(config.edge.trustProxy),
     // Given to the server's constructor, not only set after it as fastify does: Node 20 enforces a
     // requestTimeout set later on headers but not on a body trickling in (a slowloris body lived on
     // forever). The check runs every connectionsCheckingInterval (30 s by default), so that is how
@@ -69,6 +76,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const redisLog = config.redis.url === null ? undefined : { url: config.redis.url, ...config.subscriptions.eventLog }
   await app.register(eventLogPlugin, { eventLog: options.eventLog, redis: redisLog })
   await app.register(redis, { config })
+  await app.register(edge, { settings: config.edge })
   // schema/*.graphql is the source of truth for execution and for cache TTLs: read it once.
   const sdl = loadSchemaSdl()
   await app.register(cache, { config, sdl })
@@ -81,7 +89,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     exposeErrorDetails: config.graphql.exposeErrorDetails,
     authorize: options.authorizeSubscription,
   })
-  await app.register(graphqlHttp, { path: '/graphql', exposeErrorDetails: config.graphql.exposeErrorDetails })
+  await app.register(graphqlHttp, {
+    path: '/graphql',
+    exposeErrorDetails: config.graphql.exposeErrorDetails,
+    suggestions: config.graphql.introspection,
+  })
   if (config.graphql.graphiql) await app.register(import('./plugins/graphiql.js'), { endpoint: '/graphql', subscriptionEndpoint: '/graphql' })
   return app
 }

@@ -76,6 +76,13 @@ export const CLIENT_ERRORS = {
   SERVER_OVERLOADED: spec(503, 'The server is overloaded; retry after the time in Retry-After.', { closeCode: 1013 }),
   REQUEST_ABORTED: spec(499, 'The client went away before the request finished.', { masked: true }),
   INTERNAL_SERVER_ERROR: spec(500, 'Unexpected error.', { masked: true, closeCode: 1011 }),
+  // --- the edge: operation limits and the caller's cost budget (src/edge) ---
+  TOO_MANY_TOKENS: spec(400, 'The document is longer than the server accepts.'),
+  TOO_MANY_ALIASES: spec(400, 'The operation uses more aliases than the server accepts.'),
+  TOO_MANY_DIRECTIVES: spec(400, 'The operation uses more directives than the server accepts.'),
+  COST_LIMIT_EXCEEDED: spec(400, 'The operation costs more than one operation may; ask for fewer items.'),
+  /** The caller's token bucket holds fewer points than the operation costs; Retry-After says when it will not. */
+  RATE_LIMITED: spec(429, 'Rate limit exceeded; retry after the time in Retry-After.'),
   // --- subscriptions ---
   EVENTS_EXPIRED: spec(400, 'The events after the given position are no longer retained.'),
   TOO_MANY_SUBSCRIPTIONS: spec(400, 'Too many operations at once on this connection.'),

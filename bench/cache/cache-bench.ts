@@ -105,7 +105,7 @@ async function start(variant: Variant, mocks: MocksProcess): Promise<Target> {
   const bff = await startServerProcess({
     name: `bff (${variant.name})`,
     entry: '../../src/server.js',
-    env: { ...downstreamEnv(mocks.urls), LOG_LEVEL: 'warn', GRAPHIQL_ENABLED: 'false', ...variant.env },
+    env: { ...downstreamEnv(mocks.urls), LOG_LEVEL: 'warn', GRAPHIQL_ENABLED: 'false', RATE_LIMIT_ENABLED: 'false', ...variant.env },
   })
   return { variant, origin: bff.origin, pid: bff.child.pid }
 }

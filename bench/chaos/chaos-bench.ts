@@ -135,7 +135,7 @@ async function main(): Promise<void> {
   const bff = await startServerProcess({
     name: 'bff',
     entry: '../../src/server.js',
-    env: { ...downstreamEnv(mocks.urls), LOG_LEVEL: 'warn', GRAPHIQL_ENABLED: 'false' },
+    env: { ...downstreamEnv(mocks.urls), LOG_LEVEL: 'warn', GRAPHIQL_ENABLED: 'false', RATE_LIMIT_ENABLED: 'false' },
   })
   const recs = mocks.urls.recommendations
   process.stdout.write(`chaos-bench: BFF pid ${bff.child.pid} at ${bff.origin}; rates home ${LOADS.home.rate}/s, lite ${LOADS.lite.rate}/s\n`)

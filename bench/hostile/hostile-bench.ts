@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   const bff = await startServerProcess({
     name: 'bff',
     entry: '../../src/server.js',
-    env: { ...downstreamEnv(mocks.urls), LOG_LEVEL: 'warn', GRAPHIQL_ENABLED: 'false' },
+    env: { ...downstreamEnv(mocks.urls), LOG_LEVEL: 'warn', GRAPHIQL_ENABLED: 'false', RATE_LIMIT_ENABLED: 'false' },
   })
   const origin = bff.origin
   await bystander(origin, 2)

@@ -28,7 +28,8 @@ export function bffEnv(urls: Readonly<Record<ServiceName, string>>, options: Ben
   }
 }
 
-const FANOUT_BULKHEAD = { DOWNSTREAM_BULKHEAD_CONCURRENCY: '64' } as const
+// One load generator is one caller: with the per-caller rate limit on it would measure 429s. `--env RATE_LIMIT_ENABLED=true` (with a rate no one reaches) measures its cost.
+const FANOUT_BULKHEAD = { DOWNSTREAM_BULKHEAD_CONCURRENCY: '64', RATE_LIMIT_ENABLED: 'false' } as const
 
 /** What differs from the BFF's defaults, for the report. */
 export function describeBffEnv(options: BenchOptions): string {

@@ -118,6 +118,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
     GRAPHIQL_ENABLED: 'false',
     DOWNSTREAM_BULKHEAD_CONCURRENCY: '64',
+    RATE_LIMIT_ENABLED: 'false',
     // The recording passes make real calls to mocks sharing this process's event loop: on a loaded
     // machine they outran the shipped 250/800 ms limits, opened breakers, and the measured rounds
     // then failed on paths never recorded. Replayed calls never come near a limit, so these change

@@ -83,7 +83,7 @@ async function configuration(cache: boolean, instances: number): Promise<Round> 
     eventsIntervalMs: 0,
     mocksArgs: MOCK_ARGS,
     // As bench:cpu (bench/server-env.ts): quiet logs, the bulkhead as wide as the pool.
-    bffEnv: { LOG_LEVEL: 'warn', GRAPHIQL_ENABLED: 'false', DOWNSTREAM_BULKHEAD_CONCURRENCY: '64', ...(cache ? {} : { CACHE_ENABLED: 'false' }) },
+    bffEnv: { LOG_LEVEL: 'warn', GRAPHIQL_ENABLED: 'false', DOWNSTREAM_BULKHEAD_CONCURRENCY: '64', RATE_LIMIT_ENABLED: 'false', ...(cache ? {} : { CACHE_ENABLED: 'false' }) },
   })
   try {
     // Unmeasured: JIT warm-up, and with the cache on, a pass that fills it.

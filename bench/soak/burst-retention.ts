@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const events = Number(values.events)
   const mocks = await startMocks({ ports: Object.fromEntries(SERVICE_NAMES.map((name) => [name, 0])) })
   const serviceEnv = Object.fromEntries(SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, mocks.urls[name]]))
-  const config = loadConfig({ AUTH_DISABLED: 'true', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', GRAPHIQL_ENABLED: 'false', ...serviceEnv })
+  const config = loadConfig({ AUTH_DISABLED: 'true', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', GRAPHIQL_ENABLED: 'false', RATE_LIMIT_ENABLED: 'false', ...serviceEnv })
   const app = await buildApp(config, { logger: false, eventLog: mocks.eventLog })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const address = app.server.address()

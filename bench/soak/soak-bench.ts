@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   }
 
   log(`starting npm start's process (start-all) under the inspector`)
-  const server = await startSoakServer({ LOG_LEVEL: 'warn', ...options.bffEnv })
+  const server = await startSoakServer({ LOG_LEVEL: 'warn', RATE_LIMIT_ENABLED: 'false', ...options.bffEnv })
   const moments: Moment[] = []
   const take = async (label: string, afterGc: boolean): Promise<MemoryReading> => {
     const reading = await readMemory(server.inspector, afterGc)

@@ -74,7 +74,7 @@ function serveStats(app: FastifyInstance | null, close: () => Promise<void>): vo
 }
 
 async function startBff(env: Record<string, string>, mocks: RunningMocks | null): Promise<FastifyInstance> {
-  const config = loadConfig({ AUTH_DISABLED: 'true', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', GRAPHIQL_ENABLED: 'false', SUBSCRIPTION_MAX_CONNECTIONS: '100000', ...env })
+  const config = loadConfig({ AUTH_DISABLED: 'true', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', GRAPHIQL_ENABLED: 'false', RATE_LIMIT_ENABLED: 'false', SUBSCRIPTION_MAX_CONNECTIONS: '100000', ...env })
   const app = await buildApp(config, mocks === null ? {} : { eventLog: mocks.eventLog })
   await app.listen({ host: '127.0.0.1', port: 0 })
   return app

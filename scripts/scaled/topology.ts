@@ -88,6 +88,9 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       SHUTDOWN_DELAY_MS: String(LOCAL_SHUTDOWN_DELAY_MS),
       // The scaled topology is about instances and Redis; its mocks do not check identity either.
       AUTH_DISABLED: 'true',
+      // HAProxy runs on this host and adds X-Forwarded-For; while Redis is down each instance allows its share.
+      TRUST_PROXY: '127.0.0.1',
+      RATE_LIMIT_INSTANCES_HINT: String(options.instances),
       ...Object.fromEntries(Object.entries(mocks.urls).map(([name, url]) => [`${name.toUpperCase()}_URL`, url])),
       ...options.bffEnv,
     }

@@ -1,9 +1,14 @@
-import type { z } from 'zod'
+import { z } from 'zod'
 import { bool, int } from './env-fields.js'
 
 /** GraphQL execution and GraphiQL. */
 export const graphqlVars = {
-  GRAPHIQL_ENABLED: bool.default(true),
+  /** Only sets defaults: `production` turns GraphiQL and introspection off unless enabled explicitly. */
+  NODE_ENV: z.string().default('development'),
+  /** @default true, false when NODE_ENV=production */
+  GRAPHIQL_ENABLED: bool.optional(),
+  /** Answer `__schema` / `__type`; off also drops "Did you mean …" from validation errors. @default true, false when NODE_ENV=production */
+  INTROSPECTION_ENABLED: bool.optional(),
   /** Compile a query with graphql-jit after it has run this many times; 0 disables. */
   GRAPHQL_JIT_AFTER: int(0, 1_000_000).default(1),
   GRAPHQL_QUERY_DEPTH_LIMIT: int(1, 100).default(12),
@@ -17,6 +22,8 @@ export const graphqlVars = {
 
 export interface GraphQLConfig {
   readonly graphiql: boolean
+  /** false: introspection refused and schema suggestions left out of error messages. */
+  readonly introspection: boolean
   /** 0 disables graphql-jit. */
   readonly jitAfter: number
   readonly queryDepthLimit: number
@@ -37,8 +44,11 @@ export interface GraphQLConfig {
 export const maxNestingFor = (queryDepthLimit: number): number => Math.max(64, queryDepthLimit * 4)
 
 export function graphqlConfig(e: z.output<z.ZodObject<typeof graphqlVars>>): GraphQLConfig {
+  // The one place NODE_ENV is read: it picks defaults, never behaviour of its own.
+  const production = e.NODE_ENV === 'production'
   return {
-    graphiql: e.GRAPHIQL_ENABLED,
+    graphiql: e.GRAPHIQL_ENABLED ?? !production,
+    introspection: e.INTROSPECTION_ENABLED ?? !production,
     jitAfter: e.GRAPHQL_JIT_AFTER,
     queryDepthLimit: e.GRAPHQL_QUERY_DEPTH_LIMIT,
     maxTokens: e.GRAPHQL_MAX_TOKENS,

@@ -3,6 +3,7 @@ import { BffError } from '../errors.js'
 import { authConfig, type AuthConfig } from './auth.js'
 import { cacheConfig, type CacheConfig } from './cache.js'
 import { downstreamConfig, type DownstreamConfig } from './downstream.js'
+import { edgeConfig, type EdgeConfig } from './edge.js'
 import { graphqlConfig, type GraphQLConfig } from './graphql.js'
 import { redisConfig, type RedisConfig } from './redis.js'
 import { resilienceConfig, type ResilienceConfig } from './resilience.js'
@@ -13,6 +14,7 @@ import { subscriptionsConfig, type SubscriptionsConfig } from './subscriptions.j
 export type { AuthConfig } from './auth.js'
 export type { CacheConfig } from './cache.js'
 export type { DownstreamConfig, ServiceConfig } from './downstream.js'
+export type { EdgeConfig, RateLimitConfig } from './edge.js'
 export type { GraphQLConfig } from './graphql.js'
 export type { RedisConfig } from './redis.js'
 export type { ResilienceConfig, ServiceResilienceConfig } from './resilience.js'
@@ -29,6 +31,7 @@ export interface Config {
   readonly resilience: ResilienceConfig
   readonly cache: CacheConfig
   readonly auth: AuthConfig
+  readonly edge: EdgeConfig
 }
 
 type EnvSource = Readonly<Record<string, string | undefined>>
@@ -72,5 +75,6 @@ export function loadConfig(env: EnvSource = process.env): Config {
     resilience: resilienceConfig(e, downstream.services),
     cache: cacheConfig(e),
     auth: authConfig(e),
+    edge: edgeConfig(e),
   })
 }

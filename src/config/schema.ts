@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { authVars } from './auth.js'
 import { cacheVars } from './cache.js'
 import { downstreamVars, serviceVars } from './downstream.js'
+import { edgeVars } from './edge.js'
 import { graphqlVars } from './graphql.js'
 import { redisVars } from './redis.js'
 import { resilienceVars } from './resilience.js'
@@ -22,6 +23,7 @@ export const envSchema = z.object({
   ...resilienceVars,
   ...cacheVars,
   ...authVars,
+  ...edgeVars,
 })
 
 export type Env = z.input<typeof envSchema>

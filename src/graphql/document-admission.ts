@@ -13,6 +13,7 @@ import {
   type ValidationRule,
 } from 'graphql'
 import { LRUCache } from 'lru-cache'
+import { withoutSuggestions } from '../edge/limit-rules.js'
 import type { GraphQLErrorCode } from '../errors.js'
 import { checkDocumentShape, lexicalNesting } from './document-guard.js'
 
@@ -44,6 +45,13 @@ export interface DocumentAdmission {
    * operation is BAD_REQUEST, variables that do not coerce are BAD_USER_INPUT.
    */
   operation(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, variables: unknown): AdmittedOperation
+  /**
+   * The document's validation errors where validation is left to mercurius
+   * (empty where this gate validated it already). For a refusal found before
+   * execution (the cost limit), so an invalid document still gets the
+   * validation errors the spec puts first; it costs only refused requests.
+   */
+  invalid(schema: GraphQLSchema, document: DocumentNode): readonly GraphQLError[]
 }
 
 export interface DocumentAdmissionOptions {
@@ -67,10 +75,12 @@ export interface DocumentAdmissionOptions {
   readonly subscriptions: boolean
   /** Rules beyond the specified ones (e.g. the query depth limit). @default [] */
   readonly extraRules?: undefined | readonly ValidationRule[]
+  /** false (introspection off): messages lose graphql-js' "Did you mean …" sentence, which names schema members. @default true */
+  readonly suggestions?: undefined | boolean
 }
 
-const coded = (error: GraphQLError, code: GraphQLErrorCode): GraphQLError =>
-  new GraphQLError(error.message, {
+const codedWith = (message: (text: string) => string) => (error: GraphQLError, code: GraphQLErrorCode): GraphQLError =>
+  new GraphQLError(message(error.message), {
     nodes: error.nodes ?? null,
     source: error.source ?? null,
     positions: error.positions ?? null,
@@ -91,6 +101,7 @@ const requestError = (message: string): GraphQLError => new GraphQLError(message
 export function createDocumentAdmission(options: DocumentAdmissionOptions): DocumentAdmission {
   const rules = [...specifiedRules, ...(options.extraRules ?? [])]
   const { maxTokens, maxNesting } = options
+  const coded = codedWith(options.suggestions === false ? withoutSuggestions : (text) => text)
   const entries = new LRUCache<string, { readonly schema: GraphQLSchema; readonly document: DocumentNode }>({
     maxSize: options.maxChars ?? 10_000_000,
     sizeCalculation: (_value, query) => Math.max(1, query.length),
@@ -124,7 +135,7 @@ export function createDocumentAdmission(options: DocumentAdmissionOptions): Docu
       const cached = entries.get(query)
       if (cached !== undefined && cached.schema === schema) return { document: cached.document }
       // Before parsing: the parser recurses once per nesting level, and a bare `{{{{…` overflows it.
-      const nesting = lexicalNesting(query, maxNesting)
+      const nesting = lexicalNesting(query, maxNesting, maxTokens)
       if (nesting !== null) return { errors: [nesting] }
       let document: DocumentNode
       try {
@@ -145,6 +156,9 @@ export function createDocumentAdmission(options: DocumentAdmissionOptions): Docu
       }
       entries.set(query, { schema, document })
       return { document }
+    },
+    invalid(schema, document) {
+      return options.validate ? [] : validationErrors(schema, document)
     },
     operation(schema, document, operationName, variables) {
       const operation = getOperationAST(document, operationName)

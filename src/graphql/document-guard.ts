@@ -176,16 +176,25 @@ const CLOSING: ReadonlySet<string> = new Set([TokenKind.BRACE_R, TokenKind.BRACK
 
 /**
  * Null when `query` nests its braces, brackets and parentheses at most
- * `maxNesting` deep, else the error to answer with. graphql-js' lexer is
- * iterative and skips strings and comments, so this costs one pass over the
- * text and stops at the first level too deep; a syntax error is left for the
- * parser to report.
+ * `maxNesting` deep (and has at most `maxTokens` tokens, when given), else the
+ * error to answer with. graphql-js' lexer is iterative and skips strings and
+ * comments, so this costs one pass over the text and stops at the first level
+ * too deep or token too many; a syntax error is left for the parser to
+ * report. Tokens are counted as the parser's `maxTokens` counts them, so the
+ * parser's own limit stays a backstop that never fires first.
  */
-export function lexicalNesting(query: string, maxNesting: number): GraphQLError | null {
+export function lexicalNesting(query: string, maxNesting: number, maxTokens = Infinity): GraphQLError | null {
   const lexer = new Lexer(new Source(query))
   let depth = 0
+  let tokens = 0
   try {
     for (let token = lexer.advance(); token.kind !== TokenKind.EOF; token = lexer.advance()) {
+      tokens += 1
+      if (tokens > maxTokens) {
+        return new GraphQLError(`The document has more than ${maxTokens} tokens; at most ${maxTokens} are accepted.`, {
+          extensions: { code: 'TOO_MANY_TOKENS' },
+        })
+      }
       if (OPENING.has(token.kind)) {
         depth += 1
         if (depth > maxNesting) return tooDeep(depth, maxNesting, 'braces, brackets and parentheses')

@@ -1,12 +1,16 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { GraphQLError } from 'graphql'
 import { ClientError, clientMessage, statusOf, type GraphQLErrorCode } from '../errors.js'
+import { withoutSuggestions } from '../edge/limit-rules.js'
+import { callerKey } from '../edge/operation-gate.js'
 import { formatGraphQLErrors } from '../graphql/error-formatter.js'
 import { APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, isJsonContentType, negotiate } from './negotiation.js'
 import { readParams } from './request-params.js'
 
 export interface GraphQLOverHttpOptions {
   readonly exposeErrorDetails: boolean
+  /** false (introspection off): validation messages lose their "Did you mean …" sentence. @default true */
+  readonly suggestions?: undefined | boolean
 }
 
 /** What the routes of GET and POST /graphql run (plugins/graphql-http.ts registers them). */
@@ -34,12 +38,13 @@ interface MercuriusLikeError {
  */
 export function createGraphQLOverHttp(app: FastifyInstance, options: GraphQLOverHttpOptions): GraphQLOverHttp {
   const { exposeErrorDetails } = options
+  const message = options.suggestions === false ? withoutSuggestions : (text: string): string => text
   // The same gate as the websocket endpoint's (plugins/graphql.ts), so both answer alike.
   const admission = app.documentAdmission.http
 
-  function sendErrors(reply: FastifyReply, statusCode: number, errors: readonly Record<string, unknown>[]): FastifyReply {
+  function sendErrors(reply: FastifyReply, statusCode: number, errors: readonly Record<string, unknown>[], extensions?: Record<string, unknown>): FastifyReply {
     const mediaType = negotiate(reply.request.headers.accept) ?? APPLICATION_JSON
-    return reply.code(statusCode).type(`${mediaType}; charset=utf-8`).send({ errors })
+    return reply.code(statusCode).type(`${mediaType}; charset=utf-8`).send(extensions === undefined ? { errors } : { errors, extensions })
   }
 
   /** An HTTP-level refusal: the registry's status whatever the media type. */
@@ -74,6 +79,25 @@ export function createGraphQLOverHttp(app: FastifyInstance, options: GraphQLOver
       reply.header('allow', 'POST')
       return requestError(reply, 'METHOD_NOT_ALLOWED')
     }
+    // Priced and charged to the caller before anything runs downstream.
+    const gate = await app.edge.admit({
+      schema,
+      document: admitted.document,
+      operation: resolved.operation,
+      variables: resolved.variables,
+      caller: callerKey(request.viewer.subject, request.ip),
+      // Trusted documents (persisted operations) pass true: listed ones skip the cost limit, not the rate limit.
+      skipCostLimit: false,
+    })
+    reply.headers(gate.headers)
+    const costExtensions = gate.cost.throttleStatus === undefined ? undefined : { cost: gate.cost }
+    if (!gate.admitted) {
+      if (gate.status !== statusOf('RATE_LIMITED')) {
+        const invalid = admission.invalid(schema, admitted.document)
+        return documentErrors(request, reply, mediaType, invalid.length > 0 ? invalid : [gate.error])
+      }
+      return sendErrors(reply, gate.status, formatGraphQLErrors([gate.error], request.log, { exposeErrorDetails }), costExtensions)
+    }
     // The deadline starts once the operation is known: every downstream leg inherits what is left of it.
     const context = app.operationContexts.http(reply)
     try {
@@ -81,14 +105,15 @@ export function createGraphQLOverHttp(app: FastifyInstance, options: GraphQLOver
       const result = await app.graphql(params.query, context, resolved.variables as Record<string, unknown>, params.operationName)
       // No `data` at all means execution never began: the spec's own media type answers those with 400.
       const status = result.data === undefined && mediaType === GRAPHQL_RESPONSE_JSON ? 400 : 200
-      return reply.code(status).type(`${mediaType}; charset=utf-8`).send(result)
+      const body = costExtensions === undefined ? result : { ...result, extensions: { ...result.extensions, ...costExtensions } }
+      return reply.code(status).type(`${mediaType}; charset=utf-8`).send(body)
     } catch (error) {
       const failure = error as MercuriusLikeError
       // Admission resolved the operation and checked the variables, so mercurius' only refusal left is validation.
       if (failure.code === 'MER_ERR_GQL_VALIDATION' && Array.isArray(failure.errors)) {
         const errors = failure.errors.map((inner) =>
           inner instanceof GraphQLError
-            ? new GraphQLError(inner.message, { nodes: inner.nodes ?? null, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...inner.extensions } })
+            ? new GraphQLError(message(inner.message), { nodes: inner.nodes ?? null, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...inner.extensions } })
             : new GraphQLError('The document is not valid against the schema.', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
         )
         return documentErrors(request, reply, mediaType, errors)

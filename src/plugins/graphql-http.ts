@@ -5,6 +5,8 @@ import { createGraphQLOverHttp } from '../http/graphql-over-http.js'
 export interface GraphQLHttpOptions {
   readonly path: string
   readonly exposeErrorDetails: boolean
+  /** false: validation messages lose their "Did you mean …" sentence (introspection off). */
+  readonly suggestions: boolean
 }
 
 /**
@@ -12,7 +14,7 @@ export interface GraphQLHttpOptions {
  * (http/). The websocket endpoint shares the GET route.
  */
 async function graphqlHttp(app: FastifyInstance, options: GraphQLHttpOptions): Promise<void> {
-  const { execute, errorHandler } = createGraphQLOverHttp(app, { exposeErrorDetails: options.exposeErrorDetails })
+  const { execute, errorHandler } = createGraphQLOverHttp(app, { exposeErrorDetails: options.exposeErrorDetails, suggestions: options.suggestions })
   app.route({
     method: 'GET',
     url: options.path,
@@ -29,4 +31,4 @@ async function graphqlHttp(app: FastifyInstance, options: GraphQLHttpOptions): P
   })
 }
 
-export default fp(graphqlHttp, { name: 'graphql-http', dependencies: ['mercurius', 'graphql'] })
+export default fp(graphqlHttp, { name: 'graphql-http', dependencies: ['mercurius', 'graphql', 'edge'] })

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import mercurius, { type IResolvers } from 'mercurius'
 import type { Config } from '../config/load-config.js'
 import { applyAuthorization } from '../graphql/authorization.js'
+import { limitRules } from '../edge/limit-rules.js'
 import { depthLimitRule } from '../graphql/depth-limit.js'
 import { createDocumentAdmission, type DocumentAdmission } from '../graphql/document-admission.js'
 import { createErrorFormatter } from '../graphql/error-formatter.js'
@@ -34,8 +35,17 @@ export interface GraphQLPluginOptions {
 
 async function graphql(app: FastifyInstance, options: GraphQLPluginOptions): Promise<void> {
   const { graphql: settings } = options.config
-  const validationRules = [depthLimitRule(settings.queryDepthLimit)]
-  const limits = { maxTokens: settings.maxTokens, maxNesting: settings.maxNesting, extraRules: validationRules }
+  const { edge } = options.config
+  const validationRules = [
+    depthLimitRule(settings.queryDepthLimit),
+    ...limitRules({ maxAliases: edge.maxAliases, maxDirectives: edge.maxDirectives, introspection: settings.introspection }),
+  ]
+  const limits = {
+    maxTokens: settings.maxTokens,
+    maxNesting: settings.maxNesting,
+    extraRules: validationRules,
+    suggestions: settings.introspection,
+  }
   app.decorate('documentAdmission', {
     http: createDocumentAdmission({ ...limits, validate: false, subscriptions: false }),
     websocket: createDocumentAdmission({ ...limits, validate: true, subscriptions: true }),

@@ -72,6 +72,7 @@ async function subscriptions(app: FastifyInstance, options: SubscriptionsPluginO
     exposeErrorDetails: options.exposeErrorDetails,
     // The HTTP path's gate (plugins/graphql.ts), so a websocket is no way around its limits.
     admission: app.documentAdmission.websocket,
+    gate: app.edge,
     createContext: (connection, operationId) =>
       app.operationContexts.websocket({
         log: connection.request.log,
@@ -103,4 +104,4 @@ async function subscriptions(app: FastifyInstance, options: SubscriptionsPluginO
   })
 }
 
-export default fp(subscriptions, { name: 'subscriptions', dependencies: ['health', 'event-log', 'downstreams', 'graphql'] })
+export default fp(subscriptions, { name: 'subscriptions', dependencies: ['health', 'event-log', 'downstreams', 'graphql', 'edge'] })

@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify'
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql'
 import { CloseCode, makeServer } from 'graphql-ws'
 import type { WebSocket } from 'ws'
+import { callerKey, type OperationGate } from '../edge/operation-gate.js'
 import { formatGraphQLErrors } from '../graphql/error-formatter.js'
 import type { ConnectionRegistry } from './connection-registry.js'
 import type { DocumentAdmission } from '../graphql/document-admission.js'
@@ -80,6 +81,8 @@ export interface WsHandlerOptions {
   readonly exposeErrorDetails: boolean
   /** The gate documents pass over HTTP too (parse, shape, validation, operation, variables), so both answer alike. */
   readonly admission: DocumentAdmission
+  /** Prices and charges each operation as over HTTP; a refusal is an `error` for that id, the connection stays open. @default none */
+  readonly gate?: undefined | OperationGate
   readonly createContext: (connection: ConnectionExtra, operationId: string) => OperationContext
 }
 
@@ -131,7 +134,7 @@ export function createWsHandler(options: WsHandlerOptions): WebsocketHandler {
         return false
       }
     },
-    onSubscribe(ctx, id, payload) {
+    async onSubscribe(ctx, id, payload) {
       // graphql-ws registers the id before calling us, so the count includes this operation.
       if (Object.keys(ctx.subscriptions).length > options.maxPerConnection) {
         return [new GraphQLError(`At most ${options.maxPerConnection} operations at once per connection`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })]
@@ -141,6 +144,17 @@ export function createWsHandler(options: WsHandlerOptions): WebsocketHandler {
       if ('errors' in admitted) return admitted.errors
       const resolved = admission.operation(schema, admitted.document, payload.operationName ?? undefined, payload.variables)
       if ('errors' in resolved) return resolved.errors
+      if (options.gate !== undefined) {
+        const { request } = ctx.extra
+        const gate = await options.gate.admit({
+          schema,
+          document: admitted.document,
+          operation: resolved.operation,
+          variables: resolved.variables,
+          caller: callerKey(request.viewer.subject, request.ip),
+        })
+        if (!gate.admitted) return [gate.error]
+      }
       const contextValue = options.createContext(ctx.extra, id)
       ctx.extra.operations.set(id, contextValue)
       return { schema, document: admitted.document, operationName: payload.operationName, variableValues: resolved.variables, contextValue }

@@ -51,6 +51,13 @@ export function authEnvFor(mocks: Pick<RunningMocks, 'auth'>): Record<string, st
   return { AUTH_JWKS_URL: mocks.auth.jwksUrl, AUTH_ISSUER: mocks.auth.url }
 }
 
+/**
+ * Every test here calls from one address (127.0.0.1), so the per-caller rate
+ * limit would couple unrelated tests through one bucket: it is off unless a
+ * test turns it on (test/integration/edge).
+ */
+const RATE_LIMIT_OFF: Record<string, string> = { RATE_LIMIT_ENABLED: 'false' }
+
 /** The seven mock services and the BFF, all on ephemeral ports, torn down by close(). */
 export async function startStack(options: StackOptions | Record<string, string> = {}): Promise<Stack> {
   const opts: StackOptions =
@@ -62,7 +69,7 @@ export async function startStack(options: StackOptions | Record<string, string> 
   const mocks = await startMocks({ ports, requireIdentity: auth, ...opts.mocks })
   const serviceUrls = Object.fromEntries(SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, mocks.urls[name]]))
   const authEnv = auth ? authEnvFor(mocks) : { AUTH_DISABLED: 'true' }
-  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', ...GENEROUS_TIME_LIMITS, ...serviceUrls, ...authEnv, ...opts.env })
+  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', ...GENEROUS_TIME_LIMITS, ...RATE_LIMIT_OFF, ...serviceUrls, ...authEnv, ...opts.env })
   let app: FastifyInstance
   try {
     // As in `npm start`: the BFF reads the log the mocks write (unless it is configured for Redis).

@@ -133,6 +133,7 @@ export async function startPeer(stack: CacheStack, env: Readonly<Record<string, 
     RECOMMENDATIONS_TIMEOUT_MS: '5000',
     REQUEST_DEADLINE_MS: '10000',
     PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '10000',
+    RATE_LIMIT_ENABLED: 'false',
     ...serviceUrls,
     ...env,
   })

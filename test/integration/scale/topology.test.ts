@@ -88,7 +88,7 @@ describe('two BFF instances behind HAProxy', () => {
       redisUrl: null,
       eventsIntervalMs: 100,
       // Two shared cores under the whole suite: generous call limits, as test/helpers/stack.ts.
-      bffEnv: { DOWNSTREAM_TIMEOUT_MS: '5000', RECOMMENDATIONS_TIMEOUT_MS: '5000', REQUEST_DEADLINE_MS: '10000' },
+      bffEnv: { DOWNSTREAM_TIMEOUT_MS: '5000', RECOMMENDATIONS_TIMEOUT_MS: '5000', REQUEST_DEADLINE_MS: '10000', RATE_LIMIT_ENABLED: 'false' },
     })
     log = createRedisStreamEventLog({ url: topology.redisUrl, log: quiet })
     await waitFor(async () => (await log.lastId()) !== '0-0', { message: 'the event generator to publish' })

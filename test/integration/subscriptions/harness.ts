@@ -72,6 +72,8 @@ export async function startBff(mocks: RunningMocks, options: BffOptions = {}): P
     LOG_LEVEL: 'silent',
     GRAPHIQL_ENABLED: 'false',
     PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '10000',
+    // One address for every test client: the per-caller rate limit is tested in test/integration/edge.
+    RATE_LIMIT_ENABLED: 'false',
     ...serviceUrls,
     ...redisEnv,
     ...options.env,

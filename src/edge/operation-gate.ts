@@ -1,0 +1,116 @@
+import { GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql'
+import { clientMessage, statusOf } from '../errors.js'
+import { operationCost } from './cost.js'
+import type { RateLimiter, RateVerdict } from './rate-limiter.js'
+
+/**
+ * `extensions.cost` of a response, Shopify's shape: what the operation cost
+ * and, with rate limiting on, the caller's bucket after it, so a client can
+ * pace itself.
+ */
+export interface CostReport {
+  readonly requestedQueryCost: number
+  readonly throttleStatus?: {
+    readonly maximumAvailable: number
+    /** Points left after this operation (refused: before it, nothing was taken). */
+    readonly currentlyAvailable: number
+    /** Points regained per second. */
+    readonly restoreRate: number
+  }
+}
+
+export interface OperationCharge {
+  readonly schema: GraphQLSchema
+  readonly document: DocumentNode
+  readonly operation: OperationDefinitionNode
+  /** The coerced variables (document-admission.ts). */
+  readonly variables: Readonly<Record<string, unknown>>
+  /** Whose bucket pays: the token's subject, else the client's address (callerKey). */
+  readonly caller: string
+  /**
+   * Let an operation above GRAPHQL_MAX_COST through (it is still charged its
+   * cost). Trusted documents (persisted operations) set it: the server
+   * vouched for them, and their cost is known when they are listed.
+   */
+  readonly skipCostLimit?: undefined | boolean
+}
+
+export type GateVerdict =
+  | { readonly admitted: true; readonly cost: CostReport; readonly headers: Readonly<Record<string, string>> }
+  | {
+      readonly admitted: false
+      readonly error: GraphQLError
+      /** The registry's status for the error's code. */
+      readonly status: number
+      readonly cost: CostReport
+      readonly headers: Readonly<Record<string, string>>
+    }
+
+export interface OperationGate {
+  /** Prices the operation, applies the cost limit, then charges the caller's bucket. Nothing downstream has run yet. */
+  admit(charge: OperationCharge): Promise<GateVerdict>
+}
+
+export interface OperationGateOptions {
+  /** GRAPHQL_MAX_COST; 0: no limit. */
+  readonly maxCost: number
+  /** null: rate limiting off (no bucket, no throttleStatus, no headers). */
+  readonly limiter: RateLimiter | null
+}
+
+/** The key of a caller's bucket: a verified subject, else the client address fastify derived (TRUST_PROXY). */
+export const callerKey = (subject: string | null, ip: string): string => (subject === null ? `ip:${ip}` : `sub:${subject}`)
+
+export function createOperationGate(options: OperationGateOptions): OperationGate {
+  const { maxCost, limiter } = options
+  return {
+    async admit(charge) {
+      const cost = operationCost(charge.schema, charge.document, charge.operation, charge.variables)
+      if (maxCost > 0 && cost > maxCost && charge.skipCostLimit !== true) {
+        const error = new GraphQLError(`The operation costs ${cost}; at most ${maxCost} is accepted.`, {
+          extensions: { code: 'COST_LIMIT_EXCEEDED', cost, maxCost },
+        })
+        return { admitted: false, error, status: statusOf('COST_LIMIT_EXCEEDED'), cost: { requestedQueryCost: cost }, headers: {} }
+      }
+      if (limiter === null) return { admitted: true, cost: { requestedQueryCost: cost }, headers: {} }
+      const verdict = await limiter.charge(charge.caller, cost)
+      const report = costReport(cost, verdict)
+      const headers = rateLimitHeaders(verdict)
+      if (verdict.allowed) return { admitted: true, cost: report, headers }
+      const error = new GraphQLError(clientMessage('RATE_LIMITED', undefined), {
+        extensions: { code: 'RATE_LIMITED', retryAfterMs: verdict.waitMs, cost: report },
+      })
+      return { admitted: false, error, status: statusOf('RATE_LIMITED'), cost: report, headers: { ...headers, 'retry-after': String(retryAfterS(verdict.waitMs)) } }
+    },
+  }
+}
+
+function costReport(cost: number, verdict: RateVerdict): CostReport {
+  return {
+    requestedQueryCost: cost,
+    throttleStatus: {
+      maximumAvailable: verdict.policy.capacity,
+      currentlyAvailable: Math.floor(verdict.remaining),
+      restoreRate: verdict.policy.refillPerSecond,
+    },
+  }
+}
+
+/** Whole seconds, rounded up: a client that waits that long is served. */
+const retryAfterS = (waitMs: number): number => Math.max(1, Math.ceil(waitMs / 1_000))
+
+/**
+ * The IETF RateLimit fields (draft-ietf-httpapi-ratelimit-headers): the policy
+ * as a quota `q` over the window `w` a full bucket refills in, and now the
+ * points `r` left and the seconds `t` until the bucket is full again. Quota
+ * units are cost points, not requests.
+ */
+function rateLimitHeaders(verdict: RateVerdict): Record<string, string> {
+  const { capacity, refillPerSecond } = verdict.policy
+  const window = Math.ceil(capacity / refillPerSecond)
+  const untilFull = Math.ceil((capacity - verdict.remaining) / refillPerSecond)
+  return {
+    'ratelimit-policy': `"cost";q=${Math.floor(capacity)};w=${window}`,
+    ratelimit: `"cost";r=${Math.floor(verdict.remaining)};t=${Math.max(0, untilFull)}`,
+  }
+}

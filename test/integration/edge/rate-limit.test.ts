@@ -1,0 +1,98 @@
+import { serverAudits } from 'graphql-http'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { SERVICE_NAMES } from '../../../src/config/services.js'
+import { HOME_EXAMPLE } from '../../../src/graphiql/examples.js'
+import { connectRaw } from '../../helpers/ws-client.js'
+import { gql, mockStats, resetMocks, startStack, type Stack } from '../../helpers/stack.js'
+
+async function downstreamRequests(stack: Stack): Promise<number> {
+  const stats = await Promise.all(SERVICE_NAMES.map((name) => mockStats(stack.mocks.urls[name])))
+  return stats.reduce((sum, one) => sum + one.requests, 0)
+}
+
+const from = (address: string) => ({ headers: { 'x-forwarded-for': address } })
+
+describe('per-caller token bucket (embedded), seen from outside', () => {
+  let stack: Stack
+  beforeAll(async () => {
+    // Two home queries (20 points each) fill the bucket; it refills 1 point a second, so nothing refills meanwhile.
+    stack = await startStack({ RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_BURST: '40', RATE_LIMIT_POINTS_PER_SECOND: '1', TRUST_PROXY: '127.0.0.1' })
+  })
+  afterAll(() => stack.close())
+  beforeEach(() => resetMocks(stack.mocks))
+
+  it('serves the burst with extensions.cost and RateLimit headers, then answers 429 with the real wait and nothing downstream', async () => {
+    const first = await gql(stack, HOME_EXAMPLE.query, undefined, from('203.0.113.1'))
+    expect(first.status).toBe(200)
+    expect(first.body).toMatchObject({
+      extensions: { cost: { requestedQueryCost: 20, throttleStatus: { maximumAvailable: 40, currentlyAvailable: 20, restoreRate: 1 } } },
+    })
+    expect(first.headers['ratelimit-policy']).toBe('"cost";q=40;w=40')
+    expect(first.headers['ratelimit']).toBe('"cost";r=20;t=20')
+    const second = await gql(stack, HOME_EXAMPLE.query, undefined, from('203.0.113.1'))
+    expect(second.status).toBe(200)
+    await resetMocks(stack.mocks)
+
+    const refused = await gql(stack, HOME_EXAMPLE.query, undefined, from('203.0.113.1'))
+    expect(refused.status).toBe(429)
+    // 20 points missing at 1 point a second.
+    expect(refused.headers['retry-after']).toBe('20')
+    expect(refused.headers['ratelimit']).toBe('"cost";r=0;t=40')
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: expect.any(Number) })
+    expect(refused.body).toMatchObject({ extensions: { cost: { requestedQueryCost: 20, throttleStatus: { currentlyAvailable: 0 } } } })
+    expect(refused.body.data).toBeUndefined()
+    expect(await downstreamRequests(stack)).toBe(0)
+
+    // A cheaper operation that fits what is left... nothing is left; another caller has its own bucket.
+    const other = await gql(stack, HOME_EXAMPLE.query, undefined, from('203.0.113.2'))
+    expect(other.status).toBe(200)
+  })
+
+  it('believes X-Forwarded-For only from TRUST_PROXY: untrusted, every client behind one address shares its bucket', async () => {
+    const untrusted = await startStack({ RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_BURST: '20', RATE_LIMIT_POINTS_PER_SECOND: '1' })
+    try {
+      expect((await gql(untrusted, HOME_EXAMPLE.query, undefined, from('198.51.100.1'))).status).toBe(200)
+      expect((await gql(untrusted, HOME_EXAMPLE.query, undefined, from('198.51.100.2'))).status).toBe(429)
+    } finally {
+      await untrusted.close()
+    }
+  })
+
+  it('refuses a websocket subscribe over the limit with an error for that id and keeps the connection open', async () => {
+    const client = await connectRaw(`${stack.bffUrl.replace('http', 'ws')}/graphql`)
+    try {
+      client.send({ type: 'connection_init' })
+      expect(await client.waitForMessage()).toMatchObject({ type: 'connection_ack' })
+      // The bucket of 127.0.0.1 (no X-Forwarded-For here): 40 points, 20 per home query.
+      for (const id of ['1', '2']) {
+        client.send({ id, type: 'subscribe', payload: { query: HOME_EXAMPLE.query } })
+        expect(await client.waitForMessage()).toMatchObject({ id, type: 'next' })
+        expect(await client.waitForMessage()).toMatchObject({ id, type: 'complete' })
+      }
+      client.send({ id: '3', type: 'subscribe', payload: { query: HOME_EXAMPLE.query } })
+      expect(await client.waitForMessage()).toMatchObject({ id: '3', type: 'error', payload: [{ extensions: { code: 'RATE_LIMITED' } }] })
+      // The connection still serves: a 1-point operation is priced on its own, with the wait for 1 point.
+      client.send({ id: '4', type: 'subscribe', payload: { query: '{ __typename }' } })
+      const cheap = await client.waitForMessage()
+      expect(cheap).toMatchObject({ id: '4', type: 'error', payload: [{ extensions: { code: 'RATE_LIMITED', cost: { requestedQueryCost: 1 } } }] })
+      expect((cheap['payload'] as [{ extensions: { retryAfterMs: number } }])[0].extensions.retryAfterMs).toBeLessThanOrEqual(1_000)
+      expect(client.ws.readyState).toBe(client.ws.OPEN)
+    } finally {
+      client.ws.close()
+    }
+  })
+})
+
+describe('GraphQL-over-HTTP audit with the edge at its defaults (rate limit on)', () => {
+  it('still passes every MUST audit (0 errors), extensions.cost and RateLimit headers included', async () => {
+    const stack = await startStack({ RATE_LIMIT_ENABLED: 'true' })
+    try {
+      const results = await Promise.all(serverAudits({ url: `${stack.bffUrl}/graphql` }).map((audit) => audit.fn()))
+      expect(results.filter((result) => result.status === 'error').map((r) => `${r.id} ${r.name}`)).toEqual([])
+      const answer = await gql(stack, '{ __typename }')
+      expect(answer.headers['ratelimit-policy']).toBe('"cost";q=1000;w=20')
+    } finally {
+      await stack.close()
+    }
+  })
+})
