@@ -11,6 +11,7 @@ import graphqlHttp from './plugins/graphql-http.js'
 import health from './plugins/health.js'
 import identity from './plugins/identity.js'
 import loadShedding from './plugins/load-shedding.js'
+import persistedDocuments from './plugins/persisted-documents.js'
 import redis from './plugins/redis.js'
 import subscriptions from './plugins/subscriptions.js'
 import type { AuthorizeConnection } from './subscriptions/ws-handler.js'
@@ -81,6 +82,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     exposeErrorDetails: config.graphql.exposeErrorDetails,
     authorize: options.authorizeSubscription,
   })
+  await app.register(persistedDocuments, { config })
   await app.register(graphqlHttp, { path: '/graphql', exposeErrorDetails: config.graphql.exposeErrorDetails })
   if (config.graphql.graphiql) await app.register(import('./plugins/graphiql.js'), { endpoint: '/graphql', subscriptionEndpoint: '/graphql' })
   return app

@@ -1,8 +1,10 @@
 import { z } from 'zod'
+import { browserVars } from './browser.js'
 import { cacheVars } from './cache.js'
 import { downstreamVars, serviceVars } from './downstream.js'
 import { graphqlVars } from './graphql.js'
 import { redisVars } from './redis.js'
+import { persistedQueryVars } from './persisted-queries.js'
 import { resilienceVars } from './resilience.js'
 import { serverVars } from './server.js'
 import { subscriptionVars } from './subscriptions.js'
@@ -20,6 +22,8 @@ export const envSchema = z.object({
   ...serviceVars,
   ...resilienceVars,
   ...cacheVars,
+  ...persistedQueryVars,
+  ...browserVars,
 })
 
 export type Env = z.input<typeof envSchema>

@@ -36,6 +36,7 @@ export function createGraphQLOverHttp(app: FastifyInstance, options: GraphQLOver
   const { exposeErrorDetails } = options
   // The same gate as the websocket endpoint's (plugins/graphql.ts), so both answer alike.
   const admission = app.documentAdmission.http
+  const persisted = app.persistedDocuments
 
   function sendErrors(reply: FastifyReply, statusCode: number, errors: readonly Record<string, unknown>[]): FastifyReply {
     const mediaType = negotiate(reply.request.headers.accept) ?? APPLICATION_JSON
@@ -65,9 +66,16 @@ export function createGraphQLOverHttp(app: FastifyInstance, options: GraphQLOver
     if (mediaType === null) return requestError(reply, 'NOT_ACCEPTABLE')
     if (method === 'POST' && !isJsonContentType(request.headers['content-type'])) return requestError(reply, 'UNSUPPORTED_MEDIA_TYPE')
     const params = readParams(source, method)
+    // Before the gate: a hash stands for a document, and the trusted list may refuse it.
+    const found = await persisted.resolve(params)
+    if (found instanceof ClientError) return requestError(reply, found.code, found.message)
+    request.persistedOperation = found.persisted
+    const query = found.query
     const schema = app.graphql.schema
-    const admitted = admission.document(schema, params.query)
+    const admitted = admission.document(schema, query)
     if ('errors' in admitted) return documentErrors(request, reply, mediaType, admitted.errors)
+    // Awaited: the next request for this hash may reach another instance at once.
+    if (found.register !== null) await persisted.register(found.register, query)
     const resolved = admission.operation(schema, admitted.document, params.operationName, params.variables)
     if ('errors' in resolved) return documentErrors(request, reply, mediaType, resolved.errors)
     if (method === 'GET' && resolved.operation.operation !== 'query') {
@@ -78,7 +86,7 @@ export function createGraphQLOverHttp(app: FastifyInstance, options: GraphQLOver
     const context = app.operationContexts.http(reply)
     try {
       // Coerced above, defaults applied; mercurius coerces them again (a no-op for values already coerced).
-      const result = await app.graphql(params.query, context, resolved.variables as Record<string, unknown>, params.operationName)
+      const result = await app.graphql(query, context, resolved.variables as Record<string, unknown>, params.operationName)
       // No `data` at all means execution never began: the spec's own media type answers those with 400.
       const status = result.data === undefined && mediaType === GRAPHQL_RESPONSE_JSON ? 400 : 200
       return reply.code(status).type(`${mediaType}; charset=utf-8`).send(result)

@@ -29,4 +29,4 @@ async function graphqlHttp(app: FastifyInstance, options: GraphQLHttpOptions): P
   })
 }
 
-export default fp(graphqlHttp, { name: 'graphql-http', dependencies: ['mercurius', 'graphql'] })
+export default fp(graphqlHttp, { name: 'graphql-http', dependencies: ['mercurius', 'graphql', 'persisted-documents'] })
