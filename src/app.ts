@@ -83,7 +83,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     authorize: options.authorizeSubscription,
   })
   await app.register(persistedDocuments, { config })
-  await app.register(graphqlHttp, { path: '/graphql', exposeErrorDetails: config.graphql.exposeErrorDetails })
+  await app.register(graphqlHttp, { path: '/graphql', config, sdl })
   if (config.graphql.graphiql) await app.register(import('./plugins/graphiql.js'), { endpoint: '/graphql', subscriptionEndpoint: '/graphql' })
   return app
 }

@@ -1,12 +1,16 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { GraphQLError } from 'graphql'
+import { GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql'
 import { ClientError, clientMessage, statusOf, type GraphQLErrorCode } from '../errors.js'
 import { formatGraphQLErrors } from '../graphql/error-formatter.js'
+import { appendVary, cacheControlFor, ifNoneMatchHits, NOT_STORED, weakEtag } from './http-caching.js'
 import { APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, isJsonContentType, negotiate } from './negotiation.js'
+import type { OperationCachePolicy } from './operation-cache-policy.js'
 import { readParams } from './request-params.js'
 
 export interface GraphQLOverHttpOptions {
   readonly exposeErrorDetails: boolean
+  /** The @cacheControl policy of an admitted operation (http/operation-cache-policy.ts), for GET answers. */
+  readonly cachePolicy: (schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode) => OperationCachePolicy
 }
 
 /** What the routes of GET and POST /graphql run (plugins/graphql-http.ts registers them). */
@@ -33,12 +37,14 @@ interface MercuriusLikeError {
  * the error registry.
  */
 export function createGraphQLOverHttp(app: FastifyInstance, options: GraphQLOverHttpOptions): GraphQLOverHttp {
-  const { exposeErrorDetails } = options
+  const { exposeErrorDetails, cachePolicy } = options
   // The same gate as the websocket endpoint's (plugins/graphql.ts), so both answer alike.
   const admission = app.documentAdmission.http
   const persisted = app.persistedDocuments
 
   function sendErrors(reply: FastifyReply, statusCode: number, errors: readonly Record<string, unknown>[]): FastifyReply {
+    reply.header('cache-control', NOT_STORED)
+    appendVary(reply, 'Accept', 'Authorization')
     const mediaType = negotiate(reply.request.headers.accept) ?? APPLICATION_JSON
     return reply.code(statusCode).type(`${mediaType}; charset=utf-8`).send({ errors })
   }
@@ -59,6 +65,8 @@ export function createGraphQLOverHttp(app: FastifyInstance, options: GraphQLOver
     const status = mediaType === GRAPHQL_RESPONSE_JSON ? statusOf(first?.code ?? 'GRAPHQL_VALIDATION_FAILED') : 200
     return sendErrors(reply, status, formatted)
   }
+
+  const hasToken = (request: FastifyRequest): boolean => (request.headers.authorization ?? '') !== ''
 
   async function execute(request: FastifyRequest, reply: FastifyReply, source: unknown): Promise<FastifyReply> {
     const method = request.method === 'GET' ? 'GET' : 'POST'
@@ -89,7 +97,18 @@ export function createGraphQLOverHttp(app: FastifyInstance, options: GraphQLOver
       const result = await app.graphql(query, context, resolved.variables as Record<string, unknown>, params.operationName)
       // No `data` at all means execution never began: the spec's own media type answers those with 400.
       const status = result.data === undefined && mediaType === GRAPHQL_RESPONSE_JSON ? 400 : 200
-      return reply.code(status).type(`${mediaType}; charset=utf-8`).send(result)
+      reply.code(status).type(`${mediaType}; charset=utf-8`)
+      appendVary(reply, 'Accept', 'Authorization')
+      const errors = result.errors !== undefined && result.errors.length > 0
+      const cacheControl = method === 'GET' && !errors ? cacheControlFor(cachePolicy(schema, admitted.document, resolved.operation), hasToken(request)) : NOT_STORED
+      reply.header('cache-control', cacheControl)
+      if (cacheControl === NOT_STORED) return reply.send(result)
+      const body = JSON.stringify(result)
+      const etag = weakEtag(mediaType, body)
+      reply.header('etag', etag)
+      // RFC 9110 §15.4.5: a 304 carries the validator and Cache-Control, and no body.
+      if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return reply.code(304).send()
+      return reply.send(body)
     } catch (error) {
       const failure = error as MercuriusLikeError
       // Admission resolved the operation and checked the variables, so mercurius' only refusal left is validation.

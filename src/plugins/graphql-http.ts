@@ -1,10 +1,15 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { readCacheHints } from '../cache/ttl-policy.js'
+import type { Config } from '../config/load-config.js'
 import { createGraphQLOverHttp } from '../http/graphql-over-http.js'
+import { createOperationCachePolicies } from '../http/operation-cache-policy.js'
 
 export interface GraphQLHttpOptions {
   readonly path: string
-  readonly exposeErrorDetails: boolean
+  readonly config: Config
+  /** The schema's SDL: its @cacheControl hints set GET answers' Cache-Control. */
+  readonly sdl: string
 }
 
 /**
@@ -12,7 +17,12 @@ export interface GraphQLHttpOptions {
  * (http/). The websocket endpoint shares the GET route.
  */
 async function graphqlHttp(app: FastifyInstance, options: GraphQLHttpOptions): Promise<void> {
-  const { execute, errorHandler } = createGraphQLOverHttp(app, { exposeErrorDetails: options.exposeErrorDetails })
+  const { cache, graphql } = options.config
+  const { execute, errorHandler } = createGraphQLOverHttp(app, {
+    exposeErrorDetails: graphql.exposeErrorDetails,
+    // The same hints, overrides and default as the entity cache's TTLs.
+    cachePolicy: createOperationCachePolicies(readCacheHints(options.sdl, cache.ttlOverridesS), cache.defaultMaxAgeS),
+  })
   app.route({
     method: 'GET',
     url: options.path,

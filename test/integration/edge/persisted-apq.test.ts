@@ -28,6 +28,8 @@ describe('automatic persisted queries over one Redis, two instances', () => {
     const missing = await post(first, { extensions: persisted(PRODUCT), variables: { id: '1' } })
     expect(missing.status).toBe(200)
     expect(missing.json).toEqual({ errors: [{ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }] })
+    // A CDN must not keep the miss: the document is registered right after, by POST.
+    expect(missing.headers['cache-control']).toBe('no-store')
     expect((await mockStats(first.mocks.urls.catalog)).requests).toBe(before.requests)
 
     const registered = await post(first, { query: PRODUCT, extensions: persisted(PRODUCT), variables: { id: '1' } })
