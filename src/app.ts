@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config } from './config/load-config.js'
+import browser from './plugins/browser.js'
 import cache from './plugins/cache.js'
 import cacheNotes from './plugins/cache-notes.js'
 import downstreams, { type DispatcherFactory } from './plugins/downstreams.js'
@@ -64,6 +65,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     reply.header('x-request-id', request.id)
   })
 
+  // First: CORS answers preflights before anything else runs, and compression's hook must reach every route.
+  await app.register(browser, { settings: config.browser })
   await app.register(health)
   await app.register(identity)
   await app.register(loadShedding, { pressure: config.server.pressure })
