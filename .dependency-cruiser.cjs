@@ -7,7 +7,7 @@
  *   plugins/                      wiring: one resource per plugin
  *   http/, subscriptions/, graphiql/   transports and the GraphiQL page
  *   graphql/                      schema, resolvers, the one operation-context builder
- *   data/, edge/                  per-request data layer, resource table, invalidation; cost, operation limits, rate limits
+ *   data/, edge/                  per-request data layer, resource table, invalidation; cost, operation limits, rate limits, persisted queries
  *   cache/, downstream/, events/, identity/  entity cache + stores; clients + caller; event log; who is asking
  *   lib/, config/                 shared pieces: no project knowledge; the validated config
  *   errors.ts                     the error registry
@@ -76,6 +76,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/' },
       to: { path: '^src/', pathNot: anyOf(LEVELS.flat()) },
+    },
+    {
+      name: 'edge-below-its-height',
+      comment: 'src/edge/ (persisted queries, limits) sits at the data height but imports only lib/, config/ and errors.ts: stores are handed to it.',
+      severity: 'error',
+      from: { path: '^src/edge/' },
+      to: { path: '^src/', pathNot: '^src/(edge/|lib/|config/|errors\\.ts$)' },
     },
     ...layerRules,
   ],

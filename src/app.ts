@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config } from './config/load-config.js'
+import browser from './plugins/browser.js'
 import cache from './plugins/cache.js'
 import cacheNotes from './plugins/cache-notes.js'
 import downstreams, { type DispatcherFactory } from './plugins/downstreams.js'
@@ -12,6 +13,7 @@ import graphqlHttp from './plugins/graphql-http.js'
 import health from './plugins/health.js'
 import identity from './plugins/identity.js'
 import loadShedding from './plugins/load-shedding.js'
+import persistedDocuments from './plugins/persisted-documents.js'
 import redis from './plugins/redis.js'
 import subscriptions from './plugins/subscriptions.js'
 import type { AuthorizeConnection } from './subscriptions/ws-handler.js'
@@ -70,6 +72,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     reply.header('x-request-id', request.id)
   })
 
+  // First: CORS answers preflights before anything else runs, and compression's hook must reach every route.
+  await app.register(browser, { settings: config.browser })
   await app.register(health)
   await app.register(identity, { auth: config.auth })
   await app.register(loadShedding, { pressure: config.server.pressure })
@@ -89,11 +93,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     exposeErrorDetails: config.graphql.exposeErrorDetails,
     authorize: options.authorizeSubscription,
   })
-  await app.register(graphqlHttp, {
-    path: '/graphql',
-    exposeErrorDetails: config.graphql.exposeErrorDetails,
-    suggestions: config.graphql.introspection,
-  })
+  await app.register(persistedDocuments, { config })
+  await app.register(graphqlHttp, { path: '/graphql', config, sdl })
   if (config.graphql.graphiql) await app.register(import('./plugins/graphiql.js'), { endpoint: '/graphql', subscriptionEndpoint: '/graphql' })
   return app
 }

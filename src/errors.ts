@@ -72,6 +72,18 @@ export const CLIENT_ERRORS = {
   UNAUTHENTICATED: spec(401, 'A valid bearer token is required.', { closeCode: 4403 }),
   /** The caller is known but may not see or change this (someone else's data, a missing scope). */
   FORBIDDEN: spec(403, 'Not allowed for this caller.'),
+  // --- persisted queries (APQ and trusted documents) ---
+  /**
+   * The hash is not known (yet): Apollo Client and urql send the document
+   * again with its hash on exactly this code, or this message. 200 as in
+   * Apollo Server: Apollo Client 3 turns persisted queries off for good on a
+   * 400 or 500 answer.
+   */
+  PERSISTED_QUERY_NOT_FOUND: spec(200, 'PersistedQueryNotFound'),
+  /** Hashes are not accepted here (APQ off): clients stop sending them. 200 for the same reason. */
+  PERSISTED_QUERY_NOT_SUPPORTED: spec(200, 'PersistedQueryNotSupported'),
+  /** PERSISTED_OPERATIONS_MODE=require and the document (or id) is not on the list. */
+  PERSISTED_QUERY_NOT_LISTED: spec(403, 'Only operations on this server\'s list of trusted documents are accepted.'),
   // --- the server protecting itself ---
   SERVER_OVERLOADED: spec(503, 'The server is overloaded; retry after the time in Retry-After.', { closeCode: 1013 }),
   REQUEST_ABORTED: spec(499, 'The client went away before the request finished.', { masked: true }),

@@ -37,7 +37,7 @@ export async function runAutocannon(options: LoadOptions): Promise<LoadResult> {
       {
         method: isBff ? 'POST' : 'GET',
         path: isBff ? '/graphql' : '/home/1',
-        headers: isBff ? { 'content-type': 'application/json', accept: 'application/json' } : {},
+        headers: { ...(isBff ? { 'content-type': 'application/json', accept: 'application/json' } : {}), ...options.headers },
         setupRequest: (request) => {
           const userId = userIdAt(n++)
           return isBff ? { ...request, body: homeRequestBody(userId) } : { ...request, path: baselinePath(userId) }

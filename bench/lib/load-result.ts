@@ -9,6 +9,8 @@ export interface LoadOptions {
   readonly durationS: number
   /** Stop after exactly this many responses instead of after `durationS` (autocannon only). */
   readonly amount?: undefined | number
+  /** Extra request headers, e.g. `accept-encoding` (autocannon only). */
+  readonly headers?: undefined | Readonly<Record<string, string>>
 }
 
 /** One load run as every generator reports it; latencies in ms. */

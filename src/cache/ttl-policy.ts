@@ -13,12 +13,18 @@ export type CacheScope = 'PUBLIC' | 'PRIVATE'
 export interface CacheHint {
   readonly maxAgeS?: undefined | number
   readonly scope?: undefined | CacheScope
+  /** Apollo's `inheritMaxAge: true`: a field returning an object takes its parent's maxAge, not its type's. */
+  readonly inheritMaxAge?: undefined | boolean
 }
 
 /** What the SDL says about caching, by schema coordinate (`Product`, `Product.price`). */
 export interface SchemaCacheHints {
   /** The hint a value at `coordinate` gets, following the Apollo rules (see `hintAt`). */
   hintAt(coordinate: string): CacheHint
+  /** The hint written on a field itself (`Product.price`), overrides applied; undefined when none. */
+  fieldHint(coordinate: string): CacheHint | undefined
+  /** The hint written on a type (`Product`), overrides applied; undefined when none. */
+  typeHint(name: string): CacheHint | undefined
 }
 
 interface FieldInfo {
@@ -36,13 +42,15 @@ function hintOf(directives: readonly ConstDirectiveNode[] | undefined): CacheHin
   if (directive === undefined) return undefined
   let maxAgeS: number | undefined
   let scope: CacheScope | undefined
+  let inheritMaxAge: boolean | undefined
   for (const arg of directive.arguments ?? []) {
+    if (arg.name.value === 'inheritMaxAge' && arg.value.kind === Kind.BOOLEAN) inheritMaxAge = arg.value.value
     if (arg.name.value === 'maxAge' && arg.value.kind === Kind.INT) maxAgeS = Number(arg.value.value)
     if (arg.name.value === 'scope' && arg.value.kind === Kind.ENUM && (arg.value.value === 'PUBLIC' || arg.value.value === 'PRIVATE')) {
       scope = arg.value.value
     }
   }
-  return { maxAgeS, scope }
+  return inheritMaxAge === undefined ? { maxAgeS, scope } : { maxAgeS, scope, inheritMaxAge }
 }
 
 /**
@@ -98,7 +106,7 @@ export function readCacheHints(sdl: string, overridesS: Readonly<Record<string, 
     return { maxAgeS: own.maxAgeS ?? inherited.maxAgeS, scope: own.scope ?? inherited.scope }
   }
 
-  return { hintAt }
+  return { hintAt, fieldHint: (coordinate) => fields.get(coordinate)?.hint, typeHint: (name) => types.get(name) }
 }
 
 /** How long an entry is fresh, served stale, and kept. All in ms. */

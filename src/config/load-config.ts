@@ -1,21 +1,25 @@
 import type { z } from 'zod'
 import { BffError } from '../errors.js'
 import { authConfig, type AuthConfig } from './auth.js'
+import { browserConfig, type BrowserConfig } from './browser.js'
 import { cacheConfig, type CacheConfig } from './cache.js'
 import { downstreamConfig, type DownstreamConfig } from './downstream.js'
 import { edgeConfig, type EdgeConfig } from './edge.js'
 import { graphqlConfig, type GraphQLConfig } from './graphql.js'
 import { redisConfig, type RedisConfig } from './redis.js'
+import { persistedQueriesConfig, type PersistedQueriesConfig } from './persisted-queries.js'
 import { resilienceConfig, type ResilienceConfig } from './resilience.js'
 import { envSchema } from './schema.js'
 import { serverConfig, type ServerConfig } from './server.js'
 import { subscriptionsConfig, type SubscriptionsConfig } from './subscriptions.js'
 
 export type { AuthConfig } from './auth.js'
+export type { BrowserConfig } from './browser.js'
 export type { CacheConfig } from './cache.js'
 export type { DownstreamConfig, ServiceConfig } from './downstream.js'
 export type { EdgeConfig, RateLimitConfig } from './edge.js'
 export type { GraphQLConfig } from './graphql.js'
+export type { PersistedOperationsMode, PersistedQueriesConfig } from './persisted-queries.js'
 export type { RedisConfig } from './redis.js'
 export type { ResilienceConfig, ServiceResilienceConfig } from './resilience.js'
 export type { PressureConfig, ServerConfig } from './server.js'
@@ -32,6 +36,8 @@ export interface Config {
   readonly cache: CacheConfig
   readonly auth: AuthConfig
   readonly edge: EdgeConfig
+  readonly persistedQueries: PersistedQueriesConfig
+  readonly browser: BrowserConfig
 }
 
 type EnvSource = Readonly<Record<string, string | undefined>>
@@ -76,5 +82,7 @@ export function loadConfig(env: EnvSource = process.env): Config {
     cache: cacheConfig(e),
     auth: authConfig(e),
     edge: edgeConfig(e),
+    persistedQueries: persistedQueriesConfig(e),
+    browser: browserConfig(e),
   })
 }

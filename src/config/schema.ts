@@ -1,10 +1,12 @@
 import { z } from 'zod'
 import { authVars } from './auth.js'
+import { browserVars } from './browser.js'
 import { cacheVars } from './cache.js'
 import { downstreamVars, serviceVars } from './downstream.js'
 import { edgeVars } from './edge.js'
 import { graphqlVars } from './graphql.js'
 import { redisVars } from './redis.js'
+import { persistedQueryVars } from './persisted-queries.js'
 import { resilienceVars } from './resilience.js'
 import { serverVars } from './server.js'
 import { subscriptionVars } from './subscriptions.js'
@@ -24,6 +26,8 @@ export const envSchema = z.object({
   ...cacheVars,
   ...authVars,
   ...edgeVars,
+  ...persistedQueryVars,
+  ...browserVars,
 })
 
 export type Env = z.input<typeof envSchema>

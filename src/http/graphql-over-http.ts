@@ -1,16 +1,20 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { GraphQLError } from 'graphql'
+import { GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql'
 import { ClientError, clientMessage, statusOf, type GraphQLErrorCode } from '../errors.js'
 import { withoutSuggestions } from '../edge/limit-rules.js'
 import { callerKey } from '../edge/operation-gate.js'
 import { formatGraphQLErrors } from '../graphql/error-formatter.js'
+import { appendVary, cacheControlFor, ifNoneMatchHits, NOT_STORED, weakEtag } from './http-caching.js'
 import { APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, isJsonContentType, negotiate } from './negotiation.js'
+import type { OperationCachePolicy } from './operation-cache-policy.js'
 import { readParams } from './request-params.js'
 
 export interface GraphQLOverHttpOptions {
   readonly exposeErrorDetails: boolean
   /** false (introspection off): validation messages lose their "Did you mean …" sentence. @default true */
   readonly suggestions?: undefined | boolean
+  /** The @cacheControl policy of an admitted operation (http/operation-cache-policy.ts), for GET answers. */
+  readonly cachePolicy: (schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode) => OperationCachePolicy
 }
 
 /** What the routes of GET and POST /graphql run (plugins/graphql-http.ts registers them). */
@@ -37,12 +41,15 @@ interface MercuriusLikeError {
  * the error registry.
  */
 export function createGraphQLOverHttp(app: FastifyInstance, options: GraphQLOverHttpOptions): GraphQLOverHttp {
-  const { exposeErrorDetails } = options
+  const { exposeErrorDetails, cachePolicy } = options
   const message = options.suggestions === false ? withoutSuggestions : (text: string): string => text
   // The same gate as the websocket endpoint's (plugins/graphql.ts), so both answer alike.
   const admission = app.documentAdmission.http
+  const persisted = app.persistedDocuments
 
   function sendErrors(reply: FastifyReply, statusCode: number, errors: readonly Record<string, unknown>[], extensions?: Record<string, unknown>): FastifyReply {
+    reply.header('cache-control', NOT_STORED)
+    appendVary(reply, 'Accept', 'Authorization')
     const mediaType = negotiate(reply.request.headers.accept) ?? APPLICATION_JSON
     return reply.code(statusCode).type(`${mediaType}; charset=utf-8`).send(extensions === undefined ? { errors } : { errors, extensions })
   }
@@ -64,15 +71,24 @@ export function createGraphQLOverHttp(app: FastifyInstance, options: GraphQLOver
     return sendErrors(reply, status, formatted)
   }
 
+  const hasToken = (request: FastifyRequest): boolean => (request.headers.authorization ?? '') !== ''
+
   async function execute(request: FastifyRequest, reply: FastifyReply, source: unknown): Promise<FastifyReply> {
     const method = request.method === 'GET' ? 'GET' : 'POST'
     const mediaType = negotiate(request.headers.accept)
     if (mediaType === null) return requestError(reply, 'NOT_ACCEPTABLE')
     if (method === 'POST' && !isJsonContentType(request.headers['content-type'])) return requestError(reply, 'UNSUPPORTED_MEDIA_TYPE')
     const params = readParams(source, method)
+    // Before the gate: a hash stands for a document, and the trusted list may refuse it.
+    const found = await persisted.resolve(params)
+    if (found instanceof ClientError) return requestError(reply, found.code, found.message)
+    request.persistedOperation = found.persisted
+    const query = found.query
     const schema = app.graphql.schema
-    const admitted = admission.document(schema, params.query)
+    const admitted = admission.document(schema, query)
     if ('errors' in admitted) return documentErrors(request, reply, mediaType, admitted.errors)
+    // Awaited: the next request for this hash may reach another instance at once.
+    if (found.register !== null) await persisted.register(found.register, query)
     const resolved = admission.operation(schema, admitted.document, params.operationName, params.variables)
     if ('errors' in resolved) return documentErrors(request, reply, mediaType, resolved.errors)
     if (method === 'GET' && resolved.operation.operation !== 'query') {
@@ -102,11 +118,22 @@ export function createGraphQLOverHttp(app: FastifyInstance, options: GraphQLOver
     const context = app.operationContexts.http(reply)
     try {
       // Coerced above, defaults applied; mercurius coerces them again (a no-op for values already coerced).
-      const result = await app.graphql(params.query, context, resolved.variables as Record<string, unknown>, params.operationName)
+      const result = await app.graphql(query, context, resolved.variables as Record<string, unknown>, params.operationName)
       // No `data` at all means execution never began: the spec's own media type answers those with 400.
       const status = result.data === undefined && mediaType === GRAPHQL_RESPONSE_JSON ? 400 : 200
       const body = costExtensions === undefined ? result : { ...result, extensions: { ...result.extensions, ...costExtensions } }
-      return reply.code(status).type(`${mediaType}; charset=utf-8`).send(body)
+      reply.code(status).type(`${mediaType}; charset=utf-8`)
+      appendVary(reply, 'Accept', 'Authorization')
+      const errors = result.errors !== undefined && result.errors.length > 0
+      const cacheControl = method === 'GET' && !errors ? cacheControlFor(cachePolicy(schema, admitted.document, resolved.operation), hasToken(request)) : NOT_STORED
+      reply.header('cache-control', cacheControl)
+      if (cacheControl === NOT_STORED) return reply.send(body)
+      const serialized = JSON.stringify(body)
+      const etag = weakEtag(mediaType, serialized)
+      reply.header('etag', etag)
+      // RFC 9110 §15.4.5: a 304 carries the validator and Cache-Control, and no body.
+      if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return reply.code(304).send()
+      return reply.send(serialized)
     } catch (error) {
       const failure = error as MercuriusLikeError
       // Admission resolved the operation and checked the variables, so mercurius' only refusal left is validation.

@@ -22,6 +22,12 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The entity cache; data sources take a per-request view of it. */
     cache: DataCache
+    /**
+     * The store under the entity cache (guarded Redis, or the in-process LRU),
+     * for other short-lived entries under the same prefix (persisted queries);
+     * null when the cache is disabled.
+     */
+    cacheStore: Store | null
   }
 }
 
@@ -109,6 +115,7 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
     cache.recover().catch((err: unknown) => log.warn({ err }, 'replaying missed cache invalidations failed'))
   }
   app.decorate('cache', cache)
+  app.decorate('cacheStore', store)
 
   const client = app.redis
   if (guarded !== null && client !== null) {

@@ -1,12 +1,15 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { readCacheHints } from '../cache/ttl-policy.js'
+import type { Config } from '../config/load-config.js'
 import { createGraphQLOverHttp } from '../http/graphql-over-http.js'
+import { createOperationCachePolicies } from '../http/operation-cache-policy.js'
 
 export interface GraphQLHttpOptions {
   readonly path: string
-  readonly exposeErrorDetails: boolean
-  /** false: validation messages lose their "Did you mean …" sentence (introspection off). */
-  readonly suggestions: boolean
+  readonly config: Config
+  /** The schema's SDL: its @cacheControl hints set GET answers' Cache-Control. */
+  readonly sdl: string
 }
 
 /**
@@ -14,7 +17,14 @@ export interface GraphQLHttpOptions {
  * (http/). The websocket endpoint shares the GET route.
  */
 async function graphqlHttp(app: FastifyInstance, options: GraphQLHttpOptions): Promise<void> {
-  const { execute, errorHandler } = createGraphQLOverHttp(app, { exposeErrorDetails: options.exposeErrorDetails, suggestions: options.suggestions })
+  const { cache, graphql } = options.config
+  const { execute, errorHandler } = createGraphQLOverHttp(app, {
+    exposeErrorDetails: graphql.exposeErrorDetails,
+    // Without introspection, validation messages lose their "Did you mean …" hints.
+    suggestions: graphql.introspection,
+    // The same hints, overrides and default as the entity cache's TTLs.
+    cachePolicy: createOperationCachePolicies(readCacheHints(options.sdl, cache.ttlOverridesS), cache.defaultMaxAgeS),
+  })
   app.route({
     method: 'GET',
     url: options.path,
@@ -31,4 +41,4 @@ async function graphqlHttp(app: FastifyInstance, options: GraphQLHttpOptions): P
   })
 }
 
-export default fp(graphqlHttp, { name: 'graphql-http', dependencies: ['mercurius', 'graphql', 'edge'] })
+export default fp(graphqlHttp, { name: 'graphql-http', dependencies: ['mercurius', 'graphql', 'edge', 'persisted-documents'] })
