@@ -8,6 +8,7 @@ import { resilienceConfig, type ResilienceConfig } from './resilience.js'
 import { envSchema } from './schema.js'
 import { serverConfig, type ServerConfig } from './server.js'
 import { subscriptionsConfig, type SubscriptionsConfig } from './subscriptions.js'
+import { telemetryConfig, type TelemetryConfig } from './telemetry.js'
 
 export type { CacheConfig } from './cache.js'
 export type { DownstreamConfig, ServiceConfig } from './downstream.js'
@@ -16,6 +17,7 @@ export type { RedisConfig } from './redis.js'
 export type { ResilienceConfig, ServiceResilienceConfig } from './resilience.js'
 export type { PressureConfig, ServerConfig } from './server.js'
 export type { SubscriptionsConfig } from './subscriptions.js'
+export type { TelemetryConfig } from './telemetry.js'
 
 /** The validated, frozen configuration, one section per concern. Nothing else reads process.env. */
 export interface Config {
@@ -26,6 +28,7 @@ export interface Config {
   readonly subscriptions: SubscriptionsConfig
   readonly resilience: ResilienceConfig
   readonly cache: CacheConfig
+  readonly telemetry: TelemetryConfig
 }
 
 type EnvSource = Readonly<Record<string, string | undefined>>
@@ -68,5 +71,6 @@ export function loadConfig(env: EnvSource = process.env): Config {
     subscriptions: subscriptionsConfig(e),
     resilience: resilienceConfig(e, downstream.services),
     cache: cacheConfig(e),
+    telemetry: telemetryConfig(e),
   })
 }

@@ -6,6 +6,7 @@ import { redisVars } from './redis.js'
 import { resilienceVars } from './resilience.js'
 import { serverVars } from './server.js'
 import { subscriptionVars } from './subscriptions.js'
+import { telemetryVars } from './telemetry.js'
 
 /**
  * The environment variables the BFF reads, with types, bounds and defaults:
@@ -20,6 +21,7 @@ export const envSchema = z.object({
   ...serviceVars,
   ...resilienceVars,
   ...cacheVars,
+  ...telemetryVars,
 })
 
 export type Env = z.input<typeof envSchema>

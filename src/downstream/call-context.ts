@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { SignalSource } from '../lib/lazy-abort.js'
+import type { TraceSpan } from '../telemetry/trace-span.js'
 import type { CallBudget } from './call-budget.js'
 import type { Deadline } from './resilience/deadline.js'
 
@@ -22,6 +23,8 @@ export interface CallContext {
    * refreshes, work outside an operation): unbounded.
    */
   readonly budget?: undefined | CallBudget
+  /** The span the calls are made under: each attempt is a client span below it. Absent: tracing is off. */
+  readonly trace?: undefined | TraceSpan
 }
 
 /**
@@ -34,13 +37,22 @@ export class RequestCallContext implements CallContext {
   readonly log: FastifyBaseLogger
   readonly deadline: Deadline | undefined
   readonly budget: CallBudget | undefined
+  readonly trace: TraceSpan | undefined
   readonly #abort: SignalSource
 
-  constructor(requestId: string, log: FastifyBaseLogger, abort: SignalSource, deadline?: undefined | Deadline, budget?: undefined | CallBudget) {
+  constructor(
+    requestId: string,
+    log: FastifyBaseLogger,
+    abort: SignalSource,
+    deadline?: undefined | Deadline,
+    budget?: undefined | CallBudget,
+    trace?: undefined | TraceSpan,
+  ) {
     this.requestId = requestId
     this.log = log
     this.deadline = deadline
     this.budget = budget
+    this.trace = trace
     this.#abort = abort
   }
 

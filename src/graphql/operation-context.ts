@@ -7,6 +7,7 @@ import { createCallBudget } from '../downstream/call-budget.js'
 import type { DownstreamClients } from '../downstream/clients.js'
 import { createDeadline } from '../downstream/resilience/deadline.js'
 import { LazyAbortController, type SignalSource } from '../lib/lazy-abort.js'
+import type { TraceSpan } from '../telemetry/trace-span.js'
 import { createEventData } from './event-data.js'
 import type { LiveEvents } from './live-events.js'
 
@@ -78,7 +79,7 @@ export interface OperationContextsOptions {
 /** The one place every GraphQL operation's context is built, over HTTP and over the websocket. */
 export interface OperationContexts {
   /** An HTTP request: its calls abort when the client goes away and end at the deadline, which starts now. */
-  http(reply: FastifyReply): RequestContext
+  http(reply: FastifyReply, trace?: undefined | TraceSpan): RequestContext
   /** A websocket operation: its own calls (queries, mutations) get a deadline from now; each event's resolution gets its own. */
   websocket(operation: WebsocketOperation): OperationContext
   /** Aborts the shared per-event work (shutdown). */
@@ -96,8 +97,13 @@ export function createOperationContexts(options: OperationContextsOptions): Oper
    * The data layer of one operation: every downstream call of it shares `abort`, one deadline that
    * starts now and one call budget.
    */
-  const dataFor = (requestId: string, log: FastifyBaseLogger, abort: SignalSource, deadline = createDeadline(deadlineMs)): DataSources =>
-    createDataSources(clients, new RequestCallContext(requestId, log, abort, deadline, createCallBudget(maxDownstreamCalls)), cache)
+  const dataFor = (
+    requestId: string,
+    log: FastifyBaseLogger,
+    abort: SignalSource,
+    deadline = createDeadline(deadlineMs),
+    trace?: undefined | TraceSpan,
+  ): DataSources => createDataSources(clients, new RequestCallContext(requestId, log, abort, deadline, createCallBudget(maxDownstreamCalls), trace), cache)
 
   // Late subscribers share an event's layer only while its deadline lasts.
   const events = createEventData({
@@ -108,7 +114,7 @@ export function createOperationContexts(options: OperationContextsOptions): Oper
   const dataForEvent = (eventId: string): DataSources => events.forEvent(eventId)
 
   return {
-    http(reply) {
+    http(reply, trace) {
       const abort = new LazyAbortController()
       // 'close' before the response was ended means the client went away mid-request.
       reply.raw.once('close', () => {
@@ -116,7 +122,7 @@ export function createOperationContexts(options: OperationContextsOptions): Oper
       })
       const requestId = reply.request.id
       // The entity cache is app-wide (plugins/cache.ts); each request gets its own view of it.
-      return { reply, data: dataFor(requestId, reply.request.log, abort), requestId }
+      return { reply, data: dataFor(requestId, reply.request.log, abort, undefined, trace), requestId }
     },
 
     websocket(operation) {
