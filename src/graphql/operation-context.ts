@@ -8,6 +8,7 @@ import type { DownstreamClients } from '../downstream/clients.js'
 import { createDeadline } from '../downstream/resilience/deadline.js'
 import { LazyAbortController, type SignalSource } from '../lib/lazy-abort.js'
 import type { TraceSpan } from '../telemetry/trace-span.js'
+import type { Tracing } from '../telemetry/tracing.js'
 import { createEventData } from './event-data.js'
 import type { LiveEvents } from './live-events.js'
 
@@ -70,6 +71,8 @@ export interface OperationContextsOptions {
   readonly maxDownstreamCalls: number
   /** Where the shared per-event work logs. */
   readonly log: FastifyBaseLogger
+  /** Each event's resolution is a trace of its own. @default no tracing */
+  readonly tracing?: undefined | Tracing
   /** Events whose data layer is kept for late subscribers at once (bounds the memory held). @default 256 */
   readonly maxEvents?: undefined | number
   /** Longest an event's data layer serves late subscribers, in ms; never past its deadline. @default 5_000 */
@@ -105,9 +108,25 @@ export function createOperationContexts(options: OperationContextsOptions): Oper
     trace?: undefined | TraceSpan,
   ): DataSources => createDataSources(clients, new RequestCallContext(requestId, log, abort, deadline, createCallBudget(maxDownstreamCalls), trace), cache)
 
+  // An event's span covers its shared layer's life: the client spans under it time each call.
+  const tracing = options.tracing?.enabled === true ? options.tracing : null
+  const eventSpans = new Map<string, TraceSpan>()
+  const eventSpan = (eventId: string): TraceSpan | undefined => {
+    if (tracing === null) return undefined
+    const span = tracing.root('subscription event', undefined, { 'bff.event.id': eventId })
+    eventSpans.set(eventId, span)
+    return span
+  }
   // Late subscribers share an event's layer only while its deadline lasts.
   const events = createEventData({
-    dataFor: (eventId, abort) => dataFor(`event:${eventId}`, options.log, abort),
+    dataFor: (eventId, abort) => dataFor(`event:${eventId}`, options.log, abort, undefined, eventSpan(eventId)),
+    onDrop:
+      tracing === null
+        ? undefined
+        : (eventId) => {
+            eventSpans.get(eventId)?.end()
+            eventSpans.delete(eventId)
+          },
     maxEvents: options.maxEvents,
     ttlMs: Math.min(options.eventTtlMs ?? 5_000, deadlineMs),
   })
