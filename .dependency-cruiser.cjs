@@ -9,6 +9,7 @@
  *   graphql/                      schema, resolvers, the one operation-context builder
  *   data/, edge/                  per-request data layer, resource table, invalidation; cost, operation limits, rate limits, persisted queries
  *   cache/, downstream/, events/, identity/  entity cache + stores; clients + caller; event log; who is asking
+ *   telemetry/                    metrics and spans every layer may report to
  *   lib/, config/                 shared pieces: no project knowledge; the validated config
  *   errors.ts                     the error registry
  *
@@ -24,6 +25,7 @@ const LEVELS = [
   ['graphql/'],
   ['data/', 'edge/'],
   ['cache/', 'downstream/', 'events/', 'identity/'],
+  ['telemetry/'],
   ['lib/', 'config/'],
   ['errors.ts'],
 ]

@@ -16,6 +16,9 @@ import loadShedding from './plugins/load-shedding.js'
 import persistedDocuments from './plugins/persisted-documents.js'
 import redis from './plugins/redis.js'
 import subscriptions from './plugins/subscriptions.js'
+import telemetry from './plugins/telemetry.js'
+import { createRequestSpans } from './telemetry/request-spans.js'
+import { startTracing } from './telemetry/tracing-sdk.js'
 import type { AuthorizeConnection } from './subscriptions/ws-handler.js'
 import { clientErrorHandler } from './http/client-errors.js'
 import { requestIdFrom } from './http/request-id.js'
@@ -44,12 +47,21 @@ const connectionsCheckingIntervalMs = (requestTimeoutMs: number): number => Math
  * graphql → routes.
  */
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
+  const tracing = await startTracing(config.telemetry.tracing)
+  const spans = createRequestSpans(tracing)
   const app = Fastify({
     logger: options.logger ?? {
       level: config.server.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
     },
     genReqId: requestIdFrom,
+    // The server span starts with the request's logger, so every line of the request carries its ids.
+    ...(tracing.enabled && {
+      childLoggerFactory: (logger, bindings, loggerOptions, raw) => {
+        const span = spans.start(raw)
+        return logger.child(span === null ? bindings : { ...bindings, trace_id: span.traceId, span_id: span.spanId }, loggerOptions)
+      },
+    }),
     connectionTimeout: config.server.connectionTimeoutMs,
     requestTimeout: config.server.requestTimeoutMs,
     keepAliveTimeout: config.server.keepAliveTimeoutMs,
@@ -75,6 +87,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   // First: CORS answers preflights before anything else runs, and compression's hook must reach every route.
   await app.register(browser, { settings: config.browser })
   await app.register(health)
+  await app.register(telemetry, { settings: config.telemetry, tracing, spans })
   await app.register(identity, { auth: config.auth })
   await app.register(loadShedding, { pressure: config.server.pressure })
   const redisLog = config.redis.url === null ? undefined : { url: config.redis.url, ...config.subscriptions.eventLog }

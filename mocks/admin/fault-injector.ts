@@ -71,7 +71,8 @@ export function createFaultInjector(options: FaultInjectorOptions): FaultInjecto
         return
       }
       const header = request.headers['x-request-id']
-      const record = stats.begin(`${request.method} ${route}`, typeof header === 'string' ? header : null)
+      const traceparent = request.headers['traceparent']
+      const record = stats.begin(`${request.method} ${route}`, typeof header === 'string' ? header : null, typeof traceparent === 'string' ? traceparent : null)
       // 'close' fires once: after the response is flushed, or when the client aborts first.
       reply.raw.once('close', () => stats.end(record))
 

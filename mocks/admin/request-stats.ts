@@ -8,6 +8,8 @@ export interface RequestRecord {
   /** Null while the request is in progress. */
   endedAt: number | null
   readonly requestId: string | null
+  /** The W3C trace context the caller sent, if any. */
+  readonly traceparent: string | null
 }
 
 export interface StatsSnapshot {
@@ -31,11 +33,11 @@ export class RequestStats {
   #ring: RequestRecord[] = []
   #next = 0
 
-  begin(route: string, requestId: string | null): RequestRecord {
+  begin(route: string, requestId: string | null, traceparent: string | null = null): RequestRecord {
     this.#requests += 1
     this.#inFlight += 1
     this.#byRoute.set(route, (this.#byRoute.get(route) ?? 0) + 1)
-    const record: RequestRecord = { route, startedAt: performance.now(), endedAt: null, requestId }
+    const record: RequestRecord = { route, startedAt: performance.now(), endedAt: null, requestId, traceparent }
     if (this.#ring.length < RECENT_CAPACITY) this.#ring.push(record)
     else this.#ring[this.#next] = record
     this.#next = (this.#next + 1) % RECENT_CAPACITY

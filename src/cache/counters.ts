@@ -16,6 +16,8 @@ export interface CounterSet {
    * publishes them (readiness `evictionEvents`).
    */
   evictions: number
+  /** Of the hits, those served by the in-process L1 in front of Redis (no round trip). */
+  l1Hits: number
 }
 
 export type CounterName = keyof CounterSet
@@ -33,7 +35,7 @@ export function createCacheCounters(): CacheCounters {
     add(resource, counter, count = 1) {
       let set = sets.get(resource)
       if (set === undefined) {
-        set = { hits: 0, misses: 0, staleServed: 0, refreshes: 0, errors: 0, evictions: 0 }
+        set = { hits: 0, misses: 0, staleServed: 0, refreshes: 0, errors: 0, evictions: 0, l1Hits: 0 }
         sets.set(resource, set)
       }
       set[counter] += count

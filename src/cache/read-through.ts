@@ -71,7 +71,10 @@ export async function readThrough<T>(
     if (flight === undefined || flight.call.detached) toRead.push(index)
     else waits.push(join(index, flight, undefined))
   })
-  if (nearHits > 0) env.counters.add(rt.label, 'hits', nearHits)
+  if (nearHits > 0) {
+    env.counters.add(rt.label, 'hits', nearHits)
+    env.counters.add(rt.label, 'l1Hits', nearHits)
+  }
 
   // Taken before the read: an invalidation landing while it is in flight keeps its answer out of the L1.
   const since = near?.mark() ?? 0

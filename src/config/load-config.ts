@@ -12,6 +12,7 @@ import { resilienceConfig, type ResilienceConfig } from './resilience.js'
 import { envSchema } from './schema.js'
 import { serverConfig, type ServerConfig } from './server.js'
 import { subscriptionsConfig, type SubscriptionsConfig } from './subscriptions.js'
+import { telemetryConfig, type TelemetryConfig } from './telemetry.js'
 
 export type { AuthConfig } from './auth.js'
 export type { BrowserConfig } from './browser.js'
@@ -24,6 +25,7 @@ export type { RedisConfig } from './redis.js'
 export type { ResilienceConfig, ServiceResilienceConfig } from './resilience.js'
 export type { PressureConfig, ServerConfig } from './server.js'
 export type { SubscriptionsConfig } from './subscriptions.js'
+export type { TelemetryConfig } from './telemetry.js'
 
 /** The validated, frozen configuration, one section per concern. Nothing else reads process.env. */
 export interface Config {
@@ -38,6 +40,7 @@ export interface Config {
   readonly edge: EdgeConfig
   readonly persistedQueries: PersistedQueriesConfig
   readonly browser: BrowserConfig
+  readonly telemetry: TelemetryConfig
 }
 
 type EnvSource = Readonly<Record<string, string | undefined>>
@@ -84,5 +87,6 @@ export function loadConfig(env: EnvSource = process.env): Config {
     edge: edgeConfig(e),
     persistedQueries: persistedQueriesConfig(e),
     browser: browserConfig(e),
+    telemetry: telemetryConfig(e),
   })
 }

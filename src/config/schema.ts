@@ -10,6 +10,7 @@ import { persistedQueryVars } from './persisted-queries.js'
 import { resilienceVars } from './resilience.js'
 import { serverVars } from './server.js'
 import { subscriptionVars } from './subscriptions.js'
+import { telemetryVars } from './telemetry.js'
 
 /**
  * The environment variables the BFF reads, with types, bounds and defaults:
@@ -28,6 +29,7 @@ export const envSchema = z.object({
   ...edgeVars,
   ...persistedQueryVars,
   ...browserVars,
+  ...telemetryVars,
 })
 
 export type Env = z.input<typeof envSchema>

@@ -37,7 +37,7 @@ type BatchFetch<T> = (ids: readonly string[], ctx: CallContext) => Promise<reado
 export function scopedContext(ctx: CallContext, scope: FetchScope): CallContext {
   return scope.background
     ? { requestId: ctx.requestId, log: ctx.log, signal: scope.signal, bearerToken: ctx.bearerToken }
-    : { requestId: ctx.requestId, log: ctx.log, deadline: ctx.deadline, budget: ctx.budget, signal: scope.signal, bearerToken: ctx.bearerToken }
+    : { requestId: ctx.requestId, log: ctx.log, deadline: ctx.deadline, budget: ctx.budget, signal: scope.signal, bearerToken: ctx.bearerToken, trace: ctx.trace }
 }
 
 export function createBatchLoaders(
@@ -112,8 +112,29 @@ class RequestBatchLoaders implements BatchLoaders {
   ): DataLoader<string, ValueOf<R> | null> {
     const cache = this.#cache
     const ctx = this.#ctx
+    const trace = ctx.trace
+    if (trace === undefined) {
+      return new DataLoader<string, ValueOf<R> | null>(
+        (ids) => cache.entities(resource, ids, (missing, scope) => fetch(missing, scopedContext(ctx, scope)), idOf),
+        { maxBatchSize: MAX_BATCH },
+      )
+    }
+    // Traced: entities the cache served without a call of this request's own become a span event.
     return new DataLoader<string, ValueOf<R> | null>(
-      (ids) => cache.entities(resource, ids, (missing, scope) => fetch(missing, scopedContext(ctx, scope)), idOf),
+      async (ids) => {
+        let fetched = 0
+        const values = await cache.entities(
+          resource,
+          ids,
+          (missing, scope) => {
+            fetched += missing.length
+            return fetch(missing, scopedContext(ctx, scope))
+          },
+          idOf,
+        )
+        if (fetched < ids.length) trace.addEvent('cache.read', { 'bff.cache.resource': resource, 'bff.cache.served': ids.length - fetched, 'bff.cache.fetched': fetched })
+        return values
+      },
       { maxBatchSize: MAX_BATCH },
     )
   }

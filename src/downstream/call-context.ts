@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { SignalSource } from '../lib/lazy-abort.js'
+import type { TraceSpan } from '../telemetry/trace-span.js'
 import type { CallBudget } from './call-budget.js'
 import type { Deadline } from './resilience/deadline.js'
 
@@ -28,6 +29,8 @@ export interface CallContext {
    * refreshes, work outside an operation): unbounded.
    */
   readonly budget?: undefined | CallBudget
+  /** The span the calls are made under: each attempt is a client span below it. Absent: tracing is off. */
+  readonly trace?: undefined | TraceSpan
 }
 
 /**
@@ -41,6 +44,7 @@ export class RequestCallContext implements CallContext {
   readonly deadline: Deadline | undefined
   readonly budget: CallBudget | undefined
   readonly bearerToken: string | null
+  readonly trace: TraceSpan | undefined
   readonly #abort: SignalSource
 
   constructor(
@@ -50,12 +54,14 @@ export class RequestCallContext implements CallContext {
     deadline?: undefined | Deadline,
     budget?: undefined | CallBudget,
     bearerToken: string | null = null,
+    trace?: undefined | TraceSpan,
   ) {
     this.requestId = requestId
     this.log = log
     this.deadline = deadline
     this.budget = budget
     this.bearerToken = bearerToken
+    this.trace = trace
     this.#abort = abort
   }
 

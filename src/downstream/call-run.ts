@@ -7,10 +7,12 @@ import { refuseOverBudget } from './resilience/budget-check.js'
 import type { BulkheadEntry } from './resilience/bulkhead.js'
 import type { BreakerPermit } from './resilience/circuit-breaker.js'
 import { deadlineError, timeLimitError } from './resilience/deadline.js'
-import { failureOutcome } from './resilience/outcome.js'
+import type { TraceSpan } from '../telemetry/trace-span.js'
+import { clientOutcomeOf, failureOutcome } from './resilience/outcome.js'
 import { logDecision } from './resilience/policy-log.js'
 import { retryDelayMs } from './resilience/retry-decision.js'
 import type { ServicePolicy } from './resilience/service-policy.js'
+import type { ClientOutcome } from '../telemetry/outcomes.js'
 
 /** What every call of one service shares. */
 export interface CallerSettings {
@@ -73,6 +75,10 @@ export class CallRun implements HttpReceiver {
   #queued = false
   #limit = 0
   #deadlineCut = false
+  /** When the attempt began (policy clock), for its duration whether or not it was sent. */
+  #attemptAt = 0
+  /** The attempt's client span, when the call is traced. */
+  #span: TraceSpan | null = null
 
   constructor(settings: CallerSettings, call: HttpCall, ctx: CallContext, resolve: (body: unknown) => void, reject: (error: unknown) => void) {
     this.#settings = settings
@@ -120,10 +126,22 @@ export class CallRun implements HttpReceiver {
     const limit = Math.min(attemptTimeoutMs, left)
     this.#limit = limit
     this.#deadlineCut = this.#deadlineBinds && limit < attemptTimeoutMs
+    this.#attemptAt = policy.now()
+    const breakerState = policy.breaker.state()
+    this.#span =
+      this.#ctx.trace?.child(this.#call.method, 'client', {
+        'server.address': service,
+        'http.request.method': this.#call.method,
+        'url.path': this.#call.path,
+        'http.request.resend_count': this.#retryCount,
+        'bff.breaker.state': breakerState,
+      }) ?? null
     const permit = policy.breaker.tryAcquire(this.#ctx.requestId)
     if (permit === null) {
       logDecision(this.#ctx.log, service, 'circuit_rejected')
-      this.#retryOrFail(new DownstreamError('DOWNSTREAM_CIRCUIT_OPEN', service, `${service} service circuit is open`))
+      const refused = new DownstreamError('DOWNSTREAM_CIRCUIT_OPEN', service, `${service} service circuit is open`)
+      this.#attemptOver('circuit_open', refused)
+      this.#retryOrFail(refused)
       return
     }
     this.#permit = permit
@@ -142,7 +160,8 @@ export class CallRun implements HttpReceiver {
 
   #send(): void {
     this.#sentAt = this.#settings.policy.now()
-    const exchange = sendHttp(this.#settings.dispatcher, this.#call, this, this.#headers)
+    const headers = this.#span === null ? this.#headers : { ...this.#headers, traceparent: this.#span.traceparent }
+    const exchange = sendHttp(this.#settings.dispatcher, this.#call, this, headers)
     // undici may have reported the outcome before returning; then the attempt is already over.
     if (this.#permit !== null) this.#exchange = exchange
   }
@@ -155,6 +174,8 @@ export class CallRun implements HttpReceiver {
       return
     }
     const sentAt = this.#sentAt
+    this.#span?.setAttributes({ 'http.response.status_code': statusCode })
+    this.#attemptOver('ok', null)
     this.#endAttempt('success')
     if (sentAt !== null) this.#settings.policy.recordAttempt('success', this.#settings.policy.now() - sentAt)
     this.#finish()
@@ -181,9 +202,22 @@ export class CallRun implements HttpReceiver {
     const sent = this.#sentAt !== null
     const sentAt = this.#sentAt
     const outcome = failureOutcome({ error, sent, deadlineCut: this.#deadlineCut })
+    if (error.statusCode !== null) this.#span?.setAttributes({ 'http.response.status_code': error.statusCode })
+    this.#attemptOver(clientOutcomeOf(error), error)
     this.#endAttempt(outcome)
     if (sentAt !== null && outcome !== 'ignore') this.#settings.policy.recordAttempt(outcome, this.#settings.policy.now() - sentAt)
     this.#retryOrFail(error)
+  }
+
+  /** Counts the attempt's outcome and duration (metrics) and ends its span. */
+  #attemptOver(outcome: ClientOutcome, error: DownstreamError | null): void {
+    const { policy } = this.#settings
+    policy.attemptEnded(outcome, policy.now() - this.#attemptAt)
+    const span = this.#span
+    if (span === null) return
+    this.#span = null
+    span.setAttributes({ 'bff.outcome': outcome })
+    span.end(error?.code)
   }
 
   /** Releases what the attempt holds and reports its outcome to the breaker, once. */
@@ -221,6 +255,7 @@ export class CallRun implements HttpReceiver {
     // retryDelayMs took a budget token for the call if it held none.
     this.#holdsRetryToken = true
     this.#retryCount += 1
+    this.#settings.policy.counts.retries += 1
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = null
       this.#attempt()
@@ -245,6 +280,7 @@ export class CallRun implements HttpReceiver {
   #fail(error: unknown): void {
     if (this.#finished) return
     // A client abort can come mid-attempt; what it cut short says nothing about the service.
+    if (this.#permit !== null) this.#attemptOver('error', error instanceof DownstreamError ? error : null)
     this.#endAttempt('ignore')
     this.#finish()
     this.#reject(error)

@@ -10,6 +10,8 @@ export interface EventDataOptions {
   readonly maxEvents?: undefined | number
   /** Longest an event's layer serves late subscribers, in ms; then it is dropped. */
   readonly ttlMs: number
+  /** Called once when an event's layer is dropped (its time is up, newer events pushed it out, or shutdown). */
+  readonly onDrop?: undefined | ((eventId: string) => void)
 }
 
 export interface EventData {
@@ -49,7 +51,13 @@ interface HeldEvent {
  */
 export function createEventData(options: EventDataOptions): EventData {
   let closed = false
-  const events = new LRUCache<string, HeldEvent>({ max: options.maxEvents ?? 256, ttl: options.ttlMs, ttlAutopurge: true })
+  const onDrop = options.onDrop
+  const events = new LRUCache<string, HeldEvent>({
+    max: options.maxEvents ?? 256,
+    ttl: options.ttlMs,
+    ttlAutopurge: true,
+    ...(onDrop !== undefined && { dispose: (_held: HeldEvent, eventId: string) => onDrop(eventId) }),
+  })
   return {
     forEvent(eventId, viewer = ANONYMOUS) {
       const key = viewer.subject === null ? eventId : `${eventId}\n${viewer.subject}`

@@ -8,6 +8,8 @@ import type { DownstreamClients } from '../downstream/clients.js'
 import { createDeadline } from '../downstream/resilience/deadline.js'
 import { ANONYMOUS, type Viewer } from '../identity/viewer.js'
 import { LazyAbortController, type SignalSource } from '../lib/lazy-abort.js'
+import type { TraceSpan } from '../telemetry/trace-span.js'
+import type { Tracing } from '../telemetry/tracing.js'
 import { createEventData } from './event-data.js'
 import type { LiveEvents } from './live-events.js'
 
@@ -77,6 +79,8 @@ export interface OperationContextsOptions {
   readonly maxDownstreamCalls: number
   /** Where the shared per-event work logs. */
   readonly log: FastifyBaseLogger
+  /** Each event's resolution is a trace of its own. @default no tracing */
+  readonly tracing?: undefined | Tracing
   /** Events whose data layer is kept for late subscribers at once (bounds the memory held). @default 256 */
   readonly maxEvents?: undefined | number
   /** Longest an event's data layer serves late subscribers, in ms; never past its deadline. @default 5_000 */
@@ -86,7 +90,7 @@ export interface OperationContextsOptions {
 /** The one place every GraphQL operation's context is built, over HTTP and over the websocket. */
 export interface OperationContexts {
   /** An HTTP request: its calls abort when the client goes away and end at the deadline, which starts now. */
-  http(reply: FastifyReply): RequestContext
+  http(reply: FastifyReply, trace?: undefined | TraceSpan): RequestContext
   /** A websocket operation: its own calls (queries, mutations) get a deadline from now; each event's resolution gets its own. */
   websocket(operation: WebsocketOperation): OperationContext
   /** Aborts the shared per-event work (shutdown). */
@@ -104,19 +108,42 @@ export function createOperationContexts(options: OperationContextsOptions): Oper
    * The data layer of one operation: every downstream call of it shares `abort`, one deadline that
    * starts now and one call budget.
    */
-  const dataFor = (requestId: string, log: FastifyBaseLogger, abort: SignalSource, viewer: Viewer, deadline = createDeadline(deadlineMs)): DataSources =>
-    createDataSources(clients, new RequestCallContext(requestId, log, abort, deadline, createCallBudget(maxDownstreamCalls), viewer.token), cache)
+  const dataFor = (
+    requestId: string,
+    log: FastifyBaseLogger,
+    abort: SignalSource,
+    viewer: Viewer,
+    deadline = createDeadline(deadlineMs),
+    trace?: undefined | TraceSpan,
+  ): DataSources =>
+    createDataSources(clients, new RequestCallContext(requestId, log, abort, deadline, createCallBudget(maxDownstreamCalls), viewer.token, trace), cache)
 
+  // An event's span covers its shared layer's life: the client spans under it time each call.
+  const tracing = options.tracing?.enabled === true ? options.tracing : null
+  const eventSpans = new Map<string, TraceSpan>()
+  const eventSpan = (eventId: string): TraceSpan | undefined => {
+    if (tracing === null) return undefined
+    const span = tracing.root('subscription event', undefined, { 'bff.event.id': eventId })
+    eventSpans.set(eventId, span)
+    return span
+  }
   // Late subscribers share an event's layer only while its deadline lasts.
   const events = createEventData({
-    dataFor: (eventId, abort, viewer) => dataFor(`event:${eventId}`, options.log, abort, viewer),
+    dataFor: (eventId, abort, viewer) => dataFor(`event:${eventId}`, options.log, abort, viewer, undefined, eventSpan(eventId)),
+    onDrop:
+      tracing === null
+        ? undefined
+        : (eventId) => {
+            eventSpans.get(eventId)?.end()
+            eventSpans.delete(eventId)
+          },
     maxEvents: options.maxEvents,
     ttlMs: Math.min(options.eventTtlMs ?? 5_000, deadlineMs),
   })
   const dataForEvent = (eventId: string, viewer: Viewer): DataSources => events.forEvent(eventId, viewer)
 
   return {
-    http(reply) {
+    http(reply, trace) {
       const abort = new LazyAbortController()
       // 'close' before the response was ended means the client went away mid-request.
       reply.raw.once('close', () => {
@@ -124,7 +151,7 @@ export function createOperationContexts(options: OperationContextsOptions): Oper
       })
       const { id: requestId, viewer } = reply.request
       // The entity cache is app-wide (plugins/cache.ts); each request gets its own view of it.
-      return { reply, data: dataFor(requestId, reply.request.log, abort, viewer), requestId, viewer }
+      return { reply, data: dataFor(requestId, reply.request.log, abort, viewer, undefined, trace), requestId, viewer }
     },
 
     websocket(operation) {

@@ -5,6 +5,7 @@ import { withoutSuggestions } from '../edge/limit-rules.js'
 import { callerKey } from '../edge/operation-gate.js'
 import { formatGraphQLErrors } from '../graphql/error-formatter.js'
 import { appendVary, cacheControlFor, ifNoneMatchHits, NOT_STORED, weakEtag } from './http-caching.js'
+import type { OperationOutcome } from '../telemetry/outcomes.js'
 import { APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, isJsonContentType, negotiate } from './negotiation.js'
 import type { OperationCachePolicy } from './operation-cache-policy.js'
 import { readParams } from './request-params.js'
@@ -23,6 +24,12 @@ export interface GraphQLOverHttp {
   execute(request: FastifyRequest, reply: FastifyReply, source: unknown): Promise<FastifyReply>
   /** The routes' error handler: body and parameter failures as GraphQL-shaped request errors, the rest masked. */
   errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply
+}
+
+/** ok: data and no errors; partial: data beside errors; error: no data. */
+function operationOutcome(result: { readonly data?: unknown; readonly errors?: readonly unknown[] | undefined }): OperationOutcome {
+  if (result.data === undefined || result.data === null) return 'error'
+  return result.errors !== undefined && result.errors.length > 0 ? 'partial' : 'ok'
 }
 
 interface MercuriusLikeError {
@@ -102,8 +109,8 @@ export function createGraphQLOverHttp(app: FastifyInstance, options: GraphQLOver
       operation: resolved.operation,
       variables: resolved.variables,
       caller: callerKey(request.viewer.subject, request.ip),
-      // Trusted documents (persisted operations) pass true: listed ones skip the cost limit, not the rate limit.
-      skipCostLimit: false,
+      // Trusted documents were reviewed when they were listed: they skip the cost limit, not the rate limit.
+      skipCostLimit: request.persistedOperation === 'listed',
     })
     reply.headers(gate.headers)
     const costExtensions = gate.cost.throttleStatus === undefined ? undefined : { cost: gate.cost }
@@ -114,11 +121,20 @@ export function createGraphQLOverHttp(app: FastifyInstance, options: GraphQLOver
       }
       return sendErrors(reply, gate.status, formatGraphQLErrors([gate.error], request.log, { exposeErrorDetails }), costExtensions)
     }
+    const type = resolved.operation.operation
+    const name = resolved.operation.name?.value ?? null
+    const startedAt = performance.now()
+    let outcome: OperationOutcome = 'error'
+    // The semantic conventions' GraphQL span name: `query Home`, or the type alone for an anonymous operation.
+    const span = app.telemetry.spans.of(request.raw)
+    span?.updateName(name === null ? type : `${type} ${name}`)
+    span?.setAttributes(name === null ? { 'graphql.operation.type': type } : { 'graphql.operation.type': type, 'graphql.operation.name': name })
     // The deadline starts once the operation is known: every downstream leg inherits what is left of it.
-    const context = app.operationContexts.http(reply)
+    const context = app.operationContexts.http(reply, span)
     try {
       // Coerced above, defaults applied; mercurius coerces them again (a no-op for values already coerced).
       const result = await app.graphql(query, context, resolved.variables as Record<string, unknown>, params.operationName)
+      outcome = operationOutcome(result)
       // No `data` at all means execution never began: the spec's own media type answers those with 400.
       const status = result.data === undefined && mediaType === GRAPHQL_RESPONSE_JSON ? 400 : 200
       const body = costExtensions === undefined ? result : { ...result, extensions: { ...result.extensions, ...costExtensions } }
@@ -146,6 +162,8 @@ export function createGraphQLOverHttp(app: FastifyInstance, options: GraphQLOver
         return documentErrors(request, reply, mediaType, errors)
       }
       throw error
+    } finally {
+      app.telemetry.metrics.operation(type, name, outcome, (performance.now() - startedAt) / 1_000)
     }
   }
 

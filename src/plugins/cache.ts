@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Subscription } from 'rxjs'
 import type { Store } from '../cache/store.js'
-import { createCacheCounters } from '../cache/counters.js'
+import { createCacheCounters, type CounterSet } from '../cache/counters.js'
+import type { BreakerState } from '../lib/breaker-state.js'
 import { createEntityCache } from '../cache/entity-cache.js'
 import { createGuardedStore, type GuardedStore } from '../cache/guarded-store.js'
 import { createInvalidationBus, type InvalidationBus } from '../cache/invalidation-bus.js'
@@ -28,7 +29,15 @@ declare module 'fastify' {
      * null when the cache is disabled.
      */
     cacheStore: Store | null
+    /** What the cache counted and its store breaker, as /health/ready and /metrics both read them. */
+    cacheStats: CacheStats
   }
+}
+
+export interface CacheStats {
+  counters(): Readonly<Record<string, Readonly<CounterSet>>>
+  /** The Redis store's breaker; null when the cache has no Redis store. */
+  breakerState(): BreakerState | null
 }
 
 export interface CachePluginOptions {
@@ -116,6 +125,7 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
   }
   app.decorate('cache', cache)
   app.decorate('cacheStore', store)
+  app.decorate('cacheStats', { counters: () => counters.snapshot(), breakerState: () => guarded?.breakerState() ?? null })
 
   const client = app.redis
   if (guarded !== null && client !== null) {
@@ -146,10 +156,10 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
   const events: Subscription | null = store === null ? null : invalidateOnEvents(app.domainEvents, cache, log)
 
   app.readiness.register('cache', () => {
-    const breaker = guarded?.breakerState() ?? 'closed'
+    const breaker = app.cacheStats.breakerState() ?? 'closed'
     const connected = app.redis === null || app.redis.status === 'ready'
     const policies = cache.policies()
-    const stats = counters.snapshot()
+    const stats = app.cacheStats.counters()
     return {
       ready: true,
       // Until the breaker has stayed closed a while: a flapping one (one Cluster master down) is still an outage.

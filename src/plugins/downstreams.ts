@@ -63,6 +63,7 @@ async function downstreams(app: FastifyInstance, options: DownstreamsOptions): P
       bulkheadConcurrency: own.bulkheadConcurrency,
       bulkheadQueue: own.bulkheadQueue,
       log: app.log,
+      meter: app.telemetry.metrics.client(name),
     })
     policies[name] = policy
     callers[name] = createServiceCaller({
@@ -85,4 +86,4 @@ async function downstreams(app: FastifyInstance, options: DownstreamsOptions): P
   })
 }
 
-export default fp(downstreams, { name: 'downstreams', dependencies: ['health'] })
+export default fp(downstreams, { name: 'downstreams', dependencies: ['health', 'telemetry'] })

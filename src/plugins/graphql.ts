@@ -73,9 +73,10 @@ async function graphql(app: FastifyInstance, options: GraphQLPluginOptions): Pro
     deadlineMs: app.downstreams.requestDeadlineMs,
     maxDownstreamCalls: settings.maxDownstreamCalls,
     log: app.log.child({ component: 'subscriptions' }),
+    tracing: app.telemetry.tracing,
   })
   app.decorate('operationContexts', contexts)
   app.addHook('onClose', async () => contexts.close())
 }
 
-export default fp(graphql, { name: 'graphql', dependencies: ['downstreams'] })
+export default fp(graphql, { name: 'graphql', dependencies: ['downstreams', 'telemetry'] })

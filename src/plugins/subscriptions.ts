@@ -40,7 +40,8 @@ declare module 'fastify' {
 async function subscriptions(app: FastifyInstance, options: SubscriptionsPluginOptions): Promise<void> {
   const { settings } = options
   const log = app.log.child({ component: 'subscriptions' })
-  const stats = createSubscriptionStats()
+  const { metrics } = app.telemetry
+  const stats = createSubscriptionStats({ onLag: metrics.enabled ? (lagMs) => metrics.eventLag(lagMs / 1_000) : undefined })
   const registry = createConnectionRegistry({ maxConnections: settings.maxConnections, keepAliveMs: settings.keepAliveMs, stats, log })
   // Subscribed now, before listen: see createEventHub on why the tail must start before any client.
   const hub = createEventHub(app.domainEvents)
@@ -104,4 +105,4 @@ async function subscriptions(app: FastifyInstance, options: SubscriptionsPluginO
   })
 }
 
-export default fp(subscriptions, { name: 'subscriptions', dependencies: ['health', 'event-log', 'downstreams', 'graphql', 'edge'] })
+export default fp(subscriptions, { name: 'subscriptions', dependencies: ['health', 'event-log', 'downstreams', 'graphql', 'edge', 'telemetry'] })

@@ -61,7 +61,7 @@ export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
         if (error instanceof SubscriberOverflowError) options.onSlowConsumer(field, error)
       },
     })
-    stats.subscriptions += 1
+    stats.opened(field, 1)
     // One event at a time per subscription: graphql-ws pulls the next only after writing the last.
     let working = false
     let ended = false
@@ -75,7 +75,7 @@ export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
       release()
       if (!ended) {
         ended = true
-        stats.subscriptions -= 1
+        stats.opened(field, -1)
       }
     }
     const iterator: Payloads<F, P> = {
@@ -91,7 +91,7 @@ export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
           if (parent === null) continue
           working = true
           stats.startWork()
-          stats.eventsDelivered += 1
+          stats.delivered(Date.now() - Date.parse(result.value.occurredAt))
           options.onEvent(result.value.id)
           // The computed key is F; TS widens `{ [field]: … }` to an index signature.
           return { done: false, value: { [field]: parent } as { readonly [K in F]: P } }

@@ -13,6 +13,8 @@ export interface SubscriptionStatsSnapshot {
   readonly eventsDropped: number
   /** Connections closed with 4413. */
   readonly slowConsumerCloses: number
+  /** Subscription streams open, by subscription field. */
+  readonly byField: Readonly<Record<string, number>>
   /** Connections refused by the per-instance cap or during shutdown. */
   readonly connectionsRefused: number
 }
@@ -25,6 +27,12 @@ export interface SubscriptionStats {
   eventsDropped: number
   slowConsumerCloses: number
   connectionsRefused: number
+  /** Subscription streams open, by subscription field. */
+  readonly byField: Map<string, number>
+  /** A subscription opened (+1) or ended (-1). */
+  opened(field: string, delta: 1 | -1): void
+  /** An event was delivered `lagMs` after it occurred. */
+  delivered(lagMs: number): void
   /** An event was handed over for resolution. */
   startWork(): void
   /** Its resolution and write finished (the subscriber pulled again or left). */
@@ -34,9 +42,15 @@ export interface SubscriptionStats {
   snapshot(): SubscriptionStatsSnapshot
 }
 
-export function createSubscriptionStats(): SubscriptionStats {
+export interface SubscriptionStatsOptions {
+  /** Where each delivery's lag goes (metrics). @default nowhere */
+  readonly onLag?: undefined | ((lagMs: number) => void)
+}
+
+export function createSubscriptionStats(options: SubscriptionStatsOptions = {}): SubscriptionStats {
   let inFlight = 0
   let waiters: Array<() => void> = []
+  const onLag = options.onLag
   return {
     connections: 0,
     subscriptions: 0,
@@ -45,6 +59,15 @@ export function createSubscriptionStats(): SubscriptionStats {
     eventsDropped: 0,
     slowConsumerCloses: 0,
     connectionsRefused: 0,
+    byField: new Map(),
+    opened(field, delta) {
+      this.subscriptions += delta
+      this.byField.set(field, (this.byField.get(field) ?? 0) + delta)
+    },
+    delivered(lagMs) {
+      this.eventsDelivered += 1
+      onLag?.(lagMs)
+    },
     startWork() {
       inFlight += 1
     },
@@ -76,6 +99,7 @@ export function createSubscriptionStats(): SubscriptionStats {
         eventsDropped: this.eventsDropped,
         slowConsumerCloses: this.slowConsumerCloses,
         connectionsRefused: this.connectionsRefused,
+        byField: Object.fromEntries(this.byField),
       }
     },
   }

@@ -1,4 +1,5 @@
 import { DownstreamError } from '../errors.js'
+import type { ClientOutcome } from '../../telemetry/outcomes.js'
 import type { CallOutcome } from './circuit-breaker.js'
 
 /** How one attempt ended, as far as the policies care. */
@@ -46,4 +47,18 @@ export function isRetryable({ error, deadlineCut }: Omit<AttemptFailure, 'sent'>
   if (!(error instanceof DownstreamError)) return false
   if (error.code === 'DOWNSTREAM_UNAVAILABLE') return true
   return error.code === 'DOWNSTREAM_TIMEOUT' && !deadlineCut
+}
+
+/** The metrics' and traces' name for how a failed attempt ended. */
+export function clientOutcomeOf(error: DownstreamError): ClientOutcome {
+  switch (error.code) {
+    case 'DOWNSTREAM_TIMEOUT':
+      return 'timeout'
+    case 'DOWNSTREAM_CIRCUIT_OPEN':
+      return 'circuit_open'
+    case 'DOWNSTREAM_OVERLOADED':
+      return 'overloaded'
+    default:
+      return 'error'
+  }
 }

@@ -49,6 +49,7 @@ export function retryDelayMs(caller: RetryingCaller, log: FastifyBaseLogger, que
     return null
   }
   if (!question.holdsToken && !policy.retryBudget.tryAcquire()) {
+    policy.counts.budgetRefusals += 1
     logDecision(log, service, 'retry_denied', { ...policy.retryBudget.snapshot() })
     return null
   }

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { ServiceName } from '../../config/services.js'
+import { CLIENT_OUTCOMES, NO_CLIENT_METER, type ClientMeter, type ClientOutcome } from '../../telemetry/outcomes.js'
 import { DownstreamError } from '../errors.js'
 import type { BackoffOptions } from './backoff.js'
 import { createBulkhead, type Bulkhead } from './bulkhead.js'
@@ -34,6 +35,19 @@ export interface ServicePolicyOptions {
   readonly log?: undefined | FastifyBaseLogger
   /** Monotonic clock in ms. @default performance.now */
   readonly now?: undefined | (() => number)
+  /** Where each attempt's outcome and duration goes (metrics). @default none */
+  readonly meter?: undefined | ClientMeter
+}
+
+/** Counts since start-up, read by /metrics, the dashboard and /health/ready alike. */
+export interface PolicyCounts {
+  /** Attempts by outcome (each retry is one attempt). */
+  readonly attempts: Record<ClientOutcome, number>
+  retries: number
+  /** Retries the retry budget refused. */
+  budgetRefusals: number
+  /** Breaker state changes, by the state entered. */
+  readonly transitions: Record<BreakerState, number>
 }
 
 /** One service's numbers as /health/ready shows them. */
@@ -57,6 +71,9 @@ export interface ServicePolicy {
   readonly bulkhead: Bulkhead
   readonly retryBudget: RetryBudget
   readonly now: () => number
+  readonly counts: PolicyCounts
+  /** Counts an attempt's outcome and reports its duration to the meter. */
+  attemptEnded(outcome: ClientOutcome, durationMs: number): void
   /** Records an attempt that reached the service (latency in ms). */
   recordAttempt(outcome: 'success' | 'failure', latencyMs: number): void
   /** Median latency of recent attempts, in ms; null before the first. */
@@ -79,10 +96,18 @@ export function createServicePolicy(options: ServicePolicyOptions): ServicePolic
     throw new TypeError(`createServicePolicy(${service}): need 0 < retry.baseMs <= retry.capMs, got ${retry.baseMs} and ${retry.capMs}`)
   }
   const now = options.now ?? (() => performance.now())
+  const meter = options.meter ?? NO_CLIENT_METER
+  const counts: PolicyCounts = {
+    attempts: Object.fromEntries(CLIENT_OUTCOMES.map((outcome) => [outcome, 0])) as Record<ClientOutcome, number>,
+    retries: 0,
+    budgetRefusals: 0,
+    transitions: { closed: 0, open: 0, 'half-open': 0 },
+  }
   const breaker = createCircuitBreaker({
     ...options.breaker,
     now,
     onTransition: ({ from, to, successes, failures, requestId }) => {
+      counts.transitions[to] += 1
       if (log === undefined) return
       const decision = to === 'open' ? 'breaker_open' : to === 'half-open' ? 'breaker_half_open' : 'breaker_closed'
       logDecision(log, service, decision, { reqId: requestId, from, successes, failures })
@@ -104,6 +129,11 @@ export function createServicePolicy(options: ServicePolicyOptions): ServicePolic
     bulkhead,
     retryBudget,
     now,
+    counts,
+    attemptEnded(outcome, durationMs) {
+      counts.attempts[outcome] += 1
+      meter.attempt(outcome, durationMs / 1_000)
+    },
     recordAttempt(outcome, latencyMs) {
       outcomes.record(outcome)
       latency.record(latencyMs)
