@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { BffError } from '../errors.js'
 import { cacheConfig, type CacheConfig } from './cache.js'
+import { concurrencyConfig, type ConcurrencyConfig } from './concurrency.js'
 import { downstreamConfig, type DownstreamConfig } from './downstream.js'
 import { graphqlConfig, type GraphQLConfig } from './graphql.js'
 import { redisConfig, type RedisConfig } from './redis.js'
@@ -10,6 +11,7 @@ import { serverConfig, type ServerConfig } from './server.js'
 import { subscriptionsConfig, type SubscriptionsConfig } from './subscriptions.js'
 
 export type { CacheConfig } from './cache.js'
+export type { ConcurrencyConfig } from './concurrency.js'
 export type { DownstreamConfig, ServiceConfig } from './downstream.js'
 export type { GraphQLConfig } from './graphql.js'
 export type { RedisConfig } from './redis.js'
@@ -26,6 +28,7 @@ export interface Config {
   readonly subscriptions: SubscriptionsConfig
   readonly resilience: ResilienceConfig
   readonly cache: CacheConfig
+  readonly concurrency: ConcurrencyConfig
 }
 
 type EnvSource = Readonly<Record<string, string | undefined>>
@@ -68,5 +71,6 @@ export function loadConfig(env: EnvSource = process.env): Config {
     subscriptions: subscriptionsConfig(e),
     resilience: resilienceConfig(e, downstream.services),
     cache: cacheConfig(e),
+    concurrency: concurrencyConfig(e, downstream.services),
   })
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { cacheVars } from './cache.js'
+import { concurrencyVars } from './concurrency.js'
 import { downstreamVars, serviceVars } from './downstream.js'
 import { graphqlVars } from './graphql.js'
 import { redisVars } from './redis.js'
@@ -20,6 +21,7 @@ export const envSchema = z.object({
   ...serviceVars,
   ...resilienceVars,
   ...cacheVars,
+  ...concurrencyVars,
 })
 
 export type Env = z.input<typeof envSchema>
