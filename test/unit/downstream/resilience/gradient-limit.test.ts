@@ -47,7 +47,7 @@ describe('gradient limit', () => {
     window(500)
     const afterOne = limit.current
     expect(afterOne).toBeLessThan(64)
-    // At most half per window, smoothed: one slow window cannot empty the limit.
+    // At most a tenth per window: one slow window cannot empty the limit.
     expect(afterOne).toBeGreaterThanOrEqual(Math.floor(64 * 0.9))
     for (let i = 0; i < 40; i++) window(500)
     expect(limit.current).toBe(8)
