@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import type { BenchOptions } from '../lib/bench-options.js'
 import { HOME_SERVICES, type Latencies } from '../lib/critical-path.js'
 import { externalLoad, type ExternalLoad } from './load-generator.js'
@@ -88,6 +89,42 @@ function medianRound(rounds: readonly Round[]): Round {
   }
 }
 
+interface Target {
+  readonly label: string
+  readonly kind: TargetKind
+  readonly server: ServerProcess
+}
+
+/** The core the servers under test get in --pin mode; everything else (bench, mocks, load) runs on the other. */
+const SERVER_CPU = '0'
+const OTHER_CPU = '1'
+
+/**
+ * Pins this process (all its threads) to the other core; the mocks and the
+ * load generator it starts afterwards inherit the affinity.
+ */
+function pinSelf(): void {
+  execFileSync('taskset', ['-a', '-pc', OTHER_CPU, String(process.pid)], { stdio: 'ignore' })
+}
+
+/** The BFFs under test: uncached always; in --pin mode also warm-cache, embedded and (with REDIS_URL) Redis + L1. */
+async function startBffs(options: BenchOptions, mocks: MocksProcess, cpus: string | undefined): Promise<Target[]> {
+  const variants: { label: string; cache: boolean; extra: Record<string, string> }[] = [{ label: options.cache ? 'bff (cache on)' : 'bff', cache: options.cache, extra: {} }]
+  if (options.pin) {
+    if (!options.cache) variants.push({ label: 'bff warm (embedded)', cache: true, extra: {} })
+    const redisUrl = process.env['REDIS_URL']
+    if (redisUrl !== undefined && redisUrl !== '') variants.push({ label: 'bff warm (Redis + L1)', cache: true, extra: { REDIS_URL: redisUrl } })
+  }
+  const targets: Target[] = []
+  for (const [i, variant] of variants.entries()) {
+    const env = { ...bffEnv(mocks.urls, { ...options, cache: variant.cache }), ...variant.extra }
+    log(`${variant.label}: ${describeBffEnv({ ...options, cache: variant.cache })}${variant.extra['REDIS_URL'] === undefined ? '' : ', REDIS_URL set'}`)
+    const server = await startServerProcess({ name: `bff-${i}`, entry: '../../src/server.js', env, nodeArgs: profileArgs(options.profileDir, `bff-${i}-cpu`), cpus })
+    targets.push({ label: variant.label, kind: 'bff', server })
+  }
+  return targets
+}
+
 /**
  * CPU-bound mode: mocks at ~1 ms, load from a separate process, the BFF and
  * the hand-written baseline measured in interleaved rounds (BFF, baseline,
@@ -95,62 +132,70 @@ function medianRound(rounds: readonly Round[]): Round {
  * medians and BFF ÷ baseline ratios, since absolute numbers vary ±30 % here.
  */
 export async function runCpuMode(options: BenchOptions): Promise<void> {
+  const cpus = options.pin ? SERVER_CPU : undefined
+  if (options.pin) pinSelf()
   const load = externalLoad()
-  log('home-query benchmark: cpu mode')
+  log(`home-query benchmark: cpu mode${options.pin ? ` (pinned: servers under test on core ${SERVER_CPU}; bench, mocks and load on core ${OTHER_CPU})` : ''}`)
   log(conditions())
   const mocks = await startMocksProcess(CPU_MODE_LATENCIES)
   log(`mock latencies (ms, as each mock reports it): ${HOME_SERVICES.map((s) => `${s} ${JSON.stringify(mocks.latencies[s])}`).join(', ')}`)
-  const env = bffEnv(mocks.urls, options)
-  log(describeBffEnv(options))
-  const servers: Readonly<Record<TargetKind, ServerProcess>> = {
-    bff: await startServerProcess({ name: 'bff', entry: '../../src/server.js', env, nodeArgs: profileArgs(options.profileDir, 'bff-cpu') }),
-    baseline: await startServerProcess({
+  const bffs = await startBffs(options, mocks, cpus)
+  const baseline: Target = {
+    label: 'baseline',
+    kind: 'baseline',
+    server: await startServerProcess({
       name: 'baseline',
       entry: '../home/baseline-server.js',
-      env,
+      env: bffEnv(mocks.urls, options),
       nodeArgs: profileArgs(options.profileDir, 'baseline-cpu'),
+      cpus,
     }),
   }
-  await checkBaselineMatchesBff(servers.bff.origin, servers.baseline.origin)
+  const targets = [...bffs, baseline]
+  for (const bff of bffs) await checkBaselineMatchesBff(bff.server.origin, baseline.server.origin)
   log('baseline answers match the BFF data.home for the sample users')
 
   log(`load: ${load.description}, ${options.connections} connections; warm-up ${options.warmupS} s per server; ${options.rounds} rounds × ${options.durationS} s per server`)
-  for (const kind of ['bff', 'baseline'] as const) {
-    await load.run({ origin: servers[kind].origin, kind, connections: options.connections, durationS: options.warmupS })
+  for (const target of targets) {
+    await load.run({ origin: target.server.origin, kind: target.kind, connections: options.connections, durationS: options.warmupS })
   }
 
-  const rounds: Record<TargetKind, Round[]> = { bff: [], baseline: [] }
+  const rounds = new Map<Target, Round[]>(targets.map((t) => [t, []]))
   const header = ['', 'req/s', 'CPU ms/req', 'server CPU %', 'mocks CPU %', 'calls/req', 'p50 ms', 'p99 ms', 'non2xx/socket/gql errors']
   const rows: string[][] = [header]
   for (let i = 1; i <= options.rounds; i++) {
-    for (const kind of ['bff', 'baseline'] as const) {
-      const round = await measure(load.run, kind, servers[kind], mocks, options)
-      rounds[kind].push(round)
-      rows.push(roundRow(`round ${i} ${kind}`, round))
-      log(`  round ${i} ${kind.padEnd(8)} ${fixed(round.reqPerS, 0)} req/s, ${fixed(round.cpuMsPerRequest, 3)} CPU ms/req`)
+    for (const target of targets) {
+      const round = await measure(load.run, target.kind, target.server, mocks, options)
+      rounds.get(target)?.push(round)
+      rows.push(roundRow(`round ${i} ${target.label}`, round))
+      log(`  round ${i} ${target.label.padEnd(22)} ${fixed(round.reqPerS, 0)} req/s, ${fixed(round.cpuMsPerRequest, 3)} CPU ms/req  (${conditions().split('  ').at(-1) ?? ''})`)
     }
   }
-  const bff = medianRound(rounds.bff)
-  const baseline = medianRound(rounds.baseline)
-  rows.push(roundRow('median bff', bff), roundRow('median baseline', baseline))
-
-  const throughputRatio = bff.reqPerS / baseline.reqPerS
-  const cpuRatio = bff.cpuMsPerRequest / baseline.cpuMsPerRequest
-  // Adjacent runs share the machine's momentary load; their ratios show the spread.
-  const paired = rounds.bff.map((r, i) => r.reqPerS / (rounds.baseline[i]?.reqPerS ?? Number.NaN))
+  const medians = new Map(targets.map((t) => [t, medianRound(rounds.get(t) ?? [])]))
+  for (const target of targets) rows.push(roundRow(`median ${target.label}`, medians.get(target) as Round))
   log()
   log(table(rows))
   log()
-  log(
-    table([
-      ['throughput BFF ÷ baseline (medians)', fixed(throughputRatio, 3)],
+  const base = medians.get(baseline) as Round
+  const baseRounds = rounds.get(baseline) ?? []
+  const summary: string[][] = []
+  for (const bff of bffs) {
+    const m = medians.get(bff) as Round
+    // Adjacent runs share the machine's momentary load; their ratios show the spread.
+    const paired = (rounds.get(bff) ?? []).map((r, i) => r.reqPerS / (baseRounds[i]?.reqPerS ?? Number.NaN))
+    const pairedCpu = (rounds.get(bff) ?? []).map((r, i) => r.cpuMsPerRequest / (baseRounds[i]?.cpuMsPerRequest ?? Number.NaN))
+    summary.push(
+      [`${bff.label}: throughput ÷ baseline (medians)`, fixed(m.reqPerS / base.reqPerS, 3)],
       ['  per round', paired.map((p) => fixed(p, 2)).join(' ')],
-      ['CPU ms/request BFF ÷ baseline (medians)', fixed(cpuRatio, 3)],
-      // On a box where other work steals cores, CPU per request is steadier than req/s.
-      ['throughput implied by CPU/request (1 ÷ above)', fixed(1 / cpuRatio, 3)],
-    ]),
-  )
+      [`${bff.label}: CPU ms/request ÷ baseline (medians)`, fixed(m.cpuMsPerRequest / base.cpuMsPerRequest, 3)],
+      ['  per round', pairedCpu.map((p) => fixed(p, 2)).join(' ')],
+      [`${bff.label}: CPU ms/request, downstream calls/request`, `${fixed(m.cpuMsPerRequest, 3)}, ${fixed(m.callsPerRequest, 3)}`],
+    )
+  }
+  log(table(summary))
   log()
-  log(`target throughput ≥ ${TARGET_THROUGHPUT_RATIO}× baseline: ${throughputRatio >= TARGET_THROUGHPUT_RATIO ? 'met' : 'MISSED'}`)
+  const first = medians.get(bffs[0] as Target) as Round
+  const throughputRatio = first.reqPerS / base.reqPerS
+  log(`target throughput ≥ ${TARGET_THROUGHPUT_RATIO}× baseline (${bffs[0]?.label ?? 'bff'}): ${throughputRatio >= TARGET_THROUGHPUT_RATIO ? 'met' : 'MISSED'}`)
   log(conditions())
 }

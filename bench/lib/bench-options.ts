@@ -15,8 +15,14 @@ export interface BenchOptions {
   readonly profileDir: string | null
   /** Keep the BFF's entity cache on (its defaults); off by default so every query fans out. */
   readonly cache: boolean
-  /** Extra BFF environment, e.g. DOWNSTREAM_BULKHEAD_CONCURRENCY=64, for what-if runs. */
+  /** Extra BFF environment, e.g. DOWNSTREAM_CONCURRENCY=fixed, for what-if runs. */
   readonly bffEnv: Readonly<Record<string, string>>
+  /**
+   * cpu mode: the servers under test on core 0 (`taskset -c 0`), mocks and
+   * load generator on core 1, 3 rounds by default, and the warm-cache BFF
+   * measured beside the uncached one (plus Redis + L1 when REDIS_URL is set).
+   */
+  readonly pin: boolean
 }
 
 export const USAGE = `Usage: npm run bench -- [flags]        (npm run bench:cpu = --mode cpu)
@@ -29,6 +35,8 @@ export const USAGE = `Usage: npm run bench -- [flags]        (npm run bench:cpu 
   --rounds <n>         cpu mode: interleaved rounds, medians reported (default 5)
   --profile <dir>      run the servers under node --cpu-prof, profiles written to <dir>
   --cache              leave the BFF's entity cache on (default: CACHE_ENABLED=false, every query fans out)
+  --pin                cpu mode: servers under test pinned to core 0, mocks and load on core 1; adds the
+                       warm-cache BFF (embedded store, and Redis + L1 when REDIS_URL is set); 3 rounds
   --env KEY=VALUE      extra server environment for what-if runs, repeatable (cpu mode: the baseline
                        gets it too; it reads only NODE_OPTIONS among them)
 `
@@ -60,6 +68,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | null 
       profile: { type: 'string' },
       cache: { type: 'boolean' },
       env: { type: 'string', multiple: true },
+      pin: { type: 'boolean' },
       help: { type: 'boolean' },
     },
   })
@@ -71,10 +80,12 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | null 
     durationS: positive(values.duration, mode === 'latency' ? 20 : 10, 'duration'),
     connections: positive(values.connections, 50, 'connections'),
     warmupS: positive(values.warmup, 5, 'warmup'),
-    rounds: positive(values.rounds, 5, 'rounds'),
+    rounds: positive(values.rounds, values.pin === true ? 3 : 5, 'rounds'),
     profileDir: values.profile ?? null,
     cache: values.cache === true,
     bffEnv: Object.fromEntries((values.env ?? []).map(keyValue)),
+    pin: values.pin === true,
   }
+  if (options.pin && mode !== 'cpu') throw new Error('--pin needs --mode cpu (npm run bench:cpu -- --pin)')
   return options
 }

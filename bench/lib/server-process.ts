@@ -17,6 +17,8 @@ export interface StartServerOptions {
   readonly env: Readonly<Record<string, string>>
   /** Extra node flags, e.g. `--cpu-prof`. */
   readonly nodeArgs?: undefined | readonly string[]
+  /** CPUs to pin the server to (`taskset -c`), e.g. "0"; taskset execs node, so the pid is node's. */
+  readonly cpus?: undefined | string
 }
 
 /**
@@ -27,10 +29,11 @@ export interface StartServerOptions {
 export async function startServerProcess(options: StartServerOptions): Promise<ServerProcess> {
   const port = await freePort()
   const entry = fileURLToPath(new URL(options.entry, import.meta.url))
+  const nodeArgs = [...SHIPPED_NODE_FLAGS, ...(options.nodeArgs ?? []), entry]
   const child = spawnChild({
     name: options.name,
-    command: process.execPath,
-    args: [...SHIPPED_NODE_FLAGS, ...(options.nodeArgs ?? []), entry],
+    command: options.cpus === undefined ? process.execPath : 'taskset',
+    args: options.cpus === undefined ? nodeArgs : ['-c', options.cpus, process.execPath, ...nodeArgs],
     env: { PATH: process.env['PATH'] ?? '', ...options.env, HOST: '127.0.0.1', PORT: String(port) },
   })
   const origin = `http://127.0.0.1:${port}`

@@ -3,6 +3,7 @@ import { BffError } from '../errors.js'
 import { authConfig, type AuthConfig } from './auth.js'
 import { browserConfig, type BrowserConfig } from './browser.js'
 import { cacheConfig, type CacheConfig } from './cache.js'
+import { concurrencyConfig, type ConcurrencyConfig } from './concurrency.js'
 import { downstreamConfig, type DownstreamConfig } from './downstream.js'
 import { edgeConfig, type EdgeConfig } from './edge.js'
 import { graphqlConfig, type GraphQLConfig } from './graphql.js'
@@ -17,6 +18,7 @@ import { telemetryConfig, type TelemetryConfig } from './telemetry.js'
 export type { AuthConfig } from './auth.js'
 export type { BrowserConfig } from './browser.js'
 export type { CacheConfig } from './cache.js'
+export type { ConcurrencyConfig } from './concurrency.js'
 export type { DownstreamConfig, ServiceConfig } from './downstream.js'
 export type { EdgeConfig, RateLimitConfig } from './edge.js'
 export type { GraphQLConfig } from './graphql.js'
@@ -41,6 +43,7 @@ export interface Config {
   readonly persistedQueries: PersistedQueriesConfig
   readonly browser: BrowserConfig
   readonly telemetry: TelemetryConfig
+  readonly concurrency: ConcurrencyConfig
 }
 
 type EnvSource = Readonly<Record<string, string | undefined>>
@@ -88,5 +91,6 @@ export function loadConfig(env: EnvSource = process.env): Config {
     persistedQueries: persistedQueriesConfig(e),
     browser: browserConfig(e),
     telemetry: telemetryConfig(e),
+    concurrency: concurrencyConfig(e, downstream.services),
   })
 }

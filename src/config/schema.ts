@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { authVars } from './auth.js'
 import { browserVars } from './browser.js'
 import { cacheVars } from './cache.js'
+import { concurrencyVars } from './concurrency.js'
 import { downstreamVars, serviceVars } from './downstream.js'
 import { edgeVars } from './edge.js'
 import { graphqlVars } from './graphql.js'
@@ -30,6 +31,7 @@ export const envSchema = z.object({
   ...persistedQueryVars,
   ...browserVars,
   ...telemetryVars,
+  ...concurrencyVars,
 })
 
 export type Env = z.input<typeof envSchema>

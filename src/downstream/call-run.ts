@@ -231,7 +231,7 @@ export class CallRun implements HttpReceiver {
     exchange?.cancel()
     const entry = this.#entry
     this.#entry = null
-    entry?.release()
+    entry?.release(outcome !== 'ignore')
     const permit = this.#permit
     this.#permit = null
     if (permit !== null) this.#settings.policy.breaker.record(permit, outcome, this.#ctx.requestId)

@@ -62,6 +62,7 @@ async function downstreams(app: FastifyInstance, options: DownstreamsOptions): P
       breaker: resilience.breaker,
       bulkheadConcurrency: own.bulkheadConcurrency,
       bulkheadQueue: own.bulkheadQueue,
+      adaptiveLimit: options.config.concurrency.mode === 'adaptive' ? options.config.concurrency.services[name] : undefined,
       log: app.log,
       meter: app.telemetry.metrics.client(name),
     })

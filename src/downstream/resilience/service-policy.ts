@@ -4,6 +4,7 @@ import { CLIENT_OUTCOMES, NO_CLIENT_METER, type ClientMeter, type ClientOutcome 
 import { DownstreamError } from '../errors.js'
 import type { BackoffOptions } from './backoff.js'
 import { createBulkhead, type Bulkhead } from './bulkhead.js'
+import { createGradientLimit, type GradientLimitOptions } from './gradient-limit.js'
 import { createCircuitBreaker, type BreakerOptions, type BreakerState, type CircuitBreaker } from './circuit-breaker.js'
 import { createLatencyReservoir, type LatencyReservoir } from './latency-reservoir.js'
 import { logDecision } from './policy-log.js'
@@ -29,6 +30,8 @@ export interface ServicePolicyOptions {
   readonly breaker?: undefined | Omit<BreakerOptions, 'now' | 'onTransition'>
   /** Concurrent calls. @default 25 */
   readonly bulkheadConcurrency?: undefined | number
+  /** Calls in flight adapted to the service's latency (Gradient2); when unset, `bulkheadConcurrency` caps them. */
+  readonly adaptiveLimit?: undefined | Omit<GradientLimitOptions, 'now'>
   /** Calls waiting for a slot. @default 50 */
   readonly bulkheadQueue?: undefined | number
   /** Where breaker transitions are logged (the app logger). Transitions are not logged without it. */
@@ -60,6 +63,8 @@ export interface ServiceHealth {
   readonly latencyMs: { readonly p50: number | null; readonly p99: number | null }
   readonly inFlight: number
   readonly queued: number
+  /** Calls allowed in flight now (adaptive or fixed). */
+  readonly limit: number
   readonly retriesInFlight: number
 }
 
@@ -115,6 +120,8 @@ export function createServicePolicy(options: ServicePolicyOptions): ServicePolic
   })
   const bulkhead = createBulkhead({
     concurrency: options.bulkheadConcurrency,
+    limit: options.adaptiveLimit === undefined ? undefined : createGradientLimit({ ...options.adaptiveLimit, now }),
+    now,
     queueSize: options.bulkheadQueue,
     rejection: () => new DownstreamError('DOWNSTREAM_OVERLOADED', service, `${service} service is overloaded, call rejected`),
   })
@@ -149,6 +156,7 @@ export function createServicePolicy(options: ServicePolicyOptions): ServicePolic
         latencyMs: { p50: round(latency.percentile(0.5)), p99: round(latency.percentile(0.99)) },
         inFlight: bulkhead.inFlight,
         queued: bulkhead.queued,
+        limit: bulkhead.limit,
         retriesInFlight: retryBudget.snapshot().retriesInFlight,
       }
     },

@@ -11,11 +11,12 @@ afterEach(async () => {
 const RECOMMENDATIONS = 'query Recs($userId: ID!) { home(userId: $userId) { recommendations(first: 2) { id } } }'
 const LATENCY_MS = 600
 
-describe('bulkhead', () => {
+describe('bulkhead (fixed concurrency)', () => {
   it('with a tiny cap and a slow service, excess calls fail fast with DOWNSTREAM_OVERLOADED and the mock never sees more than the cap', async () => {
     const logs = captureLogs()
     stack = await startStack({
       env: resilienceEnv({
+        DOWNSTREAM_CONCURRENCY: 'fixed',
         RECOMMENDATIONS_BULKHEAD_CONCURRENCY: '2',
         RECOMMENDATIONS_BULKHEAD_QUEUE: '1',
         RECOMMENDATIONS_TIMEOUT_MS: '3000',

@@ -23,6 +23,8 @@ export interface ServiceHealthBody {
   readonly errorRatio: number | null
   readonly inFlight: number
   readonly queued: number
+  /** Calls allowed in flight now. */
+  readonly limit: number
   readonly latencyMs: { readonly p50: number | null; readonly p99: number | null }
 }
 

@@ -28,6 +28,7 @@ describe('createDownstreamsReadiness', () => {
       latencyMs: { p50: 4, p99: 10 },
       inFlight: 0,
       queued: 0,
+      limit: 25,
       retriesInFlight: 0,
     })
     expect(report.services['reviews']).toMatchObject({ errorRatio: null, latencyMs: { p50: null, p99: null } })
