@@ -5,6 +5,7 @@ import { basename, join, relative } from 'node:path'
 import { promisify } from 'node:util'
 import { request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { requestToken } from '../../mocks/auth/token-client.js'
 import { spawnChild, type BenchChild } from '../../bench/lib/child-processes.js'
 import { startMocks, type RunningMocks } from '../../mocks/start-mocks.js'
 import { shippedNodeFlags } from '../../scripts/node-flags.js'
@@ -54,7 +55,8 @@ describe('deploy/Dockerfile runtime stage, performed without Docker', () => {
       // RUN's own flags (a BuildKit cache mount) only speed the build up; the command is what runs.
       if (step.keyword === 'RUN') await run('sh', ['-c', step.text], { cwd: dir, env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? dir } })
     }
-    mocks = await startMocks({ ports: Object.fromEntries(SERVICE_NAMES.map((name) => [name, 0])) })
+    // As deployed: the services check the caller's identity, which the BFF verifies against the provider and relays.
+    mocks = await startMocks({ ports: Object.fromEntries(SERVICE_NAMES.map((name) => [name, 0])), requireIdentity: true })
     const port = await freePort()
     origin = `http://127.0.0.1:${port}`
     const [command, ...args] = only(runtime, 'CMD').args
@@ -70,6 +72,8 @@ describe('deploy/Dockerfile runtime stage, performed without Docker', () => {
         HOST: '127.0.0.1',
         PORT: String(port),
         LOG_LEVEL: 'warn',
+        AUTH_JWKS_URL: mocks.auth.jwksUrl,
+        AUTH_ISSUER: mocks.auth.url,
         // Two shared cores under the whole suite: the README's answer must not lose a leg to a 250 ms limit.
         DOWNSTREAM_TIMEOUT_MS: '5000',
         RECOMMENDATIONS_TIMEOUT_MS: '5000',
@@ -108,9 +112,10 @@ describe('deploy/Dockerfile runtime stage, performed without Docker', () => {
   it('starts with the shipped node flags and answers the README home query', async () => {
     expect(only(runtime, 'CMD').args).toEqual(['node', ...shippedNodeFlags(), 'dist/src/server.js'])
     const { query, answer } = readmeExample()
+    const { access_token: token } = await requestToken(mocks?.auth.url ?? '', { sub: '1' })
     const response = await request(`${origin}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query }),
     })
     expect(response.statusCode).toBe(200)

@@ -75,17 +75,20 @@ describe('CORS credentials', () => {
   })
 })
 
+/** Settings that are not about CORS: a config needs an identity provider or an explicit AUTH_DISABLED. */
+const NO_AUTH = { AUTH_DISABLED: 'true' } as const
+
 describe('CORS defaults', () => {
   it('production allows no origin unless CORS_ORIGINS names some; development allows this server\'s own GraphiQL origin', () => {
-    expect(loadConfig({ NODE_ENV: 'production' }).browser.corsOrigins).toEqual([])
-    expect(loadConfig({ NODE_ENV: 'production', CORS_ORIGINS: ALLOWED }).browser.corsOrigins).toEqual([ALLOWED])
-    expect(loadConfig({ PORT: '4000' }).browser.corsOrigins).toEqual(['http://localhost:4000', 'http://127.0.0.1:4000'])
-    expect(loadConfig({}).browser.corsCredentials).toBe(false)
+    expect(loadConfig({ ...NO_AUTH, NODE_ENV: 'production' }).browser.corsOrigins).toEqual([])
+    expect(loadConfig({ ...NO_AUTH, NODE_ENV: 'production', CORS_ORIGINS: ALLOWED }).browser.corsOrigins).toEqual([ALLOWED])
+    expect(loadConfig({ ...NO_AUTH, PORT: '4000' }).browser.corsOrigins).toEqual(['http://localhost:4000', 'http://127.0.0.1:4000'])
+    expect(loadConfig(NO_AUTH).browser.corsCredentials).toBe(false)
   })
 
   it('an origin with a path or without a scheme is a config error', () => {
-    expect(() => loadConfig({ CORS_ORIGINS: 'https://app.example/path' })).toThrow(/CORS_ORIGINS/)
-    expect(() => loadConfig({ CORS_ORIGINS: 'app.example' })).toThrow(/CORS_ORIGINS/)
+    expect(() => loadConfig({ ...NO_AUTH, CORS_ORIGINS: 'https://app.example/path' })).toThrow(/CORS_ORIGINS/)
+    expect(() => loadConfig({ ...NO_AUTH, CORS_ORIGINS: 'app.example' })).toThrow(/CORS_ORIGINS/)
   })
 
   it('in production, a preflight from anywhere gets no Access-Control-Allow-Origin', async () => {

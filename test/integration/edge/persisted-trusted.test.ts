@@ -76,11 +76,11 @@ describe('a trusted-documents file that cannot be used stops the boot', () => {
   ])('%s', async (_label, contents) => {
     const bad = join(dir, 'bad.json')
     writeFileSync(bad, contents)
-    const config = loadConfig({ PERSISTED_OPERATIONS_MODE: 'require', PERSISTED_OPERATIONS_FILE: bad, LOG_LEVEL: 'silent' })
+    const config = loadConfig({ AUTH_DISABLED: 'true', PERSISTED_OPERATIONS_MODE: 'require', PERSISTED_OPERATIONS_FILE: bad, LOG_LEVEL: 'silent' })
     await expect(buildApp(config, { logger: false })).rejects.toMatchObject({ code: 'BFF_ERR_CONFIG_INVALID' })
   })
 
   it('a mode other than off without a file is a config error', () => {
-    expect(() => loadConfig({ PERSISTED_OPERATIONS_MODE: 'allow' })).toThrow(/PERSISTED_OPERATIONS_FILE is required/)
+    expect(() => loadConfig({ AUTH_DISABLED: 'true', PERSISTED_OPERATIONS_MODE: 'allow' })).toThrow(/PERSISTED_OPERATIONS_FILE is required/)
   })
 })

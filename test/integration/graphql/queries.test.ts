@@ -188,11 +188,16 @@ describe('products', () => {
     expect(ids1.filter((id: string) => ids2.includes(id))).toEqual([])
   })
 
-  it('search rejects a malformed cursor and a huge page with BAD_USER_INPUT', async () => {
+  it('search rejects a malformed cursor and a page over its largest size with BAD_USER_INPUT', async () => {
     const bad = await gql(stack, '{ search(query: "lamp", after: "garbage!") { totalCount } }')
     expect(bad.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT')
+    const largest = await gql(stack, '{ search(query: "lamp", first: 100) { totalCount } }')
+    expect(largest.body.errors).toBeUndefined()
+    const over = await gql(stack, '{ search(query: "lamp", first: 101) { totalCount } }')
+    expect(over.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT')
+    // A page far larger is priced before it runs and refused for its cost.
     const huge = await gql(stack, '{ search(query: "lamp", first: 5000) { totalCount } }')
-    expect(huge.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT')
+    expect(huge.body.errors?.[0]?.extensions?.code).toBe('COST_LIMIT_EXCEEDED')
   })
 })
 
