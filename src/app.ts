@@ -82,6 +82,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     authorize: options.authorizeSubscription,
   })
   await app.register(graphqlHttp, { path: '/graphql', exposeErrorDetails: config.graphql.exposeErrorDetails })
-  if (config.graphql.graphiql) await app.register(import('./plugins/graphiql.js'), { endpoint: '/graphql', subscriptionEndpoint: '/graphql' })
+  if (config.graphql.graphiql) {
+    await app.register(import('./plugins/graphiql.js'), { endpoint: '/graphql', subscriptionEndpoint: '/graphql', devTokenUrl: config.auth.devTokenUrl })
+  }
   return app
 }
