@@ -3,7 +3,7 @@ import { HOME_SERVICES, type Latencies } from '../lib/critical-path.js'
 import { externalLoad, type ExternalLoad } from './load-generator.js'
 import type { TargetKind } from '../lib/load-result.js'
 import { callsBetween, readSettledStats, totalCalls } from '../lib/mock-stats.js'
-import { startMocksProcess, type MocksProcess } from '../lib/mocks-process.js'
+import { benchToken, startMocksProcess, type MocksProcess } from '../lib/mocks-process.js'
 import { cpuTimeMs } from '../lib/process-cpu.js'
 import { conditions, fixed, log, table } from '../lib/report-format.js'
 import { checkBaselineMatchesBff } from './sanity-check.js'
@@ -39,10 +39,11 @@ async function measure(
   server: ServerProcess,
   mocks: MocksProcess,
   options: BenchOptions,
+  bearerToken: string | undefined,
 ): Promise<Round> {
   const before = await readSettledStats(mocks.urls)
   const cpuBefore = { server: cpuTimeMs(server.child.pid), mocks: cpuTimeMs(mocks.child.pid) }
-  const result = await run({ origin: server.origin, kind, connections: options.connections, durationS: options.durationS })
+  const result = await run({ origin: server.origin, kind, connections: options.connections, durationS: options.durationS, bearerToken })
   const cpuAfter = { server: cpuTimeMs(server.child.pid), mocks: cpuTimeMs(mocks.child.pid) }
   const after = await readSettledStats(mocks.urls)
   const wallMs = result.durationS * 1_000
@@ -100,7 +101,8 @@ export async function runCpuMode(options: BenchOptions): Promise<void> {
   log(conditions())
   const mocks = await startMocksProcess(CPU_MODE_LATENCIES)
   log(`mock latencies (ms, as each mock reports it): ${HOME_SERVICES.map((s) => `${s} ${JSON.stringify(mocks.latencies[s])}`).join(', ')}`)
-  const env = bffEnv(mocks.urls, options)
+  const env = bffEnv(mocks.urls, options, mocks.authUrl)
+  const bearerToken = await benchToken(mocks, options.auth)
   log(describeBffEnv(options))
   const servers: Readonly<Record<TargetKind, ServerProcess>> = {
     bff: await startServerProcess({ name: 'bff', entry: '../../src/server.js', env, nodeArgs: profileArgs(options.profileDir, 'bff-cpu') }),
@@ -111,12 +113,12 @@ export async function runCpuMode(options: BenchOptions): Promise<void> {
       nodeArgs: profileArgs(options.profileDir, 'baseline-cpu'),
     }),
   }
-  await checkBaselineMatchesBff(servers.bff.origin, servers.baseline.origin)
+  await checkBaselineMatchesBff(servers.bff.origin, servers.baseline.origin, bearerToken)
   log('baseline answers match the BFF data.home for the sample users')
 
   log(`load: ${load.description}, ${options.connections} connections; warm-up ${options.warmupS} s per server; ${options.rounds} rounds × ${options.durationS} s per server`)
   for (const kind of ['bff', 'baseline'] as const) {
-    await load.run({ origin: servers[kind].origin, kind, connections: options.connections, durationS: options.warmupS })
+    await load.run({ origin: servers[kind].origin, kind, connections: options.connections, durationS: options.warmupS, bearerToken })
   }
 
   const rounds: Record<TargetKind, Round[]> = { bff: [], baseline: [] }
@@ -124,7 +126,7 @@ export async function runCpuMode(options: BenchOptions): Promise<void> {
   const rows: string[][] = [header]
   for (let i = 1; i <= options.rounds; i++) {
     for (const kind of ['bff', 'baseline'] as const) {
-      const round = await measure(load.run, kind, servers[kind], mocks, options)
+      const round = await measure(load.run, kind, servers[kind], mocks, options, bearerToken)
       rounds[kind].push(round)
       rows.push(roundRow(`round ${i} ${kind}`, round))
       log(`  round ${i} ${kind.padEnd(8)} ${fixed(round.reqPerS, 0)} req/s, ${fixed(round.cpuMsPerRequest, 3)} CPU ms/req`)

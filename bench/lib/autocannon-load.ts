@@ -37,7 +37,10 @@ export async function runAutocannon(options: LoadOptions): Promise<LoadResult> {
       {
         method: isBff ? 'POST' : 'GET',
         path: isBff ? '/graphql' : '/home/1',
-        headers: isBff ? { 'content-type': 'application/json', accept: 'application/json' } : {},
+        headers: {
+          ...(isBff ? { 'content-type': 'application/json', accept: 'application/json' } : {}),
+          ...(options.bearerToken === undefined ? {} : { authorization: `Bearer ${options.bearerToken}` }),
+        },
         setupRequest: (request) => {
           const userId = userIdAt(n++)
           return isBff ? { ...request, body: homeRequestBody(userId) } : { ...request, path: baselinePath(userId) }

@@ -17,6 +17,8 @@ export interface BenchOptions {
   readonly cache: boolean
   /** Extra BFF environment, e.g. DOWNSTREAM_BULKHEAD_CONCURRENCY=64, for what-if runs. */
   readonly bffEnv: Readonly<Record<string, string>>
+  /** Verify a real bearer token on every request (BFF and baseline alike); off: AUTH_DISABLED=true. */
+  readonly auth: boolean
 }
 
 export const USAGE = `Usage: npm run bench -- [flags]        (npm run bench:cpu = --mode cpu)
@@ -29,6 +31,8 @@ export const USAGE = `Usage: npm run bench -- [flags]        (npm run bench:cpu 
   --rounds <n>         cpu mode: interleaved rounds, medians reported (default 5)
   --profile <dir>      run the servers under node --cpu-prof, profiles written to <dir>
   --cache              leave the BFF's entity cache on (default: CACHE_ENABLED=false, every query fans out)
+  --no-auth            run the BFF with AUTH_DISABLED=true and send no token (default: every request carries
+                       a real admin token from the mocks' identity provider, verified by the BFF and the baseline)
   --env KEY=VALUE      extra server environment for what-if runs, repeatable (cpu mode: the baseline
                        gets it too; it reads only NODE_OPTIONS among them)
 `
@@ -59,6 +63,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | null 
       rounds: { type: 'string' },
       profile: { type: 'string' },
       cache: { type: 'boolean' },
+      'no-auth': { type: 'boolean' },
       env: { type: 'string', multiple: true },
       help: { type: 'boolean' },
     },
@@ -74,6 +79,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | null 
     rounds: positive(values.rounds, 5, 'rounds'),
     profileDir: values.profile ?? null,
     cache: values.cache === true,
+    auth: values['no-auth'] !== true,
     bffEnv: Object.fromEntries((values.env ?? []).map(keyValue)),
   }
   return options
