@@ -46,7 +46,7 @@ function authOptions(env: NodeJS.ProcessEnv): { readonly port: number | undefine
 /** The BFF trusts the auth mock unless the environment names another provider (or AUTH_DISABLED). */
 function devAuthEnv(authPort: number): Record<string, string> {
   const issuer = `http://127.0.0.1:${authPort}`
-  return { AUTH_JWKS_URL: `${issuer}/.well-known/jwks.json`, AUTH_ISSUER: issuer }
+  return { AUTH_JWKS_URL: `${issuer}/.well-known/jwks.json`, AUTH_ISSUER: issuer, GRAPHIQL_DEV_TOKEN_URL: `${issuer}/token` }
 }
 
 async function main(): Promise<void> {

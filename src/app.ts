@@ -108,6 +108,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   })
   await app.register(persistedDocuments, { config })
   await app.register(graphqlHttp, { path: '/graphql', config, sdl })
-  if (config.graphql.graphiql) await app.register(import('./plugins/graphiql.js'), { endpoint: '/graphql', subscriptionEndpoint: '/graphql' })
+  if (config.graphql.graphiql) {
+    await app.register(import('./plugins/graphiql.js'), { endpoint: '/graphql', subscriptionEndpoint: '/graphql', devTokenUrl: config.auth.devTokenUrl })
+  }
   return app
 }

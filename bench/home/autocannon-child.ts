@@ -23,5 +23,6 @@ const result = await runAutocannon({
   kind: parsed['kind'],
   connections: parsed['connections'],
   durationS: parsed['durationS'],
+  ...(typeof parsed['bearerToken'] === 'string' ? { bearerToken: parsed['bearerToken'] } : {}),
 })
 process.stdout.write(`${JSON.stringify({ ...result, generator: `${result.generator.replace(' (in the bench process)', '')} (separate process; wrk not found)` })}\n`)

@@ -7,6 +7,7 @@
  */
 import Fastify from 'fastify'
 import { randomUUID } from 'node:crypto'
+import { createRemoteJWKSet, jwtVerify } from 'jose'
 import { Pool } from 'undici'
 import { baselineHome, type BaselinePools } from '../lib/baseline-home.js'
 
@@ -30,7 +31,30 @@ function createPool(url: string): Pool {
   })
 }
 
+/**
+ * With AUTH_JWKS_URL and AUTH_ISSUER set (the BFF's names), every request must
+ * carry a bearer token that jose verifies against the provider's keys, as the
+ * BFF does: what a team writing the endpoint by hand would do, without the
+ * BFF's verified-token cache. Null: no verification (the benchmark's --no-auth).
+ */
+function createVerifier(): ((authorization: string | undefined) => Promise<boolean>) | null {
+  const jwksUrl = process.env['AUTH_JWKS_URL']
+  const issuer = process.env['AUTH_ISSUER']
+  if (jwksUrl === undefined || jwksUrl === '' || issuer === undefined || issuer === '') return null
+  const keys = createRemoteJWKSet(new URL(jwksUrl))
+  const options = { issuer, audience: 'reactive-bff', algorithms: ['ES256', 'RS256'], clockTolerance: 5, requiredClaims: ['sub', 'exp'] }
+  return async (authorization) => {
+    const token = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1]
+    if (token === undefined) return false
+    return jwtVerify(token, keys, options).then(
+      () => true,
+      () => false,
+    )
+  }
+}
+
 async function main(): Promise<void> {
+  const verify = createVerifier()
   const pools = Object.fromEntries(SERVICES.map((name) => [name, createPool(envOf(`${name.toUpperCase()}_URL`))])) as Record<
     (typeof SERVICES)[number],
     Pool
@@ -45,10 +69,12 @@ async function main(): Promise<void> {
     forceCloseConnections: 'idle',
   })
   app.get('/health/live', async () => ({ status: 'ok' }))
-  app.get<{ Params: { userId: string } }>('/home/:userId', async (request) => {
-    // The BFF forwards a request id to every downstream call; so does the yardstick.
+  app.get<{ Params: { userId: string } }>('/home/:userId', async (request, reply) => {
+    const { authorization } = request.headers
+    if (verify !== null && !(await verify(authorization))) return reply.code(401).send({ error: 'invalid_token' })
+    // The BFF forwards a request id and the caller's token to every downstream call; so does the yardstick.
     const requestId = typeof request.headers['x-request-id'] === 'string' ? request.headers['x-request-id'] : randomUUID()
-    return baselineHome(pools, request.params.userId, requestId)
+    return baselineHome(pools, request.params.userId, requestId, verify === null ? undefined : authorization)
   })
   app.addHook('onClose', async () => {
     await Promise.all(Object.values(pools).map((pool) => pool.close()))

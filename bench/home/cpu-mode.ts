@@ -4,7 +4,7 @@ import { HOME_SERVICES, type Latencies } from '../lib/critical-path.js'
 import { externalLoad, type ExternalLoad } from './load-generator.js'
 import type { TargetKind } from '../lib/load-result.js'
 import { callsBetween, readSettledStats, totalCalls } from '../lib/mock-stats.js'
-import { startMocksProcess, type MocksProcess } from '../lib/mocks-process.js'
+import { benchToken, startMocksProcess, type MocksProcess } from '../lib/mocks-process.js'
 import { cpuTimeMs } from '../lib/process-cpu.js'
 import { conditions, fixed, log, table } from '../lib/report-format.js'
 import { checkBaselineMatchesBff } from './sanity-check.js'
@@ -40,10 +40,11 @@ async function measure(
   server: ServerProcess,
   mocks: MocksProcess,
   options: BenchOptions,
+  bearerToken: string | undefined,
 ): Promise<Round> {
   const before = await readSettledStats(mocks.urls)
   const cpuBefore = { server: cpuTimeMs(server.child.pid), mocks: cpuTimeMs(mocks.child.pid) }
-  const result = await run({ origin: server.origin, kind, connections: options.connections, durationS: options.durationS })
+  const result = await run({ origin: server.origin, kind, connections: options.connections, durationS: options.durationS, bearerToken })
   const cpuAfter = { server: cpuTimeMs(server.child.pid), mocks: cpuTimeMs(mocks.child.pid) }
   const after = await readSettledStats(mocks.urls)
   const wallMs = result.durationS * 1_000
@@ -117,7 +118,7 @@ async function startBffs(options: BenchOptions, mocks: MocksProcess, cpus: strin
   }
   const targets: Target[] = []
   for (const [i, variant] of variants.entries()) {
-    const env = { ...bffEnv(mocks.urls, { ...options, cache: variant.cache }), ...variant.extra }
+    const env = { ...bffEnv(mocks.urls, { ...options, cache: variant.cache }, mocks.authUrl), ...variant.extra }
     log(`${variant.label}: ${describeBffEnv({ ...options, cache: variant.cache })}${variant.extra['REDIS_URL'] === undefined ? '' : ', REDIS_URL set'}`)
     const server = await startServerProcess({ name: `bff-${i}`, entry: '../../src/server.js', env, nodeArgs: profileArgs(options.profileDir, `bff-${i}-cpu`), cpus })
     targets.push({ label: variant.label, kind: 'bff', server })
@@ -139,6 +140,7 @@ export async function runCpuMode(options: BenchOptions): Promise<void> {
   log(conditions())
   const mocks = await startMocksProcess(CPU_MODE_LATENCIES)
   log(`mock latencies (ms, as each mock reports it): ${HOME_SERVICES.map((s) => `${s} ${JSON.stringify(mocks.latencies[s])}`).join(', ')}`)
+  const bearerToken = await benchToken(mocks, options.auth)
   const bffs = await startBffs(options, mocks, cpus)
   const baseline: Target = {
     label: 'baseline',
@@ -146,18 +148,18 @@ export async function runCpuMode(options: BenchOptions): Promise<void> {
     server: await startServerProcess({
       name: 'baseline',
       entry: '../home/baseline-server.js',
-      env: bffEnv(mocks.urls, options),
+      env: bffEnv(mocks.urls, options, mocks.authUrl),
       nodeArgs: profileArgs(options.profileDir, 'baseline-cpu'),
       cpus,
     }),
   }
   const targets = [...bffs, baseline]
-  for (const bff of bffs) await checkBaselineMatchesBff(bff.server.origin, baseline.server.origin)
+  for (const bff of bffs) await checkBaselineMatchesBff(bff.server.origin, baseline.server.origin, bearerToken)
   log('baseline answers match the BFF data.home for the sample users')
 
   log(`load: ${load.description}, ${options.connections} connections; warm-up ${options.warmupS} s per server; ${options.rounds} rounds × ${options.durationS} s per server`)
   for (const target of targets) {
-    await load.run({ origin: target.server.origin, kind: target.kind, connections: options.connections, durationS: options.warmupS })
+    await load.run({ origin: target.server.origin, kind: target.kind, connections: options.connections, durationS: options.warmupS, bearerToken })
   }
 
   const rounds = new Map<Target, Round[]>(targets.map((t) => [t, []]))
@@ -165,7 +167,7 @@ export async function runCpuMode(options: BenchOptions): Promise<void> {
   const rows: string[][] = [header]
   for (let i = 1; i <= options.rounds; i++) {
     for (const target of targets) {
-      const round = await measure(load.run, target.kind, target.server, mocks, options)
+      const round = await measure(load.run, target.kind, target.server, mocks, options, bearerToken)
       rounds.get(target)?.push(round)
       rows.push(roundRow(`round ${i} ${target.label}`, round))
       log(`  round ${i} ${target.label.padEnd(22)} ${fixed(round.reqPerS, 0)} req/s, ${fixed(round.cpuMsPerRequest, 3)} CPU ms/req  (${conditions().split('  ').at(-1) ?? ''})`)

@@ -3,7 +3,7 @@ import { runAutocannon } from '../lib/autocannon-load.js'
 import type { BenchOptions } from '../lib/bench-options.js'
 import { homeCriticalPath, HOME_SERVICES, LATENCY_MODE_LATENCIES } from '../lib/critical-path.js'
 import { callsBetween, readSettledStats, totalCalls } from '../lib/mock-stats.js'
-import { startMocksProcess } from '../lib/mocks-process.js'
+import { benchToken, startMocksProcess } from '../lib/mocks-process.js'
 import { cpuTimeMs } from '../lib/process-cpu.js'
 import { conditions, fixed, log, table } from '../lib/report-format.js'
 import { USER_COUNT } from '../lib/home-query.js'
@@ -32,13 +32,14 @@ export async function runLatencyMode(options: BenchOptions): Promise<void> {
   const bff = await startServerProcess({
     name: 'bff',
     entry: '../../src/server.js',
-    env: bffEnv(mocks.urls, options),
+    env: bffEnv(mocks.urls, options, mocks.authUrl),
     nodeArgs: profileArgs(options.profileDir, 'bff-latency'),
   })
-  await checkBff(bff.origin)
+  const bearerToken = await benchToken(mocks, options.auth)
+  await checkBff(bff.origin, bearerToken)
 
   log(`warm-up ${options.warmupS} s, then ${options.durationS} s measured, ${options.connections} connections, users 1..2000 scattered`)
-  const load = { origin: bff.origin, kind: 'bff' as const, connections: options.connections }
+  const load = { origin: bff.origin, kind: 'bff' as const, connections: options.connections, bearerToken }
   await runAutocannon({ ...load, durationS: options.warmupS })
   // One connection: no queueing anywhere, so this p50 is the fan-out's own latency. Far above
   // the critical path means legs run in series; close to it while the 50-connection p50 is not

@@ -32,7 +32,7 @@ export async function runWrk(wrk: string, options: LoadOptions): Promise<LoadRes
   const dir = mkdtempSync(join(tmpdir(), 'home-bench-'))
   try {
     const script = join(dir, `${options.kind}.lua`)
-    writeFileSync(script, wrkScript(options.kind))
+    writeFileSync(script, wrkScript(options.kind, options.bearerToken))
     const threads = 1
     const child = spawnChild({
       name: 'wrk',

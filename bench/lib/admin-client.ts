@@ -7,12 +7,12 @@ import { request } from 'undici'
  */
 export async function requestJson(
   url: string,
-  init: { readonly method?: undefined | 'GET' | 'POST'; readonly body?: undefined | unknown } = {},
+  init: { readonly method?: undefined | 'GET' | 'POST'; readonly body?: undefined | unknown; readonly headers?: undefined | Readonly<Record<string, string>> } = {},
 ): Promise<{ readonly statusCode: number; readonly body: unknown }> {
   const hasBody = init.body !== undefined
   const response = await request(url, {
     method: init.method ?? (hasBody ? 'POST' : 'GET'),
-    headers: hasBody ? { 'content-type': 'application/json' } : {},
+    headers: { ...(hasBody ? { 'content-type': 'application/json' } : {}), ...init.headers },
     body: hasBody ? JSON.stringify(init.body) : null,
     headersTimeout: 5_000,
     bodyTimeout: 5_000,

@@ -37,7 +37,11 @@ export async function runAutocannon(options: LoadOptions): Promise<LoadResult> {
       {
         method: isBff ? 'POST' : 'GET',
         path: isBff ? '/graphql' : '/home/1',
-        headers: { ...(isBff ? { 'content-type': 'application/json', accept: 'application/json' } : {}), ...options.headers },
+        headers: {
+          ...(isBff ? { 'content-type': 'application/json', accept: 'application/json' } : {}),
+          ...(options.bearerToken === undefined ? {} : { authorization: `Bearer ${options.bearerToken}` }),
+          ...options.headers,
+        },
         setupRequest: (request) => {
           const userId = userIdAt(n++)
           return isBff ? { ...request, body: homeRequestBody(userId) } : { ...request, path: baselinePath(userId) }

@@ -16,6 +16,8 @@ export interface BaselinePools {
   readonly recommendations: Dispatcher
 }
 
+type CallHeaders = Readonly<Record<string, string>>
+
 /** Same per-call limit as the BFF's default DOWNSTREAM_TIMEOUT_MS. */
 const CALL_TIMEOUT_MS = 800
 
@@ -25,11 +27,11 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
 const objects = (value: unknown): readonly Json[] => (Array.isArray(value) ? value.filter(isObject) : [])
 const text = (value: unknown): string => (typeof value === 'string' ? value : '')
 
-async function getJson(pool: Dispatcher, path: string, requestId: string): Promise<Json> {
+async function getJson(pool: Dispatcher, path: string, callHeaders: CallHeaders): Promise<Json> {
   const response = await pool.request({
     method: 'GET',
     path,
-    headers: { 'x-request-id': requestId },
+    headers: callHeaders,
     signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
   })
   // Read the body whatever the status: an unread body pins the socket.
@@ -59,13 +61,13 @@ export interface ProductCard {
 }
 
 /** One catalog and one inventory batch call, side by side; a product without a price is not shown (as in the BFF). */
-async function productCards(pools: BaselinePools, ids: readonly string[], requestId: string): Promise<Map<string, ProductCard>> {
+async function productCards(pools: BaselinePools, ids: readonly string[], callHeaders: CallHeaders): Promise<Map<string, ProductCard>> {
   const cards = new Map<string, ProductCard>()
   if (ids.length === 0) return cards
   const list = ids.join(',')
   const [catalog, inventory] = await Promise.all([
-    getJson(pools.catalog, `/products?ids=${list}`, requestId),
-    getJson(pools.inventory, `/inventory?ids=${list}`, requestId),
+    getJson(pools.catalog, `/products?ids=${list}`, callHeaders),
+    getJson(pools.inventory, `/inventory?ids=${list}`, callHeaders),
   ])
   const prices = new Map<string, string>()
   for (const item of objects(inventory['items'])) {
@@ -80,12 +82,12 @@ async function productCards(pools: BaselinePools, ids: readonly string[], reques
   return cards
 }
 
-async function recentOrders(pools: BaselinePools, userId: string, requestId: string) {
-  const page = await getJson(pools.orders, `/users/${userId}/orders?first=5`, requestId)
+async function recentOrders(pools: BaselinePools, userId: string, callHeaders: CallHeaders) {
+  const page = await getJson(pools.orders, `/users/${userId}/orders?first=5`, callHeaders)
   const orders = objects(page['orders'])
   const productIds = new Set<string>()
   for (const order of orders) for (const item of objects(order['items'])) productIds.add(text(item['productId']))
-  const cards = await productCards(pools, [...productIds], requestId)
+  const cards = await productCards(pools, [...productIds], callHeaders)
   return orders.map((order) => ({
     id: text(order['id']),
     status: text(order['status']),
@@ -96,21 +98,21 @@ async function recentOrders(pools: BaselinePools, userId: string, requestId: str
   }))
 }
 
-async function recommendations(pools: BaselinePools, userId: string, requestId: string): Promise<readonly ProductCard[]> {
-  const answer = await getJson(pools.recommendations, `/users/${userId}/recommendations?first=10`, requestId)
+async function recommendations(pools: BaselinePools, userId: string, callHeaders: CallHeaders): Promise<readonly ProductCard[]> {
+  const answer = await getJson(pools.recommendations, `/users/${userId}/recommendations?first=10`, callHeaders)
   const ids = Array.isArray(answer['productIds']) ? answer['productIds'].map(text) : []
-  const cards = await productCards(pools, [...new Set(ids)], requestId)
+  const cards = await productCards(pools, [...new Set(ids)], callHeaders)
   return ids.flatMap((id) => cards.get(id) ?? [])
 }
 
-async function user(pools: BaselinePools, userId: string, requestId: string) {
-  const answer = await getJson(pools.users, `/users?ids=${userId}`, requestId)
+async function user(pools: BaselinePools, userId: string, callHeaders: CallHeaders) {
+  const answer = await getJson(pools.users, `/users?ids=${userId}`, callHeaders)
   const found = objects(answer['users'])[0]
   return found === undefined ? null : { id: text(found['id']), name: text(found['name']), avatarUrl: text(found['avatarUrl']) }
 }
 
-async function notifications(pools: BaselinePools, userId: string, requestId: string) {
-  const feed = await getJson(pools.notifications, `/users/${userId}/notifications?first=5`, requestId)
+async function notifications(pools: BaselinePools, userId: string, callHeaders: CallHeaders) {
+  const feed = await getJson(pools.notifications, `/users/${userId}/notifications?first=5`, callHeaders)
   return {
     unreadCount: typeof feed['unreadCount'] === 'number' ? feed['unreadCount'] : 0,
     latest: objects(feed['notifications']).map((n) => ({ message: text(n['message']) })),
@@ -121,14 +123,16 @@ async function notifications(pools: BaselinePools, userId: string, requestId: st
 const orNull = <T>(leg: Promise<T>): Promise<T | null> => leg.catch(() => null)
 
 /** The same JSON as the BFF's `data.home` for the benchmark's query. */
-export async function baselineHome(pools: BaselinePools, userId: string, requestId: string) {
+export async function baselineHome(pools: BaselinePools, userId: string, requestId: string, authorization?: undefined | string) {
+  // What the BFF sends on every downstream call: the request id, and the caller's token when there is one.
+  const callHeaders: CallHeaders = authorization === undefined ? { 'x-request-id': requestId } : { 'x-request-id': requestId, authorization }
   const id = encodeURIComponent(userId)
   const [u, orders, recs, feed] = await Promise.all([
-    orNull(user(pools, id, requestId)),
-    orNull(recentOrders(pools, id, requestId)),
+    orNull(user(pools, id, callHeaders)),
+    orNull(recentOrders(pools, id, callHeaders)),
     // The BFF answers [] (plus an error entry) when recommendations fail.
-    recommendations(pools, id, requestId).catch(() => []),
-    orNull(notifications(pools, id, requestId)),
+    recommendations(pools, id, callHeaders).catch(() => []),
+    orNull(notifications(pools, id, callHeaders)),
   ])
   return { user: u, recentOrders: orders, recommendations: recs, notifications: feed }
 }

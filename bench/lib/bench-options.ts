@@ -23,6 +23,8 @@ export interface BenchOptions {
    * measured beside the uncached one (plus Redis + L1 when REDIS_URL is set).
    */
   readonly pin: boolean
+  /** Verify a real bearer token on every request (BFF and baseline alike); off: AUTH_DISABLED=true. */
+  readonly auth: boolean
 }
 
 export const USAGE = `Usage: npm run bench -- [flags]        (npm run bench:cpu = --mode cpu)
@@ -37,6 +39,8 @@ export const USAGE = `Usage: npm run bench -- [flags]        (npm run bench:cpu 
   --cache              leave the BFF's entity cache on (default: CACHE_ENABLED=false, every query fans out)
   --pin                cpu mode: servers under test pinned to core 0, mocks and load on core 1; adds the
                        warm-cache BFF (embedded store, and Redis + L1 when REDIS_URL is set); 3 rounds
+  --no-auth            run the BFF with AUTH_DISABLED=true and send no token (default: every request carries
+                       a real admin token from the mocks' identity provider, verified by the BFF and the baseline)
   --env KEY=VALUE      extra server environment for what-if runs, repeatable (cpu mode: the baseline
                        gets it too; it reads only NODE_OPTIONS among them)
 `
@@ -67,6 +71,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | null 
       rounds: { type: 'string' },
       profile: { type: 'string' },
       cache: { type: 'boolean' },
+      'no-auth': { type: 'boolean' },
       env: { type: 'string', multiple: true },
       pin: { type: 'boolean' },
       help: { type: 'boolean' },
@@ -83,6 +88,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | null 
     rounds: positive(values.rounds, values.pin === true ? 3 : 5, 'rounds'),
     profileDir: values.profile ?? null,
     cache: values.cache === true,
+    auth: values['no-auth'] !== true,
     bffEnv: Object.fromEntries((values.env ?? []).map(keyValue)),
     pin: values.pin === true,
   }

@@ -7,6 +7,8 @@ export interface LoadOptions {
   readonly kind: TargetKind
   readonly connections: number
   readonly durationS: number
+  /** Sent as `Authorization: Bearer …` on every request, to either server. */
+  readonly bearerToken?: undefined | string
   /** Stop after exactly this many responses instead of after `durationS` (autocannon only). */
   readonly amount?: undefined | number
   /** Extra request headers, e.g. `accept-encoding` (autocannon only). */

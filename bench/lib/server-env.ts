@@ -2,7 +2,13 @@ import { join } from 'node:path'
 import { shippedNodeFlags } from '../../scripts/node-flags.js'
 import type { ServiceName } from '../../src/config/services.js'
 import type { BenchOptions } from './bench-options.js'
-import { downstreamEnv } from './mocks-process.js'
+import { authEnv, downstreamEnv } from './mocks-process.js'
+
+/**
+ * One load generator is one caller: the per-caller limiter stays on, since its
+ * cost is part of what ships, with a rate no benchmark reaches.
+ */
+const UNREACHED_RATE_LIMIT = { RATE_LIMIT_BURST: '1000000000', RATE_LIMIT_POINTS_PER_SECOND: '1000000000' } as const
 
 /**
  * The BFF's environment in the benchmark: its defaults for everything that
@@ -17,15 +23,10 @@ import { downstreamEnv } from './mocks-process.js'
  * latency and refused calls (p50 ÷ critical path 2.03 at 25, 1.10 at 64;
  * docs/benchmarks.md).
  */
-/**
- * One load generator is one caller: the per-caller limiter stays on, since its
- * cost is part of what ships, with a rate no benchmark reaches.
- */
-const UNREACHED_RATE_LIMIT = { RATE_LIMIT_BURST: '1000000000', RATE_LIMIT_POINTS_PER_SECOND: '1000000000' } as const
-
-export function bffEnv(urls: Readonly<Record<ServiceName, string>>, options: BenchOptions): Record<string, string> {
+export function bffEnv(urls: Readonly<Record<ServiceName, string>>, options: BenchOptions, authUrl: string): Record<string, string> {
   return {
     ...downstreamEnv(urls),
+    ...authEnv(options.auth ? authUrl : null),
     LOG_LEVEL: 'warn',
     GRAPHIQL_ENABLED: 'false',
     ...(options.cache ? {} : { CACHE_ENABLED: 'false' }),
@@ -36,7 +37,7 @@ export function bffEnv(urls: Readonly<Record<ServiceName, string>>, options: Ben
 
 /** What differs from the BFF's defaults, for the report. */
 export function describeBffEnv(options: BenchOptions): string {
-  const changes = [options.cache ? 'entity cache on' : 'CACHE_ENABLED=false', ...Object.entries(options.bffEnv).map(([k, v]) => `${k}=${v}`)]
+  const changes = [options.auth ? 'auth on (a real admin token on every request)' : 'AUTH_DISABLED=true', options.cache ? 'entity cache on' : 'CACHE_ENABLED=false', ...Object.entries(options.bffEnv).map(([k, v]) => `${k}=${v}`)]
   return `BFF: LOG_LEVEL=warn, ${changes.join(', ')}, other settings at their defaults`
 }
 

@@ -34,7 +34,8 @@ export async function startServerProcess(options: StartServerOptions): Promise<S
     name: options.name,
     command: options.cpus === undefined ? process.execPath : 'taskset',
     args: options.cpus === undefined ? nodeArgs : ['-c', options.cpus, process.execPath, ...nodeArgs],
-    env: { PATH: process.env['PATH'] ?? '', ...options.env, HOST: '127.0.0.1', PORT: String(port) },
+    // Benchmarks that are not about identity run the BFF with it off; the home benchmark passes AUTH_* (server-env.ts).
+    env: { PATH: process.env['PATH'] ?? '', ...(options.env['AUTH_JWKS_URL'] === undefined ? { AUTH_DISABLED: 'true' } : {}), ...options.env, HOST: '127.0.0.1', PORT: String(port) },
   })
   const origin = `http://127.0.0.1:${port}`
   const deadline = Date.now() + 30_000

@@ -36,7 +36,8 @@ export async function startSoakServer(env: Readonly<Record<string, string>>): Pr
     name: 'bff',
     command: process.execPath,
     args: [...SHIPPED_NODE_FLAGS, '--inspect=127.0.0.1:0', fileURLToPath(START_ALL)],
-    env: { PATH: process.env['PATH'] ?? '', ...serviceEnv, ...env, HOST: '127.0.0.1', PORT: String(port) },
+    // The soak drives anonymous traffic at npm start's process: identity is not what it measures.
+    env: { PATH: process.env['PATH'] ?? '', AUTH_DISABLED: 'true', ...serviceEnv, ...env, HOST: '127.0.0.1', PORT: String(port) },
   })
   // spawnChild keeps all of stdout; over a long soak the BFF's log would grow this process instead.
   // From here on only the line count is kept.

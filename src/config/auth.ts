@@ -36,14 +36,21 @@ export const authVars = {
   AUTH_JWKS_MAX_AGE_MS: int(1_000, 86_400_000).default(600_000),
   /** Verified tokens remembered until their `exp` (by a hash of the token); 0 verifies every request. */
   AUTH_TOKEN_CACHE_ENTRIES: int(0, 1_000_000).default(10_000),
+  /**
+   * Development only: a provider's token endpoint (the auth mock's `POST /token`) from which
+   * GraphiQL's page gets a development token for the user it names. `npm start` sets it.
+   */
+  GRAPHIQL_DEV_TOKEN_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Explicitly run without verification: every caller may act for any user. Never in production. */
   AUTH_DISABLED: bool.default(false),
 }
 
 export type AuthConfig =
-  | { readonly disabled: true }
+  | { readonly disabled: true; readonly devTokenUrl: null }
   | {
       readonly disabled: false
+      /** Where GraphiQL's development token comes from; null: none (the page has no token). */
+      readonly devTokenUrl: string | null
       readonly jwksUrl: string
       readonly issuer: string
       readonly audience: string
@@ -63,7 +70,7 @@ const DEFAULT_ALGORITHMS: readonly AsymmetricAlgorithm[] = ['ES256', 'RS256']
  * the BFF refuses to start unless AUTH_DISABLED=true says so explicitly.
  */
 export function authConfig(e: z.output<z.ZodObject<typeof authVars>>): AuthConfig {
-  if (e.AUTH_DISABLED) return { disabled: true }
+  if (e.AUTH_DISABLED) return { disabled: true, devTokenUrl: null }
   const missing = [e.AUTH_JWKS_URL === undefined ? 'AUTH_JWKS_URL' : null, e.AUTH_ISSUER === undefined ? 'AUTH_ISSUER' : null].filter(
     (name): name is string => name !== null,
   )
@@ -76,6 +83,7 @@ export function authConfig(e: z.output<z.ZodObject<typeof authVars>>): AuthConfi
   }
   return {
     disabled: false,
+    devTokenUrl: e.GRAPHIQL_DEV_TOKEN_URL ?? null,
     jwksUrl: e.AUTH_JWKS_URL,
     issuer: e.AUTH_ISSUER,
     audience: e.AUTH_AUDIENCE ?? DEFAULT_AUDIENCE,

@@ -6,6 +6,8 @@ export interface GraphiQLPageConfig {
   readonly endpoint: string
   readonly subscriptionEndpoint: string | null
   readonly tabs: readonly GraphiQLExample[]
+  /** Where the page gets a development token and for whom first; null: it carries none. */
+  readonly devToken: { readonly path: string; readonly user: string } | null
 }
 
 /**

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { BffError } from '../errors.js'
 import { GRAPHIQL_ASSETS_PATH, loadGraphiQLAssets, type GraphiQLAsset } from '../graphiql/assets.js'
+import { createDevTokenMinter } from '../graphiql/dev-token.js'
 import { GRAPHIQL_EXAMPLES } from '../graphiql/examples.js'
 import { renderGraphiQLPage } from '../graphiql/page.js'
 
@@ -20,7 +21,21 @@ export interface GraphiQLOptions {
    * @default undefined
    */
   readonly subscriptionEndpoint?: undefined | string
+  /**
+   * Development only: a token endpoint (the auth mock's `POST /token`) the
+   * page gets a labelled development token from, for user 1 at first and
+   * any user it is switched to, sent in its headers and websocket
+   * `connectionParams`. Absent or null: the page carries no token.
+   * @default null
+   */
+  readonly devTokenUrl?: undefined | string | null
 }
+
+/** Where the page asks for a development token (`?user=<id>`). */
+export const DEV_TOKEN_PATH = '/graphiql/dev-token'
+/** The user the page starts as: the one the examples are about. */
+const DEV_TOKEN_FIRST_USER = '1'
+const USER_ID = /^[A-Za-z0-9_.:-]{1,64}$/
 
 /** Where the page is served. */
 export const GRAPHIQL_PATH = '/graphiql'
@@ -82,7 +97,23 @@ async function graphiqlPlugin(app: FastifyInstance, options: GraphiQLOptions): P
     endpoint: options.endpoint,
     subscriptionEndpoint: options.subscriptionEndpoint ?? null,
     tabs: GRAPHIQL_EXAMPLES,
+    devToken: options.devTokenUrl == null ? null : { path: DEV_TOKEN_PATH, user: DEV_TOKEN_FIRST_USER },
   })
+
+  if (options.devTokenUrl != null) {
+    app.log.warn({ devTokenUrl: options.devTokenUrl }, 'GraphiQL hands out development tokens (GRAPHIQL_DEV_TOKEN_URL): development only')
+    const mint = createDevTokenMinter(options.devTokenUrl)
+    app.get(DEV_TOKEN_PATH, async (request, reply) => {
+      const user = (request.query as Record<string, unknown> | null)?.['user']
+      if (typeof user !== 'string' || !USER_ID.test(user)) return reply.code(400).send({ error: 'user must be a user id' })
+      try {
+        return reply.header('cache-control', 'no-store').send(await mint(user))
+      } catch (err) {
+        request.log.warn({ err }, 'the development token endpoint failed')
+        return reply.code(502).send({ error: 'the development identity provider did not answer' })
+      }
+    })
+  }
 
   app.get(GRAPHIQL_PATH, async (_request, reply) =>
     reply

@@ -89,8 +89,8 @@ describe.skipIf(!hasChromium)(hasChromium ? 'GraphiQL in Chromium' : `GraphiQL i
     await browser?.close()
   })
 
-  async function start(): Promise<Stack> {
-    const stack = await startStack()
+  async function start(options: { auth?: boolean } = {}): Promise<Stack> {
+    const stack = await startStack(options)
     onTestFinished(() => stack.close())
     return stack
   }
@@ -177,6 +177,44 @@ describe.skipIf(!hasChromium)(hasChromium ? 'GraphiQL in Chromium' : `GraphiQL i
     expect(placed).toContain(result.data.orderStatusChanged.order.id)
     expect(result.data.orderStatusChanged.order.status).toBe('PLACED')
     expect(log.requests).toContain(`ws://${address.host}/graphql`)
+    expectOfflineAndClean(log)
+  })
+
+  it('with identity on (as in npm start), runs the home example with a labelled development token for user 1, and switches user', async () => {
+    const stack = await start({ auth: true })
+    const { page, log } = await openPage(browser)
+    await page.goto(`${stack.bffUrl}/graphiql`)
+    await page.waitForSelector(QUERY_EDITOR)
+    await page.getByText('Development token', { exact: true }).waitFor()
+    expect(await page.locator('.dev-token').innerText()).toContain('for user 1, from the local identity provider (not for production)')
+    expect(await editorText(page, QUERY_EDITOR)).toContain('home(userId: "1")')
+
+    const runHome = async (): Promise<{ data?: { home?: Record<string, unknown> }; errors?: { extensions?: { code?: string } }[] }> => {
+      await page.click('.graphiql-execute-button')
+      const text = await waitFor(
+        async () => {
+          const value = await editorText(page, RESULT_EDITOR)
+          return value.includes('"home"') ? value : null
+        },
+        { timeoutMs: PAGE_TIMEOUT_MS, intervalMs: 50, message: 'the home result' },
+      )
+      return JSON.parse(text) as { data?: { home?: Record<string, unknown> }; errors?: { extensions?: { code?: string } }[] }
+    }
+    // User 1's own screen, private fields included: the token went with the request.
+    const own = await runHome()
+    expect(own.errors).toBeUndefined()
+    expect(own.data?.home?.['recentOrders']).toEqual(expect.any(Array))
+
+    await page.fill('#dev-token-user', '2')
+    await page.click('#dev-token-switch')
+    await waitFor(async () => (await page.locator('.dev-token').innerText()).includes('for user 2'), { timeoutMs: PAGE_TIMEOUT_MS, intervalMs: 50, message: 'the switch to user 2' })
+    await page.waitForSelector(QUERY_EDITOR)
+    // Signed in as user 2, user 1's private fields are refused; the public ones are served.
+    const other = await runHome()
+    expect(other.data?.home?.['recentOrders']).toBeNull()
+    expect(other.data?.home?.['user']).toMatchObject({ id: '1' })
+    expect(other.errors?.map((error) => error.extensions?.code)).toContain('FORBIDDEN')
+    expect(log.requests.filter((url) => url.includes('/graphiql/dev-token')).length).toBe(2)
     expectOfflineAndClean(log)
   })
 })

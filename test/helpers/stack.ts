@@ -48,7 +48,8 @@ const GENEROUS_TIME_LIMITS: Record<string, string> = {
 
 /** The BFF's settings that make it trust the mocks' identity provider. */
 export function authEnvFor(mocks: Pick<RunningMocks, 'auth'>): Record<string, string> {
-  return { AUTH_JWKS_URL: mocks.auth.jwksUrl, AUTH_ISSUER: mocks.auth.url }
+  // As npm start: GraphiQL gets its development tokens from the same provider.
+  return { AUTH_JWKS_URL: mocks.auth.jwksUrl, AUTH_ISSUER: mocks.auth.url, GRAPHIQL_DEV_TOKEN_URL: mocks.auth.tokenUrl }
 }
 
 /**

@@ -1,6 +1,7 @@
 import { serverAudits } from 'graphql-http'
 import { request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { requestToken } from '../../../mocks/auth/token-client.js'
 import { mockStats, startStack, type Stack } from '../../helpers/stack.js'
 
 /** Bad input never crashes the server and gets a GraphQL-shaped error with the right status. */
@@ -102,5 +103,33 @@ describe('GraphQL-over-HTTP audit (graphql-http)', () => {
     const warnings = results.filter((result) => result.status === 'warn').map((r) => `${r.id} ${r.name}`)
     // Warnings are SHOULDs we chose differently; keep the list visible and short.
     expect(warnings.length).toBeLessThanOrEqual(3)
+  })
+})
+
+describe('GraphQL-over-HTTP audit with identity on (the real provider)', () => {
+  let authStack: Stack
+  beforeAll(async () => {
+    authStack = await startStack({ auth: true })
+  })
+  afterAll(() => authStack?.close())
+
+  const auditErrors = async (fetchFn: typeof fetch): Promise<string[]> => {
+    const results = await Promise.all(serverAudits({ url: `${authStack.bffUrl}/graphql`, fetchFn }).map((audit) => audit.fn()))
+    expect(results.length).toBeGreaterThanOrEqual(61)
+    return results.filter((result) => result.status === 'error').map((r) => `${r.id} ${r.name}: ${'reason' in r ? r.reason : ''}`)
+  }
+
+  it('passes every MUST audit anonymously (0 errors)', async () => {
+    expect(await auditErrors(fetch)).toEqual([])
+  })
+
+  it('passes every MUST audit with a bearer token (0 errors)', async () => {
+    const token = (await requestToken(authStack.mocks.auth.url, { sub: '1' })).access_token
+    const withToken: typeof fetch = (input, init = {}) => {
+      const headers = new Headers(init.headers)
+      headers.set('authorization', `Bearer ${token}`)
+      return fetch(input, { ...init, headers })
+    }
+    expect(await auditErrors(withToken)).toEqual([])
   })
 })

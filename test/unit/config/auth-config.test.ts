@@ -11,12 +11,13 @@ describe('auth configuration', () => {
   })
 
   it('runs unverified only when told so explicitly', () => {
-    expect(loadConfig({ AUTH_DISABLED: 'true' }).auth).toEqual({ disabled: true })
+    expect(loadConfig({ AUTH_DISABLED: 'true' }).auth).toEqual({ disabled: true, devTokenUrl: null })
   })
 
   it('defaults the audience, the algorithms and the JWKS limits', () => {
     expect(loadConfig(PROVIDER).auth).toEqual({
       disabled: false,
+      devTokenUrl: null,
       jwksUrl: PROVIDER.AUTH_JWKS_URL,
       issuer: PROVIDER.AUTH_ISSUER,
       audience: 'reactive-bff',
