@@ -26,7 +26,8 @@ async function downstreamCalls(s: Stack): Promise<number> {
 
 describe('protection against one caller spending for all', () => {
   it('cuts a wide query at its downstream call budget: refused fields are coded, nothing more is sent, no breaker opens', async () => {
-    stack = await startStack({ CACHE_ENABLED: 'false', REQUEST_MAX_DOWNSTREAM_CALLS: '20' })
+    // The cost limit refuses WIDE before it runs; off here, so the budget behind it is what is tested.
+    stack = await startStack({ CACHE_ENABLED: 'false', REQUEST_MAX_DOWNSTREAM_CALLS: '20', GRAPHQL_MAX_COST: '0' })
     const s = stack
     const before = await downstreamCalls(s)
     const answers = await Promise.all(Array.from({ length: 5 }, () => gql(s, WIDE)))
