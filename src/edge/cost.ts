@@ -1,7 +1,9 @@
 import {
   Kind,
   getNamedType,
+  getNullableType,
   isCompositeType,
+  isListType,
   isInterfaceType,
   isObjectType,
   type DirectiveNode,
@@ -23,7 +25,9 @@ import {
  * page size multiplies everything under it:
  *
  * - `first` / `last` (an integer, a variable, or the schema's default) is the
- *   size of a list or connection;
+ *   size of a list or connection; a list field costs size × (1 + its
+ *   selection), a connection (an object field with a page size) 1 + size × its
+ *   selection, so `search(first: 100) { totalCount }` costs 1;
  * - `ids` (a list, literal or variable) asks for that many objects;
  * - any other list counts as one: its length is the service's to bound, not
  *   the client's to choose.
@@ -79,7 +83,10 @@ export function operationCost(
     if (field === undefined) return 0
     const type = getNamedType(field.type)
     if (!isCompositeType(type)) return 0
-    return saturate(pageSize(node, field, variables) * (1 + selectionCost(node.selectionSet, type)))
+    const size = pageSize(node, field, variables)
+    const each = selectionCost(node.selectionSet, type)
+    // A list returns `size` objects; a connection is one object around a page of `size` items.
+    return saturate(isListType(getNullableType(field.type)) ? size * (1 + each) : 1 + size * each)
   }
 
   function fragmentCost(name: string): number {

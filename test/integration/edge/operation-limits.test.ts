@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { SERVICE_NAMES } from '../../../src/config/services.js'
 import { GRAPHIQL_EXAMPLES, HOME_EXAMPLE } from '../../../src/graphiql/examples.js'
 import { gql, mockStats, resetMocks, startStack, type Stack } from '../../helpers/stack.js'
+import { waitFor } from '../../helpers/wait-for.js'
 
 /** Requests the mocks received since the last reset, over every service. */
 async function downstreamRequests(stack: Stack): Promise<number> {
@@ -94,6 +95,18 @@ describe('production mode (NODE_ENV=production)', () => {
   beforeAll(async () => {
     production = await startStack({ NODE_ENV: 'production' })
     explicit = await startStack({ NODE_ENV: 'production', INTROSPECTION_ENABLED: 'true', GRAPHIQL_ENABLED: 'true' })
+    // On a loaded machine a stack's first load-shedding sample can read an infinite event-loop delay and shed
+    // its first requests (SERVER_OVERLOADED); what is tested here starts once both say they are ready.
+    for (const stack of [production, explicit]) {
+      await waitFor(
+        async () => {
+          const response = await request(`${stack.bffUrl}/health/ready`)
+          await response.body.dump()
+          return response.statusCode === 200
+        },
+        { timeoutMs: 10_000, message: 'ready' },
+      )
+    }
   })
   afterAll(async () => {
     await production.close()

@@ -21,8 +21,10 @@ describe('operationCost', () => {
   })
 
   it('reads page sizes from variables, list lengths from ids, and the schema default when none is given', () => {
-    expect(cost('query($n: Int) { search(query: "x", first: $n) { edges { node { id } } } }', { n: 7 })).toBe(7 * (1 + 1 + 1))
-    expect(cost('{ search(query: "x") { edges { node { id } } } }')).toBe(20 * 3)
+    // A connection is one object around a page: 1 + 7 × (edge + node).
+    expect(cost('query($n: Int) { search(query: "x", first: $n) { edges { node { id } } } }', { n: 7 })).toBe(1 + 7 * 2)
+    expect(cost('{ search(query: "x") { edges { node { id } } } }')).toBe(1 + 20 * 2)
+    expect(cost('{ search(query: "x", first: 5000) { totalCount } }')).toBe(1)
     expect(cost('query($ids: [ID!]!) { products(ids: $ids) { id } }', { ids: ['1', '2', '3'] })).toBe(3)
     expect(cost('{ products(ids: ["1", "2"]) { id price { amount } } }')).toBe(2 * 2)
   })
