@@ -55,6 +55,8 @@ export interface ResolvedDocument {
 }
 
 export interface PersistedDocuments {
+  /** PERSISTED_OPERATIONS_MODE=require: every document, hashed or not, must go through `resolve`. */
+  readonly screensEveryDocument: boolean
   /**
    * The document a request runs, or a ClientError: PERSISTED_QUERY_NOT_FOUND
    * (unknown hash: the client sends the document again), _NOT_SUPPORTED, _NOT_LISTED,
@@ -116,6 +118,8 @@ export function createPersistedDocuments(options: PersistedDocumentsOptions): Pe
   }
 
   return {
+    screensEveryDocument: mode === 'require',
+
     async resolve({ query, extensions }) {
       const extension = extensions?.['persistedQuery']
       if (extension === undefined || extension === null) {

@@ -71,6 +71,7 @@ async function subscriptions(app: FastifyInstance, options: SubscriptionsPluginO
     exposeErrorDetails: options.exposeErrorDetails,
     // The HTTP path's gate (plugins/graphql.ts), so a websocket is no way around its limits.
     admission: app.documentAdmission.websocket,
+    persisted: app.persistedDocuments,
     createContext: (connection, operationId) =>
       app.operationContexts.websocket({
         log: connection.request.log,
@@ -101,4 +102,4 @@ async function subscriptions(app: FastifyInstance, options: SubscriptionsPluginO
   })
 }
 
-export default fp(subscriptions, { name: 'subscriptions', dependencies: ['health', 'event-log', 'downstreams', 'graphql'] })
+export default fp(subscriptions, { name: 'subscriptions', dependencies: ['health', 'event-log', 'downstreams', 'graphql', 'persisted-documents'] })

@@ -1,12 +1,14 @@
 import type { WebsocketHandler } from '@fastify/websocket'
 import type { FastifyRequest } from 'fastify'
-import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql'
-import { CloseCode, makeServer } from 'graphql-ws'
+import { GraphQLError, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema } from 'graphql'
+import { CloseCode, makeServer, type SubscribePayload } from 'graphql-ws'
 import type { WebSocket } from 'ws'
 import { formatGraphQLErrors } from '../graphql/error-formatter.js'
 import type { ConnectionRegistry } from './connection-registry.js'
 import type { DocumentAdmission } from '../graphql/document-admission.js'
 import type { OperationContext } from '../graphql/operation-context.js'
+import type { PersistedDocuments } from '../edge/persisted-documents.js'
+import { ClientError } from '../errors.js'
 
 /** What the auth hook sees of a connection. */
 export interface ConnectionInit {
@@ -45,6 +47,12 @@ export interface WsHandlerOptions {
   readonly exposeErrorDetails: boolean
   /** The gate documents pass over HTTP too (parse, shape, validation, operation, variables), so both answer alike. */
   readonly admission: DocumentAdmission
+  /**
+   * APQ hashes and the trusted list, as over HTTP: a hash in
+   * `extensions.persistedQuery` resolves, and with PERSISTED_OPERATIONS_MODE=require
+   * an unlisted document is refused here too. @default none (documents as sent)
+   */
+  readonly persisted?: undefined | PersistedDocuments
   readonly createContext: (connection: ConnectionExtra, operationId: string) => OperationContext
 }
 
@@ -78,6 +86,19 @@ function isServerMessage(text: string): boolean {
 export function createWsHandler(options: WsHandlerOptions): WebsocketHandler {
   const { exposeErrorDetails } = options
   const { admission } = options
+
+  /** The gate, then the operation's context: what graphql-ws runs, or the errors it sends instead. */
+  function admit(extra: ConnectionExtra, id: string, payload: SubscribePayload, query: string): ExecutionArgs | readonly GraphQLError[] {
+    const schema = options.schema()
+    const admitted = admission.document(schema, query)
+    if ('errors' in admitted) return admitted.errors
+    const resolved = admission.operation(schema, admitted.document, payload.operationName ?? undefined, payload.variables)
+    if ('errors' in resolved) return resolved.errors
+    const contextValue = options.createContext(extra, id)
+    extra.operations.set(id, contextValue)
+    return { schema, document: admitted.document, operationName: payload.operationName, variableValues: resolved.variables, contextValue }
+  }
+
   const server = makeServer<Record<string, unknown>, ConnectionExtra>({
     connectionInitWaitTimeout: options.initTimeoutMs,
     async onConnect(ctx) {
@@ -93,14 +114,16 @@ export function createWsHandler(options: WsHandlerOptions): WebsocketHandler {
       if (Object.keys(ctx.subscriptions).length > options.maxPerConnection) {
         return [new GraphQLError(`At most ${options.maxPerConnection} operations at once per connection`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })]
       }
-      const schema = options.schema()
-      const admitted = admission.document(schema, payload.query)
-      if ('errors' in admitted) return admitted.errors
-      const resolved = admission.operation(schema, admitted.document, payload.operationName ?? undefined, payload.variables)
-      if ('errors' in resolved) return resolved.errors
-      const contextValue = options.createContext(ctx.extra, id)
-      ctx.extra.operations.set(id, contextValue)
-      return { schema, document: admitted.document, operationName: payload.operationName, variableValues: resolved.variables, contextValue }
+      const { persisted } = options
+      const hashed = (payload.extensions?.['persistedQuery'] ?? null) !== null
+      // Only hashes and a required list need the (asynchronous) lookup; a plain document is admitted at once.
+      if (persisted === undefined || (!hashed && !persisted.screensEveryDocument)) return admit(ctx.extra, id, payload, payload.query)
+      return persisted.resolve({ query: payload.query === '' ? undefined : payload.query, extensions: payload.extensions ?? undefined }).then(async (found) => {
+        if (found instanceof ClientError) return [new GraphQLError(found.message, { extensions: { code: found.code } })]
+        const admitted = admit(ctx.extra, id, payload, found.query)
+        if (found.register !== null && !Array.isArray(admitted)) await persisted.register(found.register, found.query)
+        return admitted
+      })
     },
     onNext(ctx, id, _payload, _args, result) {
       const context = ctx.extra.operations.get(id)
