@@ -93,6 +93,14 @@ function hashOf(extension: unknown): string | ClientError {
  * sent with its document is checked against the document's SHA-256 before
  * anything is stored: otherwise one client could file its own text under
  * another's hash, and every client asking for that hash would run it.
+ *
+ * Not mercurius' `persistedQueryProvider`: it lives in mercurius' own routes
+ * (lib/routes.js), which we turn off (`routes: false`) so the transport owns
+ * request errors and statuses; its automatic provider keeps hashes in a
+ * per-process LRU, so another instance would not know them; and it stores a
+ * document after running it whatever the outcome. Here the lookup sits ahead
+ * of our admission gate, over HTTP and websockets alike, and the store is
+ * the cache's, shared through Redis.
  */
 export function createPersistedDocuments(options: PersistedDocumentsOptions): PersistedDocuments {
   const { store, trusted, mode, ttlMs, onStoreError } = options
