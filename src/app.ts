@@ -97,6 +97,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   // schema/*.graphql is the source of truth for execution and for cache TTLs: read it once.
   const sdl = loadSchemaSdl()
   await app.register(cache, { config, sdl })
+  await app.register(persistedDocuments, { config })
   await app.register(downstreams, { config, dispatcherFactory: options.dispatcherFactory })
   await app.register(graphql, { config, sdl })
   await app.register(cacheNotes)
@@ -106,7 +107,6 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     exposeErrorDetails: config.graphql.exposeErrorDetails,
     authorize: options.authorizeSubscription,
   })
-  await app.register(persistedDocuments, { config })
   await app.register(graphqlHttp, { path: '/graphql', config, sdl })
   if (config.graphql.graphiql) {
     await app.register(import('./plugins/graphiql.js'), { endpoint: '/graphql', subscriptionEndpoint: '/graphql', devTokenUrl: config.auth.devTokenUrl })

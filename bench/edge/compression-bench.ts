@@ -1,5 +1,5 @@
 /**
- * `npm run build && node dist/bench/edge/compression-bench.js [--rounds n] [--duration s]`:
+ * `npm run bench:edge [-- --rounds n --duration s --connections n]`:
  * what response compression costs the BFF on the home query. One BFF (the
  * shipped defaults, compression on) behind mocks at ~1 ms; the same load is
  * sent asking for no encoding, gzip and br, in interleaved rounds so the

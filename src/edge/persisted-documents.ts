@@ -55,6 +55,8 @@ export interface ResolvedDocument {
 }
 
 export interface PersistedDocuments {
+  /** PERSISTED_OPERATIONS_MODE=require: every document, hashed or not, must go through `resolve`. */
+  readonly screensEveryDocument: boolean
   /**
    * The document a request runs, or a ClientError: PERSISTED_QUERY_NOT_FOUND
    * (unknown hash: the client sends the document again), _NOT_SUPPORTED, _NOT_LISTED,
@@ -91,6 +93,14 @@ function hashOf(extension: unknown): string | ClientError {
  * sent with its document is checked against the document's SHA-256 before
  * anything is stored: otherwise one client could file its own text under
  * another's hash, and every client asking for that hash would run it.
+ *
+ * Not mercurius' `persistedQueryProvider`: it lives in mercurius' own routes
+ * (lib/routes.js), which we turn off (`routes: false`) so the transport owns
+ * request errors and statuses; its automatic provider keeps hashes in a
+ * per-process LRU, so another instance would not know them; and it stores a
+ * document after running it whatever the outcome. Here the lookup sits ahead
+ * of our admission gate, over HTTP and websockets alike, and the store is
+ * the cache's, shared through Redis.
  */
 export function createPersistedDocuments(options: PersistedDocumentsOptions): PersistedDocuments {
   const { store, trusted, mode, ttlMs, onStoreError } = options
@@ -116,6 +126,8 @@ export function createPersistedDocuments(options: PersistedDocumentsOptions): Pe
   }
 
   return {
+    screensEveryDocument: mode === 'require',
+
     async resolve({ query, extensions }) {
       const extension = extensions?.['persistedQuery']
       if (extension === undefined || extension === null) {

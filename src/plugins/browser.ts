@@ -14,7 +14,8 @@ export interface BrowserPluginOptions {
  * - CORS for the origins listed (CORS_ORIGINS) and no other: a refused
  *   origin's preflight gets no Access-Control-Allow-Origin, so its browser
  *   never sends the request. Credentials (cookies) only when asked for.
- * - br and gzip bodies above the threshold. Websocket frames are not HTTP
+ * - br and gzip bodies above the threshold (the GraphQL routes compress
+ *   their own JSON: plugins/graphql-http.ts). Websocket frames are not HTTP
  *   replies and are never compressed (per-message deflate stays off: it costs
  *   a zlib context per socket and CPU per frame, for frames a few hundred bytes long).
  */

@@ -4,6 +4,7 @@ import { readCacheHints } from '../cache/ttl-policy.js'
 import type { Config } from '../config/load-config.js'
 import { createGraphQLOverHttp } from '../http/graphql-over-http.js'
 import { createOperationCachePolicies } from '../http/operation-cache-policy.js'
+import { createCompressionHook } from '../http/response-compression.js'
 
 export interface GraphQLHttpOptions {
   readonly path: string
@@ -17,7 +18,9 @@ export interface GraphQLHttpOptions {
  * (http/). The websocket endpoint shares the GET route.
  */
 async function graphqlHttp(app: FastifyInstance, options: GraphQLHttpOptions): Promise<void> {
-  const { cache, graphql } = options.config
+  const { cache, graphql, browser } = options.config
+  // Compressed here in one synchronous call, not by @fastify/compress's per-answer stream (http/response-compression.ts).
+  const compression = browser.compression ? { compress: false as const, onSend: createCompressionHook(browser.compressionThresholdBytes) } : {}
   const { execute, errorHandler } = createGraphQLOverHttp(app, {
     exposeErrorDetails: graphql.exposeErrorDetails,
     // Without introspection, validation messages lose their "Did you mean …" hints.
@@ -29,6 +32,7 @@ async function graphqlHttp(app: FastifyInstance, options: GraphQLHttpOptions): P
     method: 'GET',
     url: options.path,
     errorHandler,
+    ...compression,
     // The graphql-transport-ws endpoint shares the path (plugins/subscriptions.ts).
     ...(app.hasDecorator('subscriptions') ? { wsHandler: app.subscriptions.wsHandler } : {}),
     handler: (request, reply) => execute(request, reply, request.query),
@@ -37,6 +41,7 @@ async function graphqlHttp(app: FastifyInstance, options: GraphQLHttpOptions): P
     method: 'POST',
     url: options.path,
     errorHandler,
+    ...compression,
     handler: (request, reply) => execute(request, reply, request.body),
   })
 }

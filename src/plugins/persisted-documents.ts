@@ -56,7 +56,11 @@ async function persistedDocuments(app: FastifyInstance, options: PersistedDocume
       ttlMs: settings.ttlMs,
       trusted,
       mode: settings.operationsMode,
-      onStoreError: (err, operation) => log.warn({ err, operation }, 'persisted query store failed'),
+      // The guarded store reports Redis outages itself (breaker transitions); one line per request here would flood the log.
+      onStoreError: (err, operation) =>
+        err instanceof BffError && err.code === 'BFF_ERR_CACHE_UNAVAILABLE'
+          ? log.debug({ err, operation }, 'persisted query store unavailable')
+          : log.warn({ err, operation }, 'persisted query store failed'),
     }),
   )
   app.decorateRequest('persistedOperation', null)

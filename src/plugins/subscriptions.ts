@@ -74,6 +74,7 @@ async function subscriptions(app: FastifyInstance, options: SubscriptionsPluginO
     // The HTTP path's gate (plugins/graphql.ts), so a websocket is no way around its limits.
     admission: app.documentAdmission.websocket,
     gate: app.edge,
+    persisted: app.persistedDocuments,
     createContext: (connection, operationId) =>
       app.operationContexts.websocket({
         log: connection.request.log,
@@ -105,4 +106,4 @@ async function subscriptions(app: FastifyInstance, options: SubscriptionsPluginO
   })
 }
 
-export default fp(subscriptions, { name: 'subscriptions', dependencies: ['health', 'event-log', 'downstreams', 'graphql', 'edge', 'telemetry'] })
+export default fp(subscriptions, { name: 'subscriptions', dependencies: ['health', 'event-log', 'downstreams', 'graphql', 'edge', 'persisted-documents', 'telemetry'] })

@@ -1,7 +1,7 @@
 import type { WebsocketHandler } from '@fastify/websocket'
 import type { FastifyRequest } from 'fastify'
-import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql'
-import { CloseCode, makeServer } from 'graphql-ws'
+import { GraphQLError, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema } from 'graphql'
+import { CloseCode, makeServer, type SubscribePayload } from 'graphql-ws'
 import type { WebSocket } from 'ws'
 import { callerKey, type OperationGate } from '../edge/operation-gate.js'
 import { formatGraphQLErrors } from '../graphql/error-formatter.js'
@@ -9,6 +9,8 @@ import type { ConnectionRegistry } from './connection-registry.js'
 import type { DocumentAdmission } from '../graphql/document-admission.js'
 import type { OperationContext } from '../graphql/operation-context.js'
 import { ANONYMOUS, type Viewer } from '../identity/viewer.js'
+import type { PersistedDocuments } from '../edge/persisted-documents.js'
+import { ClientError } from '../errors.js'
 
 /** What the auth hook sees of a connection. */
 export interface ConnectionInit {
@@ -83,6 +85,12 @@ export interface WsHandlerOptions {
   readonly admission: DocumentAdmission
   /** Prices and charges each operation as over HTTP; a refusal is an `error` for that id, the connection stays open. @default none */
   readonly gate?: undefined | OperationGate
+  /**
+   * APQ hashes and the trusted list, as over HTTP: a hash in
+   * `extensions.persistedQuery` resolves, and with PERSISTED_OPERATIONS_MODE=require
+   * an unlisted document is refused here too. @default none (documents as sent)
+   */
+  readonly persisted?: undefined | PersistedDocuments
   readonly createContext: (connection: ConnectionExtra, operationId: string) => OperationContext
 }
 
@@ -116,6 +124,33 @@ function isServerMessage(text: string): boolean {
 export function createWsHandler(options: WsHandlerOptions): WebsocketHandler {
   const { exposeErrorDetails } = options
   const { admission } = options
+
+  /**
+   * The same gate as over HTTP: the document admitted, then priced and charged
+   * to the connection's caller (trusted documents skip the cost limit, not the rate limit).
+   */
+  async function admit(extra: ConnectionExtra, id: string, payload: SubscribePayload, query: string, listed: boolean): Promise<ExecutionArgs | readonly GraphQLError[]> {
+    const schema = options.schema()
+    const admitted = admission.document(schema, query)
+    if ('errors' in admitted) return admitted.errors
+    const resolved = admission.operation(schema, admitted.document, payload.operationName ?? undefined, payload.variables)
+    if ('errors' in resolved) return resolved.errors
+    if (options.gate !== undefined) {
+      const gate = await options.gate.admit({
+        schema,
+        document: admitted.document,
+        operation: resolved.operation,
+        variables: resolved.variables,
+        caller: callerKey(extra.viewer.subject, extra.request.ip),
+        skipCostLimit: listed,
+      })
+      if (!gate.admitted) return [gate.error]
+    }
+    const contextValue = options.createContext(extra, id)
+    extra.operations.set(id, contextValue)
+    return { schema, document: admitted.document, operationName: payload.operationName, variableValues: resolved.variables, contextValue }
+  }
+
   const server = makeServer<Record<string, unknown>, ConnectionExtra>({
     connectionInitWaitTimeout: options.initTimeoutMs,
     async onConnect(ctx) {
@@ -139,25 +174,16 @@ export function createWsHandler(options: WsHandlerOptions): WebsocketHandler {
       if (Object.keys(ctx.subscriptions).length > options.maxPerConnection) {
         return [new GraphQLError(`At most ${options.maxPerConnection} operations at once per connection`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })]
       }
-      const schema = options.schema()
-      const admitted = admission.document(schema, payload.query)
-      if ('errors' in admitted) return admitted.errors
-      const resolved = admission.operation(schema, admitted.document, payload.operationName ?? undefined, payload.variables)
-      if ('errors' in resolved) return resolved.errors
-      if (options.gate !== undefined) {
-        const { request } = ctx.extra
-        const gate = await options.gate.admit({
-          schema,
-          document: admitted.document,
-          operation: resolved.operation,
-          variables: resolved.variables,
-          caller: callerKey(request.viewer.subject, request.ip),
-        })
-        if (!gate.admitted) return [gate.error]
-      }
-      const contextValue = options.createContext(ctx.extra, id)
-      ctx.extra.operations.set(id, contextValue)
-      return { schema, document: admitted.document, operationName: payload.operationName, variableValues: resolved.variables, contextValue }
+      const { persisted } = options
+      const hashed = (payload.extensions?.['persistedQuery'] ?? null) !== null
+      // Only hashes and a required list need the lookup; a plain document goes straight to admission.
+      if (persisted === undefined || (!hashed && !persisted.screensEveryDocument)) return admit(ctx.extra, id, payload, payload.query, false)
+      return persisted.resolve({ query: payload.query === '' ? undefined : payload.query, extensions: payload.extensions ?? undefined }).then(async (found) => {
+        if (found instanceof ClientError) return [new GraphQLError(found.message, { extensions: { code: found.code } })]
+        const admitted = await admit(ctx.extra, id, payload, found.query, found.persisted === 'listed')
+        if (found.register !== null && !Array.isArray(admitted)) await persisted.register(found.register, found.query)
+        return admitted
+      })
     },
     onNext(ctx, id, _payload, _args, result) {
       const context = ctx.extra.operations.get(id)

@@ -78,6 +78,17 @@ describe('automatic persisted queries over one Redis, two instances', () => {
     expect(answer.status).toBe(400)
     expect(codeOf(answer)).toBe('BAD_REQUEST')
   })
+
+  // Last in this block: it kills the suite's Redis.
+  it('with Redis gone a hash reads as unknown and the document sent with it still runs', async () => {
+    const query = '{ product(id: "6") { id } }'
+    await redis.server.kill()
+    await waitFor(() => first.app.redis?.status !== 'ready', { message: 'the instance to notice Redis is gone' })
+    expect(codeOf(await post(first, { extensions: persisted(query) }))).toBe('PERSISTED_QUERY_NOT_FOUND')
+    const retried = await post(first, { query, extensions: persisted(query) })
+    expect(retried.status).toBe(200)
+    expect(retried.json).toEqual({ data: { product: { id: '6' } } })
+  })
 })
 
 describe('automatic persisted queries without Redis', () => {
