@@ -96,5 +96,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   })
   await app.register(graphqlHttp, { path: '/graphql', exposeErrorDetails: config.graphql.exposeErrorDetails })
   if (config.graphql.graphiql) await app.register(import('./plugins/graphiql.js'), { endpoint: '/graphql', subscriptionEndpoint: '/graphql' })
+  const { dashboard } = config.telemetry
+  if (dashboard.enabled) await app.register(import('./plugins/dashboard.js'), { instanceName: dashboard.instanceName })
   return app
 }
