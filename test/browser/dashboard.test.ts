@@ -85,7 +85,8 @@ describe.skipIf(!hasChromium)(hasChromium ? 'dashboard in Chromium' : `dashboard
     const openAfterMs = Date.now() - faultedAt
     expect(openAfterMs).toBeLessThan(5_000)
     expect(await breakerOf('users')).toBe('closed')
-    await page.screenshot({ path: SCREENSHOT.pathname.replace('dashboard.png', 'dashboard-open.png') })
+    // The README's picture: one service failing beside six healthy ones.
+    await page.screenshot({ path: SCREENSHOT.pathname })
 
     await setFaults(stack.mocks.urls.recommendations, { errorRate: 0 })
     await waitFor(async () => (await breakerOf('recommendations')) === 'closed', { timeoutMs: 10_000, intervalMs: 50, message: 'the recommendations tile to return to closed' })
