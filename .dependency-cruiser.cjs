@@ -5,7 +5,7 @@
  *   server.ts                     the only file that listens
  *   app.ts                        buildApp: registers the plugins
  *   plugins/                      wiring: one resource per plugin
- *   http/, subscriptions/, graphiql/   transports and the GraphiQL page
+ *   http/, subscriptions/, graphiql/, dashboard/   transports, the GraphiQL page, the dashboard page
  *   graphql/                      schema, resolvers, the one operation-context builder
  *   data/, edge/                  per-request data layer, resource table, invalidation; cost, operation limits, rate limits, persisted queries
  *   cache/, downstream/, events/, identity/  entity cache + stores; clients + caller; event log; who is asking
@@ -21,7 +21,7 @@ const LEVELS = [
   ['server.ts'],
   ['app.ts'],
   ['plugins/'],
-  ['http/', 'subscriptions/', 'graphiql/'],
+  ['http/', 'subscriptions/', 'graphiql/', 'dashboard/'],
   ['graphql/'],
   ['data/', 'edge/'],
   ['cache/', 'downstream/', 'events/', 'identity/'],

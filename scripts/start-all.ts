@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   const base = `http://${host}:${config.server.port}`
   app.log.info(`GraphiQL: ${base}/graphiql   GraphQL: ${base}/graphql`)
   process.stdout.write(
-    `\n  reactive-bff is up\n  GraphiQL  ${base}/graphiql\n  GraphQL   ${base}/graphql (HTTP and websocket)\n` +
+    `\n  reactive-bff is up\n  GraphiQL  ${base}/graphiql\n  GraphQL   ${base}/graphql (HTTP and websocket)\n  Dashboard ${base}/dashboard   Metrics ${base}/metrics\n` +
       `  events    ${generator === null ? 'generator off' : `generator every ${intervalMs} ms`}, ${redisLog === undefined ? 'in-process log' : 'Redis Streams'}\n` +
       `  auth      ${mocks.auth.url} (development identity provider, no password; see mocks/README.md)\n` +
       `            a token: curl -s -X POST ${mocks.auth.tokenUrl} -H 'content-type: application/json' -d '{"sub":"1"}'\n` +

@@ -111,5 +111,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   if (config.graphql.graphiql) {
     await app.register(import('./plugins/graphiql.js'), { endpoint: '/graphql', subscriptionEndpoint: '/graphql', devTokenUrl: config.auth.devTokenUrl })
   }
+  const { dashboard } = config.telemetry
+  if (dashboard.enabled) {
+    await app.register(import('./plugins/dashboard.js'), {
+      instanceName: dashboard.instanceName,
+      identityRequired: !config.auth.disabled,
+      devTokenUrl: config.auth.devTokenUrl,
+    })
+  }
   return app
 }

@@ -127,14 +127,14 @@ export class CallRun implements HttpReceiver {
     this.#limit = limit
     this.#deadlineCut = this.#deadlineBinds && limit < attemptTimeoutMs
     this.#attemptAt = policy.now()
-    const breakerState = policy.breaker.state()
+    // Optional chaining skips building the attributes when the call is not traced.
     this.#span =
       this.#ctx.trace?.child(this.#call.method, 'client', {
         'server.address': service,
         'http.request.method': this.#call.method,
         'url.path': this.#call.path,
         'http.request.resend_count': this.#retryCount,
-        'bff.breaker.state': breakerState,
+        'bff.breaker.state': policy.breaker.state(),
       }) ?? null
     const permit = policy.breaker.tryAcquire(this.#ctx.requestId)
     if (permit === null) {

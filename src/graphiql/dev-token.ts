@@ -9,7 +9,7 @@ export interface DevToken {
 }
 
 /** Mints development tokens from a provider's token endpoint. */
-export type DevTokenMinter = (user: string) => Promise<DevToken>
+export type DevTokenMinter = (user: string, scope?: undefined | string) => Promise<DevToken>
 
 /** Long enough for a working day in GraphiQL; the auth mock allows up to a day. */
 const DEV_TOKEN_TTL_S = 8 * 3_600
@@ -28,11 +28,11 @@ function isTokenAnswer(value: unknown): value is { readonly access_token: string
  * mints tokens on request without a password is a development convenience.
  */
 export function createDevTokenMinter(tokenUrl: string): DevTokenMinter {
-  return async (user) => {
+  return async (user, scope) => {
     const response = await request(tokenUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ sub: user, ttlSeconds: DEV_TOKEN_TTL_S }),
+      body: JSON.stringify({ sub: user, ttlSeconds: DEV_TOKEN_TTL_S, ...(scope === undefined ? {} : { scope }) }),
       headersTimeout: MINT_TIMEOUT_MS,
       bodyTimeout: MINT_TIMEOUT_MS,
     })

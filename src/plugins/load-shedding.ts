@@ -8,8 +8,8 @@ export interface LoadSheddingOptions {
   readonly pressure: PressureConfig
 }
 
-/** Routes that must answer while the process sheds load, so orchestrators see why. */
-const ALWAYS_ANSWERED = new Set(['/health/live', '/health/ready'])
+/** Routes that must answer while the process sheds load, so orchestrators (and the metrics scraper) see why. */
+const ALWAYS_ANSWERED = new Set(['/health/live', '/health/ready', '/metrics'])
 
 /**
  * The process-level guard for what no limit foresaw: while the event loop

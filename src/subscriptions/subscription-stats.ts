@@ -15,6 +15,8 @@ export interface SubscriptionStatsSnapshot {
   readonly slowConsumerCloses: number
   /** Subscription streams open, by subscription field. */
   readonly byField: Readonly<Record<string, number>>
+  /** Append-to-delivery time of the last event delivered, in ms; null before the first. */
+  readonly lastLagMs: number | null
   /** Connections refused by the per-instance cap or during shutdown. */
   readonly connectionsRefused: number
 }
@@ -51,6 +53,7 @@ export function createSubscriptionStats(options: SubscriptionStatsOptions = {}):
   let inFlight = 0
   let waiters: Array<() => void> = []
   const onLag = options.onLag
+  let lastLagMs: number | null = null
   return {
     connections: 0,
     subscriptions: 0,
@@ -66,6 +69,7 @@ export function createSubscriptionStats(options: SubscriptionStatsOptions = {}):
     },
     delivered(lagMs) {
       this.eventsDelivered += 1
+      lastLagMs = lagMs
       onLag?.(lagMs)
     },
     startWork() {
@@ -100,6 +104,7 @@ export function createSubscriptionStats(options: SubscriptionStatsOptions = {}):
         slowConsumerCloses: this.slowConsumerCloses,
         connectionsRefused: this.connectionsRefused,
         byField: Object.fromEntries(this.byField),
+        lastLagMs,
       }
     },
   }
