@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { bool, int } from './env-fields.js'
+import type { graphqlVars } from './graphql.js'
 import type { serverVars } from './server.js'
 
 /** `https://app.example,https://admin.example`: origins only (scheme, host, port), no paths. */
@@ -10,12 +11,6 @@ const origins = z
 
 /** What browsers see: CORS and response compression. */
 export const browserVars = {
-  /**
-   * Only the defaults below read it; no behaviour branches on it elsewhere.
-   * production: no CORS origin unless CORS_ORIGINS names some. Any other
-   * value (staging, test) counts as development.
-   */
-  NODE_ENV: z.string().default('development'),
   /** Origins allowed to call /graphql from a browser. @default none in production, this server's own GraphiQL origin otherwise */
   CORS_ORIGINS: origins.optional(),
   /** Let allowed origins send cookies and Authorization (Access-Control-Allow-Credentials). */
@@ -34,7 +29,8 @@ export interface BrowserConfig {
   readonly compressionThresholdBytes: number
 }
 
-export function browserConfig(e: z.output<z.ZodObject<typeof browserVars & Pick<typeof serverVars, 'PORT'>>>): BrowserConfig {
+export function browserConfig(e: z.output<z.ZodObject<typeof browserVars & Pick<typeof serverVars, 'PORT'> & Pick<typeof graphqlVars, 'NODE_ENV'>>>): BrowserConfig {
+  // NODE_ENV (read in graphql.ts) picks this default only: production allows no origin unless CORS_ORIGINS names some.
   // GraphiQL is served by the BFF itself (/graphiql), on the address it listens on.
   const development = [`http://localhost:${e.PORT}`, `http://127.0.0.1:${e.PORT}`]
   return {

@@ -3,7 +3,10 @@ import { bool, int } from './env-fields.js'
 
 /** GraphQL execution and GraphiQL. */
 export const graphqlVars = {
-  /** Only sets defaults: `production` turns GraphiQL and introspection off unless enabled explicitly. */
+  /**
+   * Only sets defaults: `production` turns GraphiQL and introspection off unless enabled explicitly,
+   * and allows no CORS origin unless CORS_ORIGINS names some (browser.ts). Any other value counts as development.
+   */
   NODE_ENV: z.string().default('development'),
   /** @default true, false when NODE_ENV=production */
   GRAPHIQL_ENABLED: bool.optional(),
@@ -44,7 +47,7 @@ export interface GraphQLConfig {
 export const maxNestingFor = (queryDepthLimit: number): number => Math.max(64, queryDepthLimit * 4)
 
 export function graphqlConfig(e: z.output<z.ZodObject<typeof graphqlVars>>): GraphQLConfig {
-  // The one place NODE_ENV is read: it picks defaults, never behaviour of its own.
+  // NODE_ENV picks defaults (here and the CORS origins), never behaviour of its own.
   const production = e.NODE_ENV === 'production'
   return {
     graphiql: e.GRAPHIQL_ENABLED ?? !production,
