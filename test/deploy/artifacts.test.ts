@@ -58,6 +58,18 @@ describe('deployment artifacts match the code', () => {
       expect(() => loadConfig(env)).not.toThrow()
     }
     expect(Object.keys(k8sEnv())).toEqual(expect.arrayContaining(['REDIS_CLUSTER_NODES', 'REDIS_URL', 'SHUTDOWN_DELAY_MS']))
+    // Identity, the edge and observability are configured where they are deployed, not left to defaults.
+    for (const env of [composeEnv, k8sEnv()]) expect(Object.keys(env)).toEqual(expect.arrayContaining(['AUTH_JWKS_URL', 'AUTH_ISSUER', 'TRUST_PROXY', 'RATE_LIMIT_INSTANCES_HINT', 'METRICS_ENABLED']))
+    const k8s = loadConfig(k8sEnv())
+    expect(k8s.auth.disabled).toBe(false)
+    expect(k8s.graphql.introspection).toBe(false)
+  })
+
+  it('has Prometheus scrape /metrics on the port the BFF listens on', async () => {
+    const annotations = deployment?.spec.template.metadata.annotations ?? {}
+    expect(annotations['prometheus.io/scrape']).toBe('true')
+    expect(await routeExists(annotations['prometheus.io/path'] ?? '')).toBe(true)
+    expect(Number(annotations['prometheus.io/port'])).toBe(loadConfig(k8sEnv()).server.port)
   })
 
   it('runs the image as built: no command overrides, so the CMD and its node flags apply', () => {

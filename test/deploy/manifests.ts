@@ -57,7 +57,7 @@ export const k8sResource = z.discriminatedUnion('kind', [
     spec: z.object({
       selector: z.object({ matchLabels: labels }),
       template: z.object({
-        metadata: z.object({ labels }),
+        metadata: z.object({ labels, annotations: z.record(z.string(), z.string()).optional() }),
         spec: z.object({
           terminationGracePeriodSeconds: z.number(),
           securityContext: z.object({ runAsNonRoot: z.literal(true) }),
