@@ -4,6 +4,9 @@ import { ANONYMOUS, type Viewer } from '../../../src/identity/viewer.js'
 import { canSeeDashboard } from '../../../src/plugins/dashboard-access.js'
 import { createOperationNames } from '../../../src/telemetry/operation-names.js'
 
+/** Not about identity: a config needs a provider or an explicit AUTH_DISABLED. */
+const NO_AUTH = { AUTH_DISABLED: 'true' } as const
+
 const viewer = (scopes: string[]): Viewer => ({ subject: 'u1', scopes: new Set(scopes), token: 't' })
 
 describe('dashboard access', () => {
@@ -33,20 +36,20 @@ describe('operation-name labels', () => {
 
 describe('telemetry config', () => {
   it('leaves tracing off without an OTLP endpoint, and with one unless disabled', () => {
-    expect(loadConfig({}).telemetry.tracing).toBeNull()
-    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318/' }).telemetry.tracing).toMatchObject({
+    expect(loadConfig(NO_AUTH).telemetry.tracing).toBeNull()
+    expect(loadConfig({ ...NO_AUTH, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318/' }).telemetry.tracing).toMatchObject({
       url: 'http://127.0.0.1:4318/v1/traces',
       protocol: 'http/protobuf',
       sampler: 'parentbased_always_on',
     })
-    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_SDK_DISABLED: 'true' }).telemetry.tracing).toBeNull()
-    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_TRACES_EXPORTER: 'none' }).telemetry.tracing).toBeNull()
-    expect(loadConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/custom' }).telemetry.tracing?.url).toBe('http://c:4318/custom')
+    expect(loadConfig({ ...NO_AUTH, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_SDK_DISABLED: 'true' }).telemetry.tracing).toBeNull()
+    expect(loadConfig({ ...NO_AUTH, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_TRACES_EXPORTER: 'none' }).telemetry.tracing).toBeNull()
+    expect(loadConfig({ ...NO_AUTH, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/custom' }).telemetry.tracing?.url).toBe('http://c:4318/custom')
   })
   it('refuses an unknown protocol or sampler at boot', () => {
-    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(/OTEL_EXPORTER_OTLP_PROTOCOL/)
-    expect(() => loadConfig({ OTEL_TRACES_SAMPLER: 'sometimes' })).toThrow(/OTEL_TRACES_SAMPLER/)
-    expect(() => loadConfig({ METRICS_MAX_OPERATION_NAMES: '10001' })).toThrow(/METRICS_MAX_OPERATION_NAMES/)
-    expect(loadConfig({ METRICS_MAX_OPERATION_NAMES: '10000' }).telemetry.metrics.maxOperationNames).toBe(10_000)
+    expect(() => loadConfig({ ...NO_AUTH, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(/OTEL_EXPORTER_OTLP_PROTOCOL/)
+    expect(() => loadConfig({ ...NO_AUTH, OTEL_TRACES_SAMPLER: 'sometimes' })).toThrow(/OTEL_TRACES_SAMPLER/)
+    expect(() => loadConfig({ ...NO_AUTH, METRICS_MAX_OPERATION_NAMES: '10001' })).toThrow(/METRICS_MAX_OPERATION_NAMES/)
+    expect(loadConfig({ ...NO_AUTH, METRICS_MAX_OPERATION_NAMES: '10000' }).telemetry.metrics.maxOperationNames).toBe(10_000)
   })
 })
