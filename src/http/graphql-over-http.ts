@@ -145,7 +145,9 @@ export function createGraphQLOverHttp(app: FastifyInstance, options: GraphQLOver
       reply.header('cache-control', cacheControl)
       if (cacheControl === NOT_STORED) return reply.send(body)
       const serialized = JSON.stringify(body)
-      const etag = weakEtag(mediaType, serialized)
+      // The validator is the data's, not the caller's bucket: extensions.cost changes with every answer,
+      // and would otherwise make every If-None-Match miss.
+      const etag = weakEtag(mediaType, body === result ? serialized : JSON.stringify(result))
       reply.header('etag', etag)
       // RFC 9110 §15.4.5: a 304 carries the validator and Cache-Control, and no body.
       if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return reply.code(304).send()

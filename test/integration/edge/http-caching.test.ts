@@ -101,6 +101,18 @@ describe('conditional GET', () => {
     expect(stale.json?.data).toEqual(first.json?.data)
   })
 
+  it('with the rate limit on, the ETag stays the data\'s: the bucket in extensions.cost changes, a 304 still comes', async () => {
+    const limited = await startStack({ RATE_LIMIT_ENABLED: 'true' })
+    try {
+      const first = await get(limited, query)
+      expect(first.text).toContain('"requestedQueryCost"')
+      const again = await get(limited, query, { 'if-none-match': String(first.headers['etag']) })
+      expect(again.status).toBe(304)
+    } finally {
+      await limited.close()
+    }
+  })
+
   it('the ETag differs per media type (Vary: Accept) and per answer', async () => {
     const graphqlJson = await get(stack, query)
     const json = await get(stack, query, { accept: 'application/json' })
