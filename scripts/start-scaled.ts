@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   // Whatever way out (Ctrl-C, a crash), no child outlives the launcher.
   const exit = stopChildrenOnExit('start:scaled')
   const redisUrl = process.env['REDIS_URL'] || null
-  const topology: Topology = await startTopology({ instances, bind: `*:${port}`, redisUrl, eventsIntervalMs, bffEnv: { GRAPHIQL_ENABLED: 'true', LOG_LEVEL: 'info' } })
+  const topology: Topology = await startTopology({ instances, bind: `*:${port}`, redisUrl, eventsIntervalMs, auth: true, bffEnv: { GRAPHIQL_ENABLED: 'true', LOG_LEVEL: 'info' } })
   if (exit.interrupted) return
   const base = `http://localhost:${port}`
   process.stdout.write(

@@ -63,6 +63,8 @@ export async function startRedisServer(port: number, dir: string): Promise<Bench
 export interface MocksChild {
   readonly child: BenchChild
   readonly urls: Readonly<Record<ServiceName, string>>
+  /** The identity provider's base URL (its issuer). */
+  readonly authUrl: string
 }
 
 /** The seven mocks and the event generator in their own process, on free ports, publishing to `redisUrl`. */
@@ -78,7 +80,9 @@ export async function startMocksChild(redisUrl: string, eventsIntervalMs: number
   }
   const missing = SERVICE_NAMES.filter((name) => urls[name] === undefined)
   if (missing.length > 0) throw new Error(`the mocks printed no URL for ${missing.join(', ')}`)
-  return { child, urls: urls as Record<ServiceName, string> }
+  const authUrl = child.stdout().split('\n').map((line) => line.trim().split(/\s+/)).find(([name]) => name === 'auth')?.[1]
+  if (authUrl === undefined) throw new Error('the mocks printed no URL for auth')
+  return { child, urls: urls as Record<ServiceName, string>, authUrl }
 }
 
 /**

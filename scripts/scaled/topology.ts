@@ -19,6 +19,11 @@ export interface TopologyOptions {
   readonly eventsIntervalMs: number
   /** Extra flags for the mocks (start-mocks' --latency and the like). */
   readonly mocksArgs?: undefined | readonly string[]
+  /**
+   * The BFFs trust the mocks' identity provider, orders and notifications check the relayed token,
+   * and GraphiQL gets development tokens, as in `npm start`. @default false: AUTH_DISABLED=true (benchmarks)
+   */
+  readonly auth?: undefined | boolean
   /** Environment of every BFF on top of the topology's own (Redis, mock URLs, SHUTDOWN_DELAY_MS). */
   readonly bffEnv?: undefined | Readonly<Record<string, string>>
 }
@@ -80,14 +85,16 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
 
   try {
     if (options.redisUrl === null) redis = await startRedisServer(redisPort, dir)
-    const mocks = await startMocksChild(redisUrl, options.eventsIntervalMs, options.mocksArgs ?? [])
+    const auth = options.auth === true
+    const mocks = await startMocksChild(redisUrl, options.eventsIntervalMs, [...(auth ? ['--require-identity'] : []), ...(options.mocksArgs ?? [])])
     started.push(mocks.child)
     const bffEnv: Record<string, string> = {
       LOG_LEVEL: 'warn',
       REDIS_URL: redisUrl,
       SHUTDOWN_DELAY_MS: String(LOCAL_SHUTDOWN_DELAY_MS),
-      // The scaled topology is about instances and Redis; its mocks do not check identity either.
-      AUTH_DISABLED: 'true',
+      ...(auth
+        ? { AUTH_JWKS_URL: `${mocks.authUrl}/.well-known/jwks.json`, AUTH_ISSUER: mocks.authUrl, GRAPHIQL_DEV_TOKEN_URL: `${mocks.authUrl}/token` }
+        : { AUTH_DISABLED: 'true' }),
       // HAProxy runs on this host and adds X-Forwarded-For; while Redis is down each instance allows its share.
       TRUST_PROXY: '127.0.0.1',
       RATE_LIMIT_INSTANCES_HINT: String(options.instances),

@@ -25,23 +25,16 @@ export interface Identity {
 
 const ANONYMOUS_RESOLVED: ResolvedViewer = Object.freeze({ viewer: ANONYMOUS, expiresAtMs: null })
 
-export interface IdentityOptions {
-  /** Replaces the remote JWKS (tests of this module only). */
-  readonly verifier?: undefined | TokenVerifier
-}
-
-export function createIdentity(config: AuthConfig, options: IdentityOptions = {}): Identity {
+export function createIdentity(config: AuthConfig): Identity {
   if (config.disabled) return { enforced: false, resolve: async () => ANONYMOUS_RESOLVED }
-  const verifier =
-    options.verifier ??
-    createTokenVerifier({
-      keys: createKeySet({ jwksUrl: config.jwksUrl, timeoutMs: config.jwksTimeoutMs, cooldownMs: config.jwksCooldownMs, maxAgeMs: config.jwksMaxAgeMs }),
-      issuer: config.issuer,
-      audience: config.audience,
-      algorithms: config.algorithms,
-      clockToleranceS: config.clockToleranceS,
-      cacheEntries: config.tokenCacheEntries,
-    })
+  const verifier: TokenVerifier = createTokenVerifier({
+    keys: createKeySet({ jwksUrl: config.jwksUrl, timeoutMs: config.jwksTimeoutMs, cooldownMs: config.jwksCooldownMs, maxAgeMs: config.jwksMaxAgeMs }),
+    issuer: config.issuer,
+    audience: config.audience,
+    algorithms: config.algorithms,
+    clockToleranceS: config.clockToleranceS,
+    cacheEntries: config.tokenCacheEntries,
+  })
   return {
     enforced: true,
     async resolve(credential) {

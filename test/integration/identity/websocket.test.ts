@@ -75,13 +75,26 @@ describe('identity over the websocket (connection_init authorization)', () => {
     const owner = createWsClient(wsUrl, { connectionParams: { authorization: `Bearer ${await tokenFor(stack.mocks, { sub: '3' })}` } })
     const admin = createWsClient(wsUrl, { connectionParams: { authorization: `Bearer ${adminToken}` } })
     try {
-      const probes = [owner, admin].flatMap((client) => [subscribe(client, NOTIFICATIONS, { userId: '3' })])
-      await expect.poll(() => stack.app.subscriptions.stats().subscriptions).toBe(2)
+      const notifications = [owner, admin].map((client) => subscribe(client, NOTIFICATIONS, { userId: '3' }))
+      const orders = [owner, admin].map((client) => subscribe(client, ORDERS, { userId: '3' }))
+      await expect.poll(() => stack.app.subscriptions.stats().subscriptions).toBe(4)
       await notify('3', 'for three')
-      for (const probe of probes) {
+      const placed = await request(`${stack.mocks.urls.orders}/orders`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ userId: '3', items: [{ productId: '5', quantity: 1 }] }),
+      })
+      const order = (await placed.body.json()) as { id: string }
+      for (const probe of notifications) {
         const result = await probe.next()
         expect(result.errors).toBeUndefined()
         expect(result.data?.['notificationAdded']).toMatchObject({ notification: { message: 'for three' } })
+        probe.dispose()
+      }
+      for (const probe of orders) {
+        const result = await probe.next()
+        expect(result.errors).toBeUndefined()
+        expect(result.data?.['orderStatusChanged']).toMatchObject({ order: { id: order.id, status: 'PLACED' } })
         probe.dispose()
       }
     } finally {
