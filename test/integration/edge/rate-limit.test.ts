@@ -48,6 +48,17 @@ describe('per-caller token bucket (embedded), seen from outside', () => {
     expect(other.status).toBe(200)
   })
 
+  it.each(['loopback', '1'])('believes X-Forwarded-For from TRUST_PROXY=%s (a named range, a hop count): one bucket per client', async (trust) => {
+    const trusted = await startStack({ RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_BURST: '20', RATE_LIMIT_POINTS_PER_SECOND: '1', TRUST_PROXY: trust })
+    try {
+      expect((await gql(trusted, HOME_EXAMPLE.query, undefined, from('198.51.100.1'))).status).toBe(200)
+      expect((await gql(trusted, HOME_EXAMPLE.query, undefined, from('198.51.100.2'))).status).toBe(200)
+      expect((await gql(trusted, HOME_EXAMPLE.query, undefined, from('198.51.100.1'))).status).toBe(429)
+    } finally {
+      await trusted.close()
+    }
+  })
+
   it('believes X-Forwarded-For only from TRUST_PROXY: untrusted, every client behind one address shares its bucket', async () => {
     const untrusted = await startStack({ RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_BURST: '20', RATE_LIMIT_POINTS_PER_SECOND: '1' })
     try {
