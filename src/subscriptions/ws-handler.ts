@@ -111,6 +111,9 @@ export function createWsHandler(options: WsHandlerOptions): WebsocketHandler {
           caller: callerKey(request.viewer.subject, request.ip),
         })
         if (!gate.admitted) return [gate.error]
+        // The client may complete the operation while it is being charged: then it must not start
+        // (graphql-ws sends nothing for an id it no longer knows, and onComplete has run already).
+        if (!(id in ctx.subscriptions)) return [new GraphQLError('The operation was completed before it started.')]
       }
       const contextValue = options.createContext(ctx.extra, id)
       ctx.extra.operations.set(id, contextValue)
