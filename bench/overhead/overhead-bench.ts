@@ -11,6 +11,8 @@
  *   --queries N   per round and server (default 4000)
  *   --rounds N    interleaved rounds (default 5)
  *   --cache       with the entity cache on, warm (in-process store)
+ *   --rate-limit  with the per-caller rate limit on (a bucket no query here
+ *                 empties): what pricing and charging each query costs
  *   --only KIND   measure only `bff` or `baseline` (e.g. under --cpu-prof)
  *   --alloc       also report bytes allocated per query (V8's sampling heap
  *                 profiler, collected objects included): steadier than CPU
@@ -34,7 +36,7 @@ import { conditions, fixed, log, table } from '../lib/report-format.js'
 import { median } from '../lib/summary-stats.js'
 
 const { values } = parseArgs({
-  options: { queries: { type: 'string', default: '4000' }, rounds: { type: 'string', default: '5' }, cache: { type: 'boolean', default: false }, only: { type: 'string' }, alloc: { type: 'boolean', default: false } },
+  options: { queries: { type: 'string', default: '4000' }, rounds: { type: 'string', default: '5' }, cache: { type: 'boolean', default: false }, 'rate-limit': { type: 'boolean', default: false }, only: { type: 'string' }, alloc: { type: 'boolean', default: false } },
 })
 const QUERIES = Number(values.queries)
 const ROUNDS = Number(values.rounds)
@@ -118,7 +120,9 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
     GRAPHIQL_ENABLED: 'false',
     DOWNSTREAM_BULKHEAD_CONCURRENCY: '64',
-    RATE_LIMIT_ENABLED: 'false',
+    ...(values['rate-limit']
+      ? { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_BURST: '1000000000', RATE_LIMIT_POINTS_PER_SECOND: '1000000000' }
+      : { RATE_LIMIT_ENABLED: 'false' }),
     // The recording passes make real calls to mocks sharing this process's event loop: on a loaded
     // machine they outran the shipped 250/800 ms limits, opened breakers, and the measured rounds
     // then failed on paths never recorded. Replayed calls never come near a limit, so these change
@@ -141,7 +145,7 @@ async function main(): Promise<void> {
   for (const target of Object.values(targets)) await runQueries(target, QUERIES, USER_COUNT)
   const missesAfterWarmUp = SERVICE_NAMES.reduce((sum, name) => sum + dispatchers[name].misses, 0)
 
-  log(`${ROUNDS} interleaved rounds × ${QUERIES} queries per server, ${IN_FLIGHT} in flight${values.cache ? ', entity cache on (warm)' : ', CACHE_ENABLED=false'}`)
+  log(`${ROUNDS} interleaved rounds × ${QUERIES} queries per server, ${IN_FLIGHT} in flight${values.cache ? ', entity cache on (warm)' : ', CACHE_ENABLED=false'}${values['rate-limit'] ? ', rate limit on' : ''}`)
   const samples = { bff: [] as number[], baseline: [] as number[] }
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const kind of ['bff', 'baseline'] as const) {

@@ -44,6 +44,8 @@ export function charge(state: BucketState, policy: BucketPolicy, cost: number, n
 /** Buckets keyed by caller, in process. */
 export interface LocalBuckets {
   charge(key: string, cost: number): BucketVerdict
+  /** Sets `key`'s bucket to `tokens` (at most its capacity) as of now: a fallback bucket following the shared one. */
+  follow(key: string, tokens: number): void
   readonly policy: BucketPolicy
 }
 
@@ -73,6 +75,16 @@ export function createLocalBuckets(options: LocalBucketsOptions): LocalBuckets {
         buckets.set(key, state)
       }
       return charge(state, policy, cost, at)
+    },
+    follow(key, tokens) {
+      const at = now()
+      const level = Math.min(policy.capacity, Math.max(0, tokens))
+      const state = buckets.get(key)
+      if (state === undefined) buckets.set(key, { tokens: level, updatedMs: at })
+      else {
+        state.tokens = level
+        state.updatedMs = at
+      }
     },
   }
 }

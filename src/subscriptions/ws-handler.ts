@@ -129,7 +129,14 @@ export function createWsHandler(options: WsHandlerOptions): WebsocketHandler {
    * The same gate as over HTTP: the document admitted, then priced and charged
    * to the connection's caller (trusted documents skip the cost limit, not the rate limit).
    */
-  async function admit(extra: ConnectionExtra, id: string, payload: SubscribePayload, query: string, listed: boolean): Promise<ExecutionArgs | readonly GraphQLError[]> {
+  async function admit(
+    extra: ConnectionExtra,
+    id: string,
+    payload: SubscribePayload,
+    query: string,
+    listed: boolean,
+    stillSubscribed: () => boolean,
+  ): Promise<ExecutionArgs | readonly GraphQLError[]> {
     const schema = options.schema()
     const admitted = admission.document(schema, query)
     if ('errors' in admitted) return admitted.errors
@@ -145,6 +152,9 @@ export function createWsHandler(options: WsHandlerOptions): WebsocketHandler {
         skipCostLimit: listed,
       })
       if (!gate.admitted) return [gate.error]
+      // The client may complete the operation while it is being charged: then it must not start
+      // (graphql-ws sends nothing for an id it no longer knows, and onComplete has run already).
+      if (!stillSubscribed()) return [new GraphQLError('The operation was completed before it started.')]
     }
     const contextValue = options.createContext(extra, id)
     extra.operations.set(id, contextValue)
@@ -175,12 +185,13 @@ export function createWsHandler(options: WsHandlerOptions): WebsocketHandler {
         return [new GraphQLError(`At most ${options.maxPerConnection} operations at once per connection`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })]
       }
       const { persisted } = options
+      const open = (): boolean => id in ctx.subscriptions
       const hashed = (payload.extensions?.['persistedQuery'] ?? null) !== null
       // Only hashes and a required list need the lookup; a plain document goes straight to admission.
-      if (persisted === undefined || (!hashed && !persisted.screensEveryDocument)) return admit(ctx.extra, id, payload, payload.query, false)
+      if (persisted === undefined || (!hashed && !persisted.screensEveryDocument)) return admit(ctx.extra, id, payload, payload.query, false, open)
       return persisted.resolve({ query: payload.query === '' ? undefined : payload.query, extensions: payload.extensions ?? undefined }).then(async (found) => {
         if (found instanceof ClientError) return [new GraphQLError(found.message, { extensions: { code: found.code } })]
-        const admitted = await admit(ctx.extra, id, payload, found.query, found.persisted === 'listed')
+        const admitted = await admit(ctx.extra, id, payload, found.query, found.persisted === 'listed', open)
         if (found.register !== null && !Array.isArray(admitted)) await persisted.register(found.register, found.query)
         return admitted
       })

@@ -9,11 +9,22 @@ import { waitFor } from '../../helpers/wait-for.js'
 const from = (address: string) => ({ headers: { 'x-forwarded-for': address } })
 const home = (stack: Stack, address: string) => gql(stack, HOME_EXAMPLE.query, undefined, from(address))
 
-/** Two BFF instances on one store: a caller's bucket of 40 points (two home queries), refilled 1 point a second. */
+/**
+ * Two BFF instances on one store: a caller's bucket of 40 points (two home queries), refilled 1 point
+ * a second. Test files run side by side on two shared cores, where a reply can wait past the 50 ms
+ * default in a busy event loop and the charge falls back to the instance's own bucket: tests about
+ * sharing give Redis a second, the outage tests keep the default.
+ */
 async function twoInstances(storeEnv: Record<string, string>, extra: Record<string, string> = {}): Promise<[Stack, Stack]> {
-  // A second for Redis to answer: on two loaded cores the 50 ms default lapses now and then, and an
-  // instance that falls back to its own bucket is the outage tests' subject, not these.
-  const env = { ...storeEnv, RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_BURST: '40', RATE_LIMIT_POINTS_PER_SECOND: '1', TRUST_PROXY: '127.0.0.1', RATE_LIMIT_REDIS_TIMEOUT_MS: '1000', ...extra }
+  const env = {
+    ...storeEnv,
+    RATE_LIMIT_ENABLED: 'true',
+    RATE_LIMIT_BURST: '40',
+    RATE_LIMIT_POINTS_PER_SECOND: '1',
+    TRUST_PROXY: '127.0.0.1',
+    RATE_LIMIT_REDIS_TIMEOUT_MS: '1000',
+    ...extra,
+  }
   return Promise.all([startStack(env), startStack(env)])
 }
 
@@ -28,10 +39,12 @@ async function expectSharedBucket([one, two]: readonly [Stack, Stack], caller: s
   expect((await home(one, caller)).status).toBe(200)
   const second = await home(two, caller)
   expect(second.status).toBe(200)
-  expect(second.body).toMatchObject({ extensions: { cost: { throttleStatus: { currentlyAvailable: 0 } } } })
+  // Had the second instance a bucket of its own, 20 points would be left; shared, what refilled meanwhile (1 a second).
+  const { currentlyAvailable } = (second.body as { extensions: { cost: { throttleStatus: { currentlyAvailable: number } } } }).extensions.cost.throttleStatus
+  expect(currentlyAvailable).toBeLessThan(5)
   const refused = await home(one, caller)
   expect(refused.status).toBe(429)
-  expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(19)
+  expect(Number(refused.headers['retry-after'])).toBeGreaterThan(15)
   expect((await home(two, bystander)).status).toBe(200)
 }
 
@@ -59,7 +72,12 @@ describe('Redis killed and frozen under load', () => {
   beforeAll(async () => {
     redis = await startRedisServer()
     // A bucket no caller here reaches: the point is that no request fails or waits while Redis is gone.
-    stacks = await twoInstances({ REDIS_URL: redis.url }, { RATE_LIMIT_BURST: '1000000', RATE_LIMIT_POINTS_PER_SECOND: '1000000', RATE_LIMIT_INSTANCES_HINT: '2', RATE_LIMIT_REDIS_TIMEOUT_MS: '50' })
+    stacks = await twoInstances({ REDIS_URL: redis.url }, {
+      RATE_LIMIT_BURST: '1000000',
+      RATE_LIMIT_POINTS_PER_SECOND: '1000000',
+      RATE_LIMIT_INSTANCES_HINT: '2',
+      RATE_LIMIT_REDIS_TIMEOUT_MS: '50',
+    })
   })
   afterAll(async () => {
     await Promise.all(stacks.map((stack) => stack.close()))

@@ -50,6 +50,19 @@ describe('rate limiter store selection', () => {
     expect(changes).toEqual([true, false])
   })
 
+  it('starts a fallback where the caller stood in Redis (its share), not from a full bucket', async () => {
+    let failing = false
+    const redis = fakeRedis(async () => {
+      if (failing) throw new Error('connection is closed')
+      return [1, '8', 0]
+    })
+    const limiter = createRateLimiter({ config, redis: redis.client, now: () => 0 })
+    expect((await limiter.charge('c', 92)).store).toBe('redis')
+    failing = true
+    // 8 points left in Redis, a quarter of them here: 2.
+    expect(await limiter.charge('c', 3)).toMatchObject({ allowed: false, store: 'fallback', remaining: 2 })
+  })
+
   it('answers from the fallback within the time limit when Redis does not answer at all', async () => {
     const redis = fakeRedis(() => new Promise(() => undefined))
     const limiter = createRateLimiter({ config, redis: redis.client })
