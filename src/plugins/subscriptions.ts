@@ -72,6 +72,7 @@ async function subscriptions(app: FastifyInstance, options: SubscriptionsPluginO
     exposeErrorDetails: options.exposeErrorDetails,
     // The HTTP path's gate (plugins/graphql.ts), so a websocket is no way around its limits.
     admission: app.documentAdmission.websocket,
+    onOperation: metrics.enabled ? (type, name, outcome, seconds) => metrics.operation(type, name, outcome, seconds) : undefined,
     createContext: (connection, operationId) =>
       app.operationContexts.websocket({
         log: connection.request.log,

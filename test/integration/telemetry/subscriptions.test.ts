@@ -74,4 +74,19 @@ describe('subscription telemetry', () => {
     expect(calls.length).toBeGreaterThan(0)
     expect(calls.every((s) => s.parentSpanId === root.spanId)).toBe(true)
   })
+
+  it('counts queries over the websocket in the operation metric, as over HTTP; subscriptions are not operations with a duration', async () => {
+    const mocks = await startTestMocks()
+    const bff = await startBff(mocks)
+    const client = wsClientFor(bff)
+    const query = subscribe(client, 'query Who { user(id: "1") { id name } }')
+    expect((await query.next()).errors).toBeUndefined()
+    await query.ended
+    const live = subscribe(client, STOCK, { ids: ['3'] })
+    await expect.poll(() => bff.app.subscriptions.stats().subscriptions).toBe(1)
+    const metrics = await scrape(bff.httpUrl)
+    expect(total(metrics, 'bff_graphql_operation_duration_seconds', { graphql_operation_type: 'query', graphql_operation_name: 'Who', outcome: 'ok' })).toBe(1)
+    expect(total(metrics, 'bff_graphql_operation_duration_seconds', { graphql_operation_type: 'subscription' })).toBe(0)
+    live.dispose()
+  })
 })
