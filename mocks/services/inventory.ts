@@ -35,7 +35,7 @@ export function createInventoryService(options: ServiceOptions): FastifyInstance
           if (stock === undefined && priceAmount === undefined) throw badRequest('body needs stock and/or priceAmount')
           const record = updateInventory(world, productId, { stock, priceAmount })
           if (record === undefined) throw notFound(`product ${productId} not found`)
-          await eventLog.append({ type: 'inventory.changed', productId, stock: record.stock, priceAmount: record.price.amount })
+          await eventLog.append({ type: 'inventory.changed', productId, stock: record.stock, priceAmount: record.price.amount }, { traceparent: request.headers.traceparent })
           return record
         })
       },

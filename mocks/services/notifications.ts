@@ -70,7 +70,7 @@ export function createNotificationsService(options: ServiceOptions): FastifyInst
           // kind was checked against KINDS just above.
           const notification = addNotification(world, userId, kind as NotificationKind, message)
           if (notification === undefined) throw notFound(`user ${userId} not found`)
-          await eventLog.append({ type: 'notification.created', notificationId: notification.id, userId })
+          await eventLog.append({ type: 'notification.created', notificationId: notification.id, userId }, { traceparent: request.headers.traceparent })
           return reply.code(201).send(notification)
         })
       },

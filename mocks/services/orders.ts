@@ -79,7 +79,7 @@ export function createOrdersService(options: ServiceOptions): FastifyInstance {
           const outcome = placeOrder(world, input)
           if (!outcome.ok) throw outcomeError(outcome.reason, outcome.message)
           const order = outcome.value
-          await eventLog.append({ type: 'order.created', orderId: order.id, userId: order.userId, status: order.status })
+          await eventLog.append({ type: 'order.created', orderId: order.id, userId: order.userId, status: order.status }, { traceparent: request.headers.traceparent })
           return reply.code(201).send(order)
         })
 
@@ -91,7 +91,7 @@ export function createOrdersService(options: ServiceOptions): FastifyInstance {
           const outcome = advanceOrder(world, id)
           if (!outcome.ok) throw outcomeError(outcome.reason, outcome.message)
           const order = outcome.value
-          await eventLog.append({ type: 'order.status_changed', orderId: order.id, userId: order.userId, status: order.status })
+          await eventLog.append({ type: 'order.status_changed', orderId: order.id, userId: order.userId, status: order.status }, { traceparent: request.headers.traceparent })
           return order
         })
       },

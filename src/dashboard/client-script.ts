@@ -80,7 +80,7 @@ export const DASHBOARD_JS = String.raw`(() => {
       const failures = before ? s.failures - before.failures : 0
       t.root.dataset.breaker = s.breaker
       t.badge.textContent = s.breaker
-      t.rate.textContent = fmt(attempts / seconds, 1) + ' req/s'
+      t.rate.textContent = fmt(attempts / seconds, 1) + ' calls/s'
       t.errors.textContent = attempts === 0 ? '–' : fmt((100 * failures) / attempts, 1) + ' %'
       t.latency.textContent = fmt(s.p50, 1) + ' / ' + fmt(s.p99, 1)
       t.bulkhead.textContent = s.inFlight + ' / ' + s.queued

@@ -11,7 +11,7 @@ body { margin: 0; font: 14px/1.4 system-ui, sans-serif; background: var(--bg); c
 main { padding: 12px 20px; }
 h2 { font-size: 14px; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); margin: 16px 0 8px; }
 h2 small { text-transform: none; letter-spacing: 0; margin-left: 8px; }
-.tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 12px; }
+.tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 12px; }
 .tile { background: var(--panel); border-radius: 6px; padding: 10px 12px; border-top: 4px solid var(--ok); }
 .tile[data-breaker="half-open"] { border-top-color: var(--warn); }
 .tile[data-breaker="open"] { border-top-color: var(--bad); background: #2a1b1e; }
@@ -25,7 +25,8 @@ h2 small { text-transform: none; letter-spacing: 0; margin-left: 8px; }
 .spark polyline { fill: none; stroke-width: 1.2; vector-effect: non-scaling-stroke; }
 .spark .p99 { stroke: #e3b341; }
 .spark .p50 { stroke: #58a6ff; }
-dl { display: grid; grid-template-columns: auto auto; gap: 2px 12px; margin: 8px 0 0; }
+dl { display: grid; grid-template-columns: minmax(0, 1fr) auto; gap: 2px 8px; margin: 8px 0 0; }
+dd { white-space: nowrap; }
 dt { color: var(--muted); }
 dd { margin: 0; text-align: right; font-variant-numeric: tabular-nums; }
 .panels { display: grid; grid-template-columns: 2fr 1fr 1fr; gap: 12px; }

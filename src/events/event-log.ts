@@ -10,6 +10,25 @@ export interface LoggedEvent {
   /** ISO-8601 time the event was appended. */
   readonly occurredAt: string
   readonly event: DomainEvent
+  /**
+   * The W3C trace context of the request that caused the event, when its
+   * publisher sent one: the BFF links each event's resolution to it.
+   */
+  readonly traceparent?: undefined | string
+}
+
+/** Where an appended event came from. */
+export interface EventOrigin {
+  /** The W3C `traceparent` of the request that caused it; kept only when well-formed. */
+  readonly traceparent?: undefined | string | readonly string[]
+}
+
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/
+
+/** The origin's traceparent if it is a well-formed W3C one (a header value is untrusted input). */
+export function originTraceparent(origin: EventOrigin | undefined): string | undefined {
+  const value = origin?.traceparent
+  return typeof value === 'string' && TRACEPARENT.test(value) ? value : undefined
 }
 
 export interface ReadOptions {
@@ -30,7 +49,7 @@ export interface ReadOptions {
  * default) and Redis Streams.
  */
 export interface EventLog {
-  append(event: DomainEvent): Promise<LoggedEvent>
+  append(event: DomainEvent, origin?: undefined | EventOrigin): Promise<LoggedEvent>
   /** Events strictly after position `after` (`'0-0'` = from the oldest retained), oldest first. */
   read(after: string, options?: ReadOptions): Promise<readonly LoggedEvent[]>
   /** Id of the newest event, or `'0-0'` when the log is empty. */

@@ -1,4 +1,4 @@
-import { compareEventIds, type EventLog, type LoggedEvent, type ReadOptions } from './event-log.js'
+import { compareEventIds, originTraceparent, type EventLog, type EventOrigin, type LoggedEvent, type ReadOptions } from './event-log.js'
 import type { DomainEvent } from './domain-events.js'
 
 export interface MemoryEventLogOptions {
@@ -49,9 +49,12 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
   }
 
   return {
-    async append(event: DomainEvent): Promise<LoggedEvent> {
+    async append(event: DomainEvent, origin?: undefined | EventOrigin): Promise<LoggedEvent> {
       if (closed) throw new Error('event log is closed')
-      const logged: LoggedEvent = { id: nextId(), occurredAt: new Date(lastMs).toISOString(), event }
+      const traceparent = originTraceparent(origin)
+      const id = nextId()
+      const occurredAt = new Date(lastMs).toISOString()
+      const logged: LoggedEvent = traceparent === undefined ? { id, occurredAt, event } : { id, occurredAt, event, traceparent }
       events.push(logged)
       if (events.length > maxLen) events.splice(0, events.length - maxLen)
       for (const wake of waiters) wake()

@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import { Redis, type RedisOptions } from 'ioredis'
 import { BffError } from '../errors.js'
 import { parseDomainEvent, type DomainEvent } from './domain-events.js'
-import { compareEventIds, type EventLog, type LoggedEvent, type ReadOptions } from './event-log.js'
+import { compareEventIds, originTraceparent, type EventLog, type EventOrigin, type LoggedEvent, type ReadOptions } from './event-log.js'
 
 export interface RedisStreamEventLogOptions {
   /** `redis://` or `rediss://` URL of the server holding the stream. */
@@ -26,6 +26,8 @@ export type EventLogLogger = Pick<FastifyBaseLogger, 'debug' | 'info' | 'warn'>
 type StreamEntry = [id: string, fields: string[]]
 
 const EVENT_FIELD = 'e'
+/** The publisher's W3C trace context, when it sent one. */
+const TRACEPARENT_FIELD = 'tp'
 
 /** `<ms>` part of a stream id as an ISO-8601 time: Redis stamps entries with its own clock. */
 function occurredAt(id: string): string {
@@ -160,7 +162,11 @@ export function createRedisStreamEventLog(options: RedisStreamEventLogOptions): 
       }
       // The log is shared input: an entry we cannot read is skipped, not fatal to every reader.
       if (event === null) log.warn({ id, stream: key }, 'skipping malformed event log entry')
-      else out.push({ id, occurredAt: occurredAt(id), event })
+      else {
+        const at = fields.indexOf(TRACEPARENT_FIELD)
+        const traceparent = at >= 0 && at % 2 === 0 ? originTraceparent({ traceparent: fields[at + 1] }) : undefined
+        out.push(traceparent === undefined ? { id, occurredAt: occurredAt(id), event } : { id, occurredAt: occurredAt(id), event, traceparent })
+      }
     }
     return out
   }
@@ -186,12 +192,17 @@ export function createRedisStreamEventLog(options: RedisStreamEventLogOptions): 
   }
 
   return {
-    async append(event: DomainEvent): Promise<LoggedEvent> {
+    async append(event: DomainEvent, origin?: undefined | EventOrigin): Promise<LoggedEvent> {
       if (closed) throw new Error('event log is closed')
-      const id = await commands.xadd(key, 'MAXLEN', '~', maxLen, '*', EVENT_FIELD, JSON.stringify(event))
+      const traceparent = originTraceparent(origin)
+      const body = JSON.stringify(event)
+      const id =
+        traceparent === undefined
+          ? await commands.xadd(key, 'MAXLEN', '~', maxLen, '*', EVENT_FIELD, body)
+          : await commands.xadd(key, 'MAXLEN', '~', maxLen, '*', EVENT_FIELD, body, TRACEPARENT_FIELD, traceparent)
       if (id === null) throw new Error('XADD returned no id')
       advance(id)
-      return { id, occurredAt: occurredAt(id), event }
+      return traceparent === undefined ? { id, occurredAt: occurredAt(id), event } : { id, occurredAt: occurredAt(id), event, traceparent }
     },
 
     async read(after: string, readOptions: ReadOptions = {}): Promise<readonly LoggedEvent[]> {

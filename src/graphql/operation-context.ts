@@ -66,7 +66,7 @@ export interface WebsocketOperation {
   /** Who opened the connection. @default anonymous */
   readonly viewer?: undefined | Viewer
   /** Builds the operation's event streams; `onEvent` must run before each event is resolved. */
-  readonly createLive: (onEvent: (eventId: string) => void) => LiveEvents
+  readonly createLive: (onEvent: (eventId: string, traceparent: string | undefined) => void) => LiveEvents
 }
 
 export interface OperationContextsOptions {
@@ -121,9 +121,13 @@ export function createOperationContexts(options: OperationContextsOptions): Oper
   // An event's span covers its shared layer's life: the client spans under it time each call.
   const tracing = options.tracing?.enabled === true ? options.tracing : null
   const eventSpans = new Map<string, TraceSpan>()
+  // The trace context an event carried, from the moment a subscriber takes it until its span starts.
+  const eventOrigins = new Map<string, string>()
   const eventSpan = (eventId: string): TraceSpan | undefined => {
     if (tracing === null) return undefined
-    const span = tracing.root('subscription event', undefined, { 'bff.event.id': eventId })
+    const origin = eventOrigins.get(eventId)
+    eventOrigins.delete(eventId)
+    const span = tracing.root('subscription event', origin, { 'bff.event.id': eventId })
     eventSpans.set(eventId, span)
     return span
   }
@@ -175,7 +179,8 @@ export function createOperationContexts(options: OperationContextsOptions): Oper
         },
         viewer,
         errors: null,
-        live: operation.createLive((eventId) => {
+        live: operation.createLive((eventId, traceparent) => {
+          if (tracing !== null && traceparent !== undefined && !eventSpans.has(eventId)) eventOrigins.set(eventId, traceparent)
           requestId = `${base}:${eventId}`
           currentEvent = eventId
           context.errors = null

@@ -75,6 +75,7 @@ async function subscriptions(app: FastifyInstance, options: SubscriptionsPluginO
     admission: app.documentAdmission.websocket,
     gate: app.edge,
     persisted: app.persistedDocuments,
+    onOperation: metrics.enabled ? (type, name, outcome, seconds) => metrics.operation(type, name, outcome, seconds) : undefined,
     createContext: (connection, operationId) =>
       app.operationContexts.websocket({
         log: connection.request.log,

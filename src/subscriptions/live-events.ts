@@ -27,7 +27,7 @@ export interface LiveEventsOptions {
   readonly policies: Readonly<Record<SubscriptionField, OverflowPolicy<LoggedEvent>>>
   readonly stats: SubscriptionStats
   /** Runs as each event is handed over for resolution (the context renews its data sources). */
-  readonly onEvent: (eventId: string) => void
+  readonly onEvent: (eventId: string, traceparent: string | undefined) => void
   /** A subscriber went over its buffer cap: its connection is to be closed. */
   readonly onSlowConsumer: (field: SubscriptionField, error: SubscriberOverflowError) => void
 }
@@ -92,7 +92,7 @@ export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
           working = true
           stats.startWork()
           stats.delivered(Date.now() - Date.parse(result.value.occurredAt))
-          options.onEvent(result.value.id)
+          options.onEvent(result.value.id, result.value.traceparent)
           // The computed key is F; TS widens `{ [field]: … }` to an index signature.
           return { done: false, value: { [field]: parent } as { readonly [K in F]: P } }
         }

@@ -11,6 +11,7 @@ import type { OperationContext } from '../graphql/operation-context.js'
 import { ANONYMOUS, type Viewer } from '../identity/viewer.js'
 import type { PersistedDocuments } from '../edge/persisted-documents.js'
 import { ClientError } from '../errors.js'
+import type { OperationOutcome } from '../telemetry/outcomes.js'
 
 /** What the auth hook sees of a connection. */
 export interface ConnectionInit {
@@ -45,6 +46,8 @@ export interface ConnectionExtra {
   readonly request: FastifyRequest
   /** Contexts of the operations running on this connection, by operation id. */
   readonly operations: Map<string, OperationContext>
+  /** Queries and mutations running on this connection, by operation id: what their metric needs. */
+  readonly timings: Map<string, { readonly type: string; readonly name: string | null; readonly startedAt: number }>
   /** Who the connection acts as, set once `connection_init` is accepted. */
   viewer: Viewer
   /** Closes the connection when its token expires. */
@@ -92,6 +95,8 @@ export interface WsHandlerOptions {
    */
   readonly persisted?: undefined | PersistedDocuments
   readonly createContext: (connection: ConnectionExtra, operationId: string) => OperationContext
+  /** Reports each query or mutation's duration (seconds) and outcome, as the HTTP transport does. @default none */
+  readonly onOperation?: undefined | ((type: string, name: string | null, outcome: OperationOutcome, seconds: number) => void)
 }
 
 function formatted(errors: readonly GraphQLError[], request: FastifyRequest, exposeErrorDetails: boolean): GraphQLFormattedError[] {
@@ -158,6 +163,10 @@ export function createWsHandler(options: WsHandlerOptions): WebsocketHandler {
     }
     const contextValue = options.createContext(extra, id)
     extra.operations.set(id, contextValue)
+    const { operation } = resolved
+    if (options.onOperation !== undefined && operation.operation !== 'subscription') {
+      extra.timings.set(id, { type: operation.operation, name: operation.name?.value ?? null, startedAt: performance.now() })
+    }
     return { schema, document: admitted.document, operationName: payload.operationName, variableValues: resolved.variables, contextValue }
   }
 
@@ -199,6 +208,13 @@ export function createWsHandler(options: WsHandlerOptions): WebsocketHandler {
     onNext(ctx, id, _payload, _args, result) {
       const context = ctx.extra.operations.get(id)
       const extra = context?.errors ?? []
+      const timing = ctx.extra.timings.get(id)
+      if (timing !== undefined) {
+        ctx.extra.timings.delete(id)
+        const failed = result.errors !== undefined || extra.length > 0
+        const outcome: OperationOutcome = result.data === undefined || result.data === null ? 'error' : failed ? 'partial' : 'ok'
+        options.onOperation?.(timing.type, timing.name, outcome, (performance.now() - timing.startedAt) / 1_000)
+      }
       if (result.errors === undefined && extra.length === 0) return
       if (context !== undefined) context.errors = null
       const errors = formatted([...(result.errors ?? []), ...extra], ctx.extra.request, exposeErrorDetails)
@@ -209,12 +225,13 @@ export function createWsHandler(options: WsHandlerOptions): WebsocketHandler {
     onComplete(ctx, id) {
       ctx.extra.operations.get(id)?.dispose()
       ctx.extra.operations.delete(id)
+      ctx.extra.timings.delete(id)
     },
   })
 
   return function wsHandler(socket, request) {
     if (!options.registry.admit(socket)) return
-    const extra: ConnectionExtra = { socket, request, operations: new Map(), viewer: ANONYMOUS, expiry: null }
+    const extra: ConnectionExtra = { socket, request, operations: new Map(), timings: new Map(), viewer: ANONYMOUS, expiry: null }
     const closed = server.opened(
       {
         protocol: socket.protocol,

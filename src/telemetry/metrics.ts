@@ -53,7 +53,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
   })
   const operations = new Histogram({
     name: 'bff_graphql_operation_duration_seconds',
-    help: 'Duration of GraphQL operations over HTTP, by type, bounded operation name and outcome (ok, partial, error).',
+    help: 'Duration of GraphQL queries and mutations (over HTTP and the websocket), by type, bounded operation name and outcome (ok, partial, error).',
     labelNames: ['graphql_operation_type', 'graphql_operation_name', 'outcome'] as const,
     buckets: DURATION_BUCKETS_S,
     registers: [registry],
