@@ -32,6 +32,8 @@ interface Round {
   readonly p99Ms: number
   /** non-2xx / socket errors and timeouts / 200s with GraphQL errors. */
   readonly failures: readonly [non2xx: number, socket: number, graphql: number]
+  /** Answers holding DOWNSTREAM_OVERLOADED / DOWNSTREAM_TIMEOUT, when the generator reads bodies. */
+  readonly codes: readonly [overloaded: number, timedOut: number]
 }
 
 async function measure(
@@ -57,6 +59,7 @@ async function measure(
     p50Ms: result.latencyMs.p50,
     p99Ms: result.latencyMs.p99,
     failures: [result.non2xx, result.socketErrors, result.graphqlErrors],
+    codes: [result.errorCodes?.['DOWNSTREAM_OVERLOADED'] ?? 0, result.errorCodes?.['DOWNSTREAM_TIMEOUT'] ?? 0],
   }
 }
 
@@ -71,6 +74,7 @@ function roundRow(label: string, r: Round): string[] {
     fixed(r.p50Ms, 1),
     fixed(r.p99Ms, 1),
     r.failures.join('/'),
+    r.codes.join('/'),
   ]
 }
 
@@ -87,6 +91,7 @@ function medianRound(rounds: readonly Round[]): Round {
     p50Ms: mid((r) => r.p50Ms),
     p99Ms: mid((r) => r.p99Ms),
     failures: [sum(0), sum(1), sum(2)],
+    codes: [rounds.reduce((t, r) => t + r.codes[0], 0), rounds.reduce((t, r) => t + r.codes[1], 0)],
   }
 }
 
@@ -163,7 +168,7 @@ export async function runCpuMode(options: BenchOptions): Promise<void> {
   }
 
   const rounds = new Map<Target, Round[]>(targets.map((t) => [t, []]))
-  const header = ['', 'req/s', 'CPU ms/req', 'server CPU %', 'mocks CPU %', 'calls/req', 'p50 ms', 'p99 ms', 'non2xx/socket/gql errors']
+  const header = ['', 'req/s', 'CPU ms/req', 'server CPU %', 'mocks CPU %', 'calls/req', 'p50 ms', 'p99 ms', 'non2xx/socket/gql errors', 'of which overloaded/timeout']
   const rows: string[][] = [header]
   for (let i = 1; i <= options.rounds; i++) {
     for (const target of targets) {

@@ -62,6 +62,7 @@ export async function runWrk(wrk: string, options: LoadOptions): Promise<LoadRes
       non2xx: numberField(parsed, 'non2xx'),
       socketErrors: numberField(parsed, 'socketErrors'),
       graphqlErrors: numberField(parsed, 'graphqlErrors'),
+      errorCodes: { DOWNSTREAM_OVERLOADED: numberField(parsed, 'overloaded'), DOWNSTREAM_TIMEOUT: numberField(parsed, 'timedOut') },
       generator: `wrk -t${threads} -c${options.connections} (separate process)`,
     }
   } finally {

@@ -30,9 +30,11 @@ local jsonHeaders = { ["Content-Type"] = "application/json", ["Accept"] = "appli
 local getHeaders = { ${auth.slice(2)} }
 local threads = {}
 
--- Globals: setup() writes threadIndex into each thread, done() reads graphqlErrors back.
+-- Globals: setup() writes threadIndex into each thread, done() reads the error counts back.
 threadIndex = 0
 graphqlErrors = 0
+overloaded = 0
+timedOut = 0
 local n = 0
 
 function setup(thread)
@@ -56,18 +58,23 @@ end
 function response(status, headers, body)
   if status == 200 and string.find(body, '"errors"', 1, true) then
     graphqlErrors = graphqlErrors + 1
+    -- The two codes saturation can cause: refused by a concurrency limit, or out of time.
+    if string.find(body, 'DOWNSTREAM_OVERLOADED', 1, true) then overloaded = overloaded + 1 end
+    if string.find(body, 'DOWNSTREAM_TIMEOUT', 1, true) then timedOut = timedOut + 1 end
   end
 end
 
 function done(summary, latency, requests)
-  local gqlErrors = 0
+  local gqlErrors, overloadedTotal, timedOutTotal = 0, 0, 0
   for _, thread in ipairs(threads) do
     gqlErrors = gqlErrors + (thread:get("graphqlErrors") or 0)
+    overloadedTotal = overloadedTotal + (thread:get("overloaded") or 0)
+    timedOutTotal = timedOutTotal + (thread:get("timedOut") or 0)
   end
   local e = summary.errors
   io.write(string.format(
-    '${WRK_RESULT_MARKER}{"requests":%d,"durationUs":%d,"non2xx":%d,"socketErrors":%d,"graphqlErrors":%d,"p50Us":%d,"p97_5Us":%d,"p99Us":%d}\\n',
-    summary.requests, summary.duration, e.status, e.connect + e.read + e.write + e.timeout, gqlErrors,
+    '${WRK_RESULT_MARKER}{"requests":%d,"durationUs":%d,"non2xx":%d,"socketErrors":%d,"graphqlErrors":%d,"overloaded":%d,"timedOut":%d,"p50Us":%d,"p97_5Us":%d,"p99Us":%d}\\n',
+    summary.requests, summary.duration, e.status, e.connect + e.read + e.write + e.timeout, gqlErrors, overloadedTotal, timedOutTotal,
     latency:percentile(50), latency:percentile(97.5), latency:percentile(99)))
 end
 `

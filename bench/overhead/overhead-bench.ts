@@ -14,6 +14,8 @@
  *   --rate-limit  with the per-caller rate limit on (a bucket no query here
  *                 empties): what pricing and charging each query costs
  *   --only KIND   measure only `bff` or `baseline` (e.g. under --cpu-prof)
+ *   --cpu-profile <path>  write a CPU profile of the BFF's measured rounds
+ *                 only (no start-up, recording or warm-up) to <path>
  *   --alloc       also report bytes allocated per query (V8's sampling heap
  *                 profiler, collected objects included): steadier than CPU
  *                 time on a shared machine, and what the GC pays for; with
@@ -36,7 +38,15 @@ import { conditions, fixed, log, table } from '../lib/report-format.js'
 import { median } from '../lib/summary-stats.js'
 
 const { values } = parseArgs({
-  options: { queries: { type: 'string', default: '4000' }, rounds: { type: 'string', default: '5' }, cache: { type: 'boolean', default: false }, 'rate-limit': { type: 'boolean', default: false }, only: { type: 'string' }, alloc: { type: 'boolean', default: false } },
+  options: {
+    queries: { type: 'string', default: '4000' },
+    rounds: { type: 'string', default: '5' },
+    cache: { type: 'boolean', default: false },
+    'rate-limit': { type: 'boolean', default: false },
+    only: { type: 'string' },
+    alloc: { type: 'boolean', default: false },
+    'cpu-profile': { type: 'string' },
+  },
 })
 const QUERIES = Number(values.queries)
 const ROUNDS = Number(values.rounds)
@@ -130,6 +140,8 @@ async function main(): Promise<void> {
     DOWNSTREAM_TIMEOUT_MS: '10000',
     RECOMMENDATIONS_TIMEOUT_MS: '10000',
     REQUEST_DEADLINE_MS: '30000',
+    // Load shedding measures the machine's other tenants, not the query.
+    PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
     ...(values.cache ? {} : { CACHE_ENABLED: 'false' }),
   })
   const bff = await buildApp(config, { logger: { level: 'warn' }, dispatcherFactory: (service) => dispatchers[service] })
@@ -147,10 +159,18 @@ async function main(): Promise<void> {
 
   log(`${ROUNDS} interleaved rounds × ${QUERIES} queries per server, ${IN_FLIGHT} in flight${values.cache ? ', entity cache on (warm)' : ', CACHE_ENABLED=false'}${values['rate-limit'] ? ', rate limit on' : ''}`)
   const samples = { bff: [] as number[], baseline: [] as number[] }
+  const profiler = values['cpu-profile'] === undefined ? null : new Session()
+  profiler?.connect()
+  await profiler?.post('Profiler.enable')
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const kind of ['bff', 'baseline'] as const) {
       if (values.only !== undefined && values.only !== kind) continue
+      if (kind === 'bff') await profiler?.post('Profiler.start')
       samples[kind].push(await cpuPerQuery(targets[kind], QUERIES, round * QUERIES))
+      if (kind === 'bff' && profiler !== null) {
+        const { profile } = (await profiler.post('Profiler.stop')) as { profile: unknown }
+        writeFileSync(`${values['cpu-profile']}.${round + 1}.cpuprofile`, JSON.stringify(profile))
+      }
     }
     const memory = process.memoryUsage()
     log(`  round ${round + 1}: bff ${fixed(samples.bff.at(-1) ?? 0, 0)} µs, baseline ${fixed(samples.baseline.at(-1) ?? 0, 0)} µs (heap ${fixed(memory.heapUsed / 1_048_576, 0)} of ${fixed(memory.heapTotal / 1_048_576, 0)} MB, RSS ${fixed(memory.rss / 1_048_576, 0)} MB)`)

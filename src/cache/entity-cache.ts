@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Store, StoreBackend } from './store.js'
 import type { CacheCounters } from './counters.js'
+import { entryDecoder } from './envelope.js'
 import { createFlights, createSharedCalls } from './flights.js'
 import { createRefreshQueue } from './refresh-queue.js'
 import type { Invalidation } from './invalidation-bus.js'
@@ -120,6 +121,7 @@ export function createEntityCache<Table extends ResourceTable>(options: EntityCa
       flights: createFlights<T>(),
       refreshes: createRefreshQueue<T>({ windowMs: REFRESH_WINDOW_MS, maxBatch: REFRESH_MAX_BATCH }),
       near: null,
+      decode: entryDecoder(def.schema),
     }
   }
   /**

@@ -66,6 +66,17 @@ export function decodeEntry<T>(raw: string, schema: ValueCheck<T>): Entry<T> | n
   return schema.is(value) ? { value, freshUntil, keepUntil } : null
 }
 
+/** What a decoder answers for a stored value that does not decode (counted as a cache error, read as a miss). */
+export const INVALID_ENTRY: unique symbol = Symbol('invalid entry')
+
+/**
+ * One resource's decoder, made once: a store that keeps decoded values
+ * (memory-store.ts) recognises it by identity and decodes each value once.
+ */
+export function entryDecoder<T>(schema: ValueCheck<T>): (raw: string) => Entry<T> | typeof INVALID_ENTRY {
+  return (raw) => decodeEntry(raw, schema) ?? INVALID_ENTRY
+}
+
 export function freshnessOf(entry: Entry<unknown>, nowMs: number, policy: CachePolicy): Freshness {
   if (nowMs < entry.freshUntil) return 'fresh'
   if (nowMs >= entry.keepUntil || entry.value === null) return 'expired'

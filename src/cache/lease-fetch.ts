@@ -1,7 +1,7 @@
 import type { StoreAddress, StoreWrite } from './store.js'
-import { decodeEntry, encodeEntry, freshnessOf } from './envelope.js'
+import { encodeEntry, freshnessOf, INVALID_ENTRY, type Entry } from './envelope.js'
 import { flightKeyOf, type FlightHandle, type SharedCall } from './flights.js'
-import { countStoreError, storeFailed, type ReadEnv, type ReadSession, type ResourceRuntime } from './read-env.js'
+import { countStoreError, readEntries, storeFailed, type ReadEnv, type ReadSession, type ResourceRuntime } from './read-env.js'
 import type { ReadRequest } from './read-request.js'
 
 /** Lease-wait polling: first pause and cap (ms), doubling in between. */
@@ -107,16 +107,16 @@ async function waitForLeaseHolder<T>(
   while (remaining.length > 0 && !signal.aborted && env.now() + pause <= deadline) {
     await new Promise((resolve) => setTimeout(resolve, pause))
     pause = Math.min(pause * 2, POLL_MAX_MS)
-    let raws: readonly (string | null)[]
+    let stored: readonly (Entry<T> | typeof INVALID_ENTRY | null)[]
     try {
-      raws = await env.store.getMany(remaining.map((p) => request.items[indexes[p]!]!.address))
+      stored = await readEntries(env.store, rt, remaining.map((p) => request.items[indexes[p]!]!.address))
     } catch {
       break
     }
     const now = env.now()
     remaining = remaining.filter((p, n) => {
-      const raw = raws[n] ?? null
-      const entry = raw === null ? null : decodeEntry(raw, rt.def.schema)
+      const read = stored[n] ?? null
+      const entry = read === INVALID_ENTRY ? null : read
       if (entry === null || freshnessOf(entry, now, rt.policy) !== 'fresh') return true
       handles[p]!.resolve(entry.value)
       rt.flights.finish(flightKeyOf(request.items[indexes[p]!]!.address), handles[p]!.flight)

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache'
+import { deepFreeze } from '../lib/deep-freeze.js'
 import type { Store, StoreAddress, StoreWrite } from './store.js'
 
 export interface MemoryStoreOptions {
@@ -13,7 +14,26 @@ export interface MemoryStoreOptions {
   readonly onEvict?: undefined | ((key: string) => void)
 }
 
-type Stored = string | Map<string, string>
+/** A value as written, and its decoded form once a reader asked for one. */
+class Slot {
+  readonly raw: string
+  decoder: ((raw: string) => unknown) | null = null
+  decoded: unknown = undefined
+  constructor(raw: string) {
+    this.raw = raw
+  }
+  decodedBy<D>(decode: (raw: string) => D): D {
+    if (this.decoder !== decode) {
+      const decoded = decode(this.raw)
+      deepFreeze(decoded)
+      this.decoded = decoded
+      this.decoder = decode
+    }
+    return this.decoded as D
+  }
+}
+
+type Stored = Slot | Map<string, Slot>
 
 /**
  * The embedded default: a bounded in-process LRU with per-key TTL, used when
@@ -40,22 +60,22 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   })
   const leases = new LRUCache<string, true>({ max: 10_000, ttlAutopurge: false })
 
-  const read = (address: StoreAddress): string | null => {
+  const read = (address: StoreAddress): Slot | null => {
     const stored = entries.get(address.key)
     if (stored === undefined) return null
-    if (address.member === undefined) return typeof stored === 'string' ? stored : null
-    return typeof stored === 'string' ? null : (stored.get(address.member) ?? null)
+    if (address.member === undefined) return stored instanceof Slot ? stored : null
+    return stored instanceof Slot ? null : (stored.get(address.member) ?? null)
   }
 
   const write = ({ address, value, ttlMs }: StoreWrite): void => {
     if (address.member === undefined) {
-      entries.set(address.key, value, { ttl: ttlMs })
+      entries.set(address.key, new Slot(value), { ttl: ttlMs })
       return
     }
     const current = entries.get(address.key)
-    const group = current instanceof Map ? current : new Map<string, string>()
+    const group = current instanceof Map ? current : new Map<string, Slot>()
     group.delete(address.member)
-    group.set(address.member, value)
+    group.set(address.member, new Slot(value))
     if (group.size > maxMembers) {
       const oldest = group.keys().next()
       if (oldest.done !== true) group.delete(oldest.value)
@@ -65,7 +85,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
 
   return {
     backend: 'memory',
-    getMany: async (addresses) => addresses.map(read),
+    getMany: async (addresses) => addresses.map((address) => read(address)?.raw ?? null),
+    async getDecoded(addresses, decode) {
+      return addresses.map((address) => read(address)?.decodedBy(decode) ?? null)
+    },
     async setMany(writes) {
       for (const entry of writes) write(entry)
     },

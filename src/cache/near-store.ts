@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache'
+import { deepFreeze } from '../lib/deep-freeze.js'
 import type { Entry } from './envelope.js'
 
 export interface NearStoreOptions {
@@ -68,13 +69,6 @@ function positive(name: string, value: number): number {
   return value
 }
 
-/** Deep-freezes a decoded DTO: one object now reaches many requests, and none may change it for the others. */
-function freeze(value: unknown): void {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return
-  Object.freeze(value)
-  for (const inner of Object.values(value)) freeze(inner)
-}
-
 export function createNearStore(options: NearStoreOptions = {}): NearStore {
   const maxEntries = positive('maxEntries', options.maxEntries ?? 10_000)
   const ttlMs = positive('ttlMs', options.ttlMs ?? 1_000)
@@ -116,7 +110,7 @@ export function createNearStore(options: NearStoreOptions = {}): NearStore {
         const at = invalidated.get(key)
         if (at !== undefined && at > since) return
       }
-      freeze(entry.value)
+      deepFreeze(entry.value)
       held.set(key, { entry, until: Math.min(nowMs + ttlMs, entry.freshUntil) })
     },
     delete(keys) {

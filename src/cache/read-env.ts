@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { SignalSource } from '../lib/lazy-abort.js'
-import type { Store } from './store.js'
+import type { Entry, INVALID_ENTRY } from './envelope.js'
+import type { Store, StoreAddress } from './store.js'
 import type { CacheCounters } from './counters.js'
 import type { Flights, SharedCalls } from './flights.js'
 import { CacheUnavailableError } from './guarded-store.js'
@@ -40,6 +41,15 @@ export interface ResourceRuntime<T> {
    * the L1 is off.
    */
   readonly near: NearView<T> | null
+  /** The resource's entry decoder (envelope.ts `entryDecoder`), one per resource. */
+  readonly decode: (raw: string) => Entry<T> | typeof INVALID_ENTRY
+}
+
+/** Stored entries, decoded: null for none, INVALID_ENTRY for one that does not decode. Rejects as the store does. */
+export async function readEntries<T>(store: Store, rt: ResourceRuntime<T>, addresses: readonly StoreAddress[]): Promise<readonly (Entry<T> | typeof INVALID_ENTRY | null)[]> {
+  if (store.getDecoded !== undefined) return store.getDecoded(addresses, rt.decode)
+  const raws = await store.getMany(addresses)
+  return raws.map((raw) => (raw === null ? null : rt.decode(raw)))
 }
 
 /** Per-request state of the cache (one per GraphQL request). */

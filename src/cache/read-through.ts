@@ -1,7 +1,7 @@
-import { decodeEntry, freshnessOf } from './envelope.js'
+import { freshnessOf, INVALID_ENTRY, type Entry } from './envelope.js'
 import { flightKeyOf, type Flight } from './flights.js'
 import { fetchUnderLease } from './lease-fetch.js'
-import { ABORTED, createReadSession, storeFailed, type ReadEnv, type ReadSession, type ResourceRuntime } from './read-env.js'
+import { ABORTED, createReadSession, readEntries, storeFailed, type ReadEnv, type ReadSession, type ResourceRuntime } from './read-env.js'
 import type { ReadRequest, ReadResult } from './read-request.js'
 
 export type { ReadEnv, ReadSession, ResourceRuntime } from './read-env.js'
@@ -78,10 +78,10 @@ export async function readThrough<T>(
 
   // Taken before the read: an invalidation landing while it is in flight keeps its answer out of the L1.
   const since = near?.mark() ?? 0
-  let raws: readonly (string | null)[] = []
+  let stored: readonly (Entry<T> | typeof INVALID_ENTRY | null)[] = []
   if (toRead.length > 0 && !session.bypass) {
     try {
-      raws = await env.store.getMany(toRead.map((index) => items[index]!.address))
+      stored = await readEntries(env.store, rt, toRead.map((index) => items[index]!.address))
     } catch (error) {
       storeFailed(env, rt.label, session, error)
     }
@@ -92,9 +92,9 @@ export async function readThrough<T>(
   const staleValues = new Map<number, T>()
   const revalidate: number[] = []
   toRead.forEach((index, n) => {
-    const raw = raws[n] ?? null
-    let entry = raw === null ? null : decodeEntry(raw, rt.def.schema)
-    if (raw !== null && entry === null) env.counters.add(rt.label, 'errors')
+    const read = stored[n] ?? null
+    let entry = read === INVALID_ENTRY ? null : read
+    if (read === INVALID_ENTRY) env.counters.add(rt.label, 'errors')
     if (entry !== null && entry.value !== null && request.accept !== undefined && !request.accept(entry.value)) {
       env.log.warn({ resource: rt.label }, 'cached value does not belong to its reader; ignored')
       entry = null

@@ -17,6 +17,14 @@ export interface Store {
    */
   getMany(addresses: readonly StoreAddress[]): Promise<readonly (string | null)[]>
   /**
+   * Like getMany, but answers `decode(value)`. A store that holds its values
+   * in this process (the embedded LRU) runs `decode` once per written value
+   * and hands every later reader the same deep-frozen result, so a warm read
+   * costs no JSON.parse and no contract check. Absent: callers decode what
+   * getMany answers.
+   */
+  readonly getDecoded?: undefined | (<D>(addresses: readonly StoreAddress[], decode: (raw: string) => D) => Promise<readonly (D | null)[]>)
+  /**
    * Writes many values in one pipeline, each with its own TTL (`PX`). A group
    * key's TTL becomes the newest write's TTL; group members carry their own
    * expiry inside the value, so an extended group never serves an old member.

@@ -18,6 +18,8 @@ function countingStore() {
   let gate: Deferred<void> | null = null
   const store: Store = {
     ...inner,
+    // Stands in for Redis, the store the L1 is for: values come back as strings, decoded per read.
+    getDecoded: undefined,
     async getMany(addresses: readonly StoreAddress[]) {
       reads.push(addresses.map((address) => address.key))
       const held = gate

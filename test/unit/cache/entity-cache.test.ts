@@ -241,6 +241,7 @@ describe('entity cache: across instances and outages', () => {
     const broken: Store = {
       ...createMemoryStore(),
       backend: 'redis',
+      getDecoded: undefined,
       getMany: async () => {
         reads += 1
         throw new Error('connection refused')
