@@ -74,7 +74,7 @@ describe('rate-limit decisions and operation cost in /metrics', () => {
     expect(Number(cost.buckets['50'])).toBe(admitted + limited + 2)
   })
 
-  it('labels decisions by a shared Redis bucket store=redis', async () => {
+  it('labels decisions by a shared Redis bucket store=redis, and by the fallback buckets while Redis is down store=local', async () => {
     redis = await startRedisServer()
     // A second for Redis to answer: on two busy shared cores the 50 ms default can fall back to the local buckets.
     stack = await startStack({ ...LIMITS, REDIS_URL: redis.url, RATE_LIMIT_REDIS_TIMEOUT_MS: '1000' })
@@ -84,6 +84,12 @@ describe('rate-limit decisions and operation cost in /metrics', () => {
     expect(total(metrics, 'bff_rate_limit_decisions_total', { decision: 'admitted', store: 'redis' })).toBe(3)
     expect(total(metrics, 'bff_rate_limit_decisions_total', { decision: 'limited', store: 'redis' })).toBe(1)
     expect(total(metrics, 'bff_rate_limit_decisions_total', { store: 'local' })).toBe(0)
+
+    await redis.kill()
+    expect((await gql(stack, HOME_EXAMPLE.query, undefined, from('203.0.113.4'))).status).toBe(200)
+    const during = await scrape(stack.bffUrl)
+    expect(total(during, 'bff_rate_limit_decisions_total', { decision: 'admitted', store: 'local' })).toBe(1)
+    expect(total(during, 'bff_rate_limit_decisions_total', { store: 'redis' })).toBe(4)
   })
 
   it('records nothing and serves no /metrics with METRICS_ENABLED=false, while the gate still limits', async () => {
