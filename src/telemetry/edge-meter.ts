@@ -46,6 +46,8 @@ export function createEdgeMeter(registry: Registry): EdgeMeter {
   const admitted = { redis: decisions.labels('admitted', 'redis'), local: decisions.labels('admitted', 'local') }
   const limited = { redis: decisions.labels('limited', 'redis'), local: decisions.labels('limited', 'local') }
   const overCost = refusals.labels('cost')
+  // A child has no series until its first increment: zero makes one.
+  for (const child of [admitted.redis, admitted.local, limited.redis, limited.local, overCost]) child.inc(0)
   return {
     priced: (points) => cost.observe(points),
     overCost: () => overCost.inc(),
