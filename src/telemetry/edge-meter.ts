@@ -53,7 +53,8 @@ export function createEdgeMeter(registry: Registry): EdgeMeter {
     overCost: () => overCost.inc(),
     decided(allowed, store) {
       const children = allowed ? admitted : limited
-      ;(store === 'redis' ? children.redis : children.local).inc()
+      if (store === 'redis') children.redis.inc()
+      else children.local.inc()
     },
   }
 }
