@@ -51,22 +51,39 @@ export interface OperationGate {
   admit(charge: OperationCharge): Promise<GateVerdict>
 }
 
+/**
+ * Told each decision as it is made (metrics). Called with constants only, so
+ * a meter can count without building a label per operation.
+ */
+export interface GateMeter {
+  /** Every priced operation, admitted or refused. */
+  priced(cost: number): void
+  /** Refused for its cost alone, before any bucket was charged. */
+  overCost(): void
+  /** A bucket's decision, and which buckets answered. */
+  decided(allowed: boolean, store: RateVerdict['store']): void
+}
+
 export interface OperationGateOptions {
   /** GRAPHQL_MAX_COST; 0: no limit. */
   readonly maxCost: number
   /** null: rate limiting off (no bucket, no throttleStatus, no headers). */
   readonly limiter: RateLimiter | null
+  /** @default none */
+  readonly meter?: undefined | GateMeter
 }
 
 /** The key of a caller's bucket: a verified subject, else the client address fastify derived (TRUST_PROXY). */
 export const callerKey = (subject: string | null, ip: string): string => (subject === null ? `ip:${ip}` : `sub:${subject}`)
 
 export function createOperationGate(options: OperationGateOptions): OperationGate {
-  const { maxCost, limiter } = options
+  const { maxCost, limiter, meter } = options
   return {
     async admit(charge) {
       const cost = operationCost(charge.schema, charge.document, charge.operation, charge.variables)
+      meter?.priced(cost)
       if (maxCost > 0 && cost > maxCost && charge.skipCostLimit !== true) {
+        meter?.overCost()
         const error = new GraphQLError(`The operation costs ${cost}; at most ${maxCost} is accepted.`, {
           extensions: { code: 'COST_LIMIT_EXCEEDED', cost, maxCost },
         })
@@ -74,6 +91,7 @@ export function createOperationGate(options: OperationGateOptions): OperationGat
       }
       if (limiter === null) return { admitted: true, cost: { requestedQueryCost: cost }, headers: {} }
       const verdict = await limiter.charge(charge.caller, cost)
+      meter?.decided(verdict.allowed, verdict.store)
       const report = costReport(cost, verdict)
       const headers = rateLimitHeaders(verdict)
       if (verdict.allowed) return { admitted: true, cost: report, headers }

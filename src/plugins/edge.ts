@@ -34,8 +34,9 @@ async function edge(app: FastifyInstance, options: EdgePluginOptions): Promise<v
         },
       })
     : null
-  app.decorate('edge', createOperationGate({ maxCost: settings.maxCost, limiter }))
+  const { metrics } = app.telemetry
+  app.decorate('edge', createOperationGate({ maxCost: settings.maxCost, limiter, meter: metrics.enabled ? metrics.edge : undefined }))
   if (limiter !== null) app.readiness.register('rateLimit', () => ({ ready: true, ...limiter.status() }))
 }
 
-export default fp(edge, { name: 'edge', dependencies: ['health', 'redis'] })
+export default fp(edge, { name: 'edge', dependencies: ['health', 'redis', 'telemetry'] })

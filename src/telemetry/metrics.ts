@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type LabelValues } from 'prom-client'
+import { createEdgeMeter, NO_EDGE_METER, type EdgeMeter } from './edge-meter.js'
 import { createOperationNames, type OperationNames } from './operation-names.js'
 import { NO_CLIENT_METER, type ClientMeter, type ClientOutcome, type OperationOutcome } from './outcomes.js'
 
@@ -27,6 +28,8 @@ export interface Metrics {
   client(service: string): ClientMeter
   /** Time from a domain event's append to its delivery to a subscriber. */
   eventLag(seconds: number): void
+  /** Where the operation gate reports its rate-limit decisions and the cost it computed. */
+  readonly edge: EdgeMeter
   /** Adds a metric whose values are read from existing counters at scrape time (no hot-path work). */
   collect<L extends string>(metric: CollectedMetric<L>): void
   /** The Prometheus text exposition. */
@@ -74,9 +77,11 @@ export function createMetrics(options: MetricsOptions): Metrics {
   // Children are looked up by a string key once, not by hashing a label object per observation.
   const serverChildren = new Map<string, Histogram.Internal<string>>()
   const meters = new Map<string, ClientMeter>()
+  const edge = createEdgeMeter(registry)
 
   return {
     enabled: true,
+    edge,
     httpRequest(method, route, status, seconds) {
       const key = `${method} ${route} ${status}`
       let child = serverChildren.get(key)
@@ -143,6 +148,7 @@ export const NO_METRICS: Metrics = Object.freeze({
   operation: () => undefined,
   client: () => NO_CLIENT_METER,
   eventLag: () => undefined,
+  edge: NO_EDGE_METER,
   collect: () => undefined,
   render: async () => '',
   contentType: 'text/plain',
