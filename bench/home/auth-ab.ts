@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   log('auth on vs off: CPU per uncached home query')
   log(conditions())
   const mocks = await startMocksProcess(LATENCIES)
-  const base = { ...downstreamEnv(mocks.urls), LOG_LEVEL: 'warn', GRAPHIQL_ENABLED: 'false', CACHE_ENABLED: 'false', DOWNSTREAM_BULKHEAD_CONCURRENCY: '64' }
+  const base = { ...downstreamEnv(mocks.urls), LOG_LEVEL: 'warn', GRAPHIQL_ENABLED: 'false', CACHE_ENABLED: 'false', RATE_LIMIT_BURST: '1000000000', RATE_LIMIT_POINTS_PER_SECOND: '1000000000' }
   const token = await benchToken(mocks, true)
   const servers: Record<'on' | 'off', ServerProcess> = {
     on: await startServerProcess({ name: 'bff-auth-on', entry: '../../src/server.js', env: { ...base, ...authEnv(mocks.authUrl) } }),
