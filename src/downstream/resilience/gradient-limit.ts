@@ -53,13 +53,10 @@ function check(name: string, value: number, ok: boolean): number {
  * `minLimit`. A service that stays slow becomes
  * the new long-run normal and the limit grows back, as in the original.
  *
- * Unlike the original, samples are gathered per time window, and the
- * window's fastest round trip moves the limit (as the first Gradient limit
- * did): measured from the client, every call in flight during a GC pause or a
- * burst of the BFF's own work returns late together. Fed one by one, or
- * averaged, those would cut the limit for the BFF's own lag; the fastest call
- * of a window is the service's time plus the least of that lag, and when the
- * service itself slows, every call of the window is slow.
+ * Unlike the original, samples are averaged per time window before they
+ * move the limit: measured from the client, every call in flight during a
+ * GC pause or a burst of the BFF's own work returns late together, and fed
+ * one by one those would cut the limit many times for one pause.
  *
  * Hand-written: no maintained npm package implements these limits (the
  * reference implementations are Java, Go, Rust and Elixir).
@@ -84,7 +81,7 @@ export function createGradientLimit(options: GradientLimitOptions = {}): Concurr
   let longRtt = 0
   let longCount = 0
   let windowStart = now()
-  let rttMin = Number.POSITIVE_INFINITY
+  let rttSum = 0
   let samples = 0
   let maxInFlight = 0
 
@@ -113,14 +110,14 @@ export function createGradientLimit(options: GradientLimitOptions = {}): Concurr
       return current
     },
     sample(rttMs, inFlight) {
-      rttMin = Math.min(rttMin, Math.max(rttMs, 0.001))
+      rttSum += Math.max(rttMs, 0.001)
       samples += 1
       if (inFlight > maxInFlight) maxInFlight = inFlight
       const at = now()
       if (samples < windowSamples || at - windowStart < windowMs) return
-      update(rttMin, maxInFlight)
+      update(rttSum / samples, maxInFlight)
       windowStart = at
-      rttMin = Number.POSITIVE_INFINITY
+      rttSum = 0
       samples = 0
       maxInFlight = 0
     },

@@ -68,20 +68,6 @@ describe('gradient limit', () => {
     expect(limit.current).toBeGreaterThanOrEqual(Math.floor(64 * 0.9))
   })
 
-  it('holds while the fastest call of each window is normal: late calls returning together are our own lag', () => {
-    const { limit, advance } = driven({ minLimit: 8, maxLimit: 64 })
-    for (let w = 0; w < 20; w++) {
-      advance(100)
-      for (let i = 0; i < 10; i++) limit.sample(1, 64)
-    }
-    for (let w = 0; w < 20; w++) {
-      advance(100)
-      limit.sample(1.2, 64)
-      for (let i = 0; i < 30; i++) limit.sample(40, 64)
-    }
-    expect(limit.current).toBe(64)
-  })
-
   it('waits for both the window time and the sample count before moving', () => {
     const { limit, window, advance } = driven({ minLimit: 8, maxLimit: 64 })
     for (let i = 0; i < 20; i++) window(1)
