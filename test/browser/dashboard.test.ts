@@ -4,18 +4,12 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { SERVICE_NAMES } from '../../src/config/services.js'
 import { gql, setFaults, startStack } from '../helpers/stack.js'
 import { waitFor } from '../helpers/wait-for.js'
+import { HOME } from '../helpers/home-query.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync']
 const PAGE_TIMEOUT_MS = 15_000
 const SCREENSHOT = new URL('../../docs/img/dashboard.png', import.meta.url)
-
-const HOME = `query Home($id: ID!) { home(userId: $id) {
-  user { id name }
-  recentOrders(first: 5) { id items { quantity product { name price { formatted } stock } } }
-  recommendations(first: 10) { id name price { formatted } }
-  notifications { unreadCount latest(first: 5) { id } }
-} }`
 
 /** Home queries one after another until stopped, at most `max` of them: traffic for the tiles. */
 function traffic(stack: Parameters<typeof gql>[0], max: number): { stop(): Promise<void> } {

@@ -2,13 +2,7 @@ import { request } from 'undici'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { gql, mockStats, setFaults, startStack, type Stack } from '../../helpers/stack.js'
 import { waitFor } from '../../helpers/wait-for.js'
-
-const HOME = `query Home($id: ID!) { home(userId: $id) {
-  user { id name }
-  recentOrders(first: 5) { id items { quantity product { name price { formatted } stock } } }
-  recommendations(first: 10) { id name price { formatted } }
-  notifications { unreadCount latest(first: 5) { id } }
-} }`
+import { HOME } from '../../helpers/home-query.js'
 
 interface Timed {
   readonly route: string

@@ -3,13 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { SERVICE_NAMES } from '../../../src/config/services.js'
 import { scrape, total } from '../../helpers/metrics.js'
 import { gql, mockStats, setFaults, startStack, type Stack } from '../../helpers/stack.js'
-
-const HOME = `query Home($id: ID!) { home(userId: $id) {
-  user { id name }
-  recentOrders(first: 5) { id items { quantity product { name price { formatted } stock } } }
-  recommendations(first: 10) { id name price { formatted } }
-  notifications { unreadCount latest(first: 5) { id } }
-} }`
+import { HOME } from '../../helpers/home-query.js'
 
 let stack: Stack | undefined
 afterEach(async () => {

@@ -5,13 +5,7 @@ import { SERVICE_NAMES } from '../../../src/config/services.js'
 import { startOtlpReceiver, type OtlpReceiver } from '../../helpers/otlp-receiver.js'
 import { gql, mockStats, setFaults, startStack, type Stack } from '../../helpers/stack.js'
 import { waitFor } from '../../helpers/wait-for.js'
-
-const HOME = `query Home($id: ID!) { home(userId: $id) {
-  user { id name }
-  recentOrders(first: 5) { id items { quantity product { name price { formatted } stock } } }
-  recommendations(first: 10) { id name price { formatted } }
-  notifications { unreadCount latest(first: 5) { id } }
-} }`
+import { HOME } from '../../helpers/home-query.js'
 
 const SERVER = 2
 const CLIENT = 3
