@@ -29,14 +29,14 @@ export type Query = {
   readonly __typename?: 'Query';
   readonly product: Maybe<Product>;
   /** Products by id, in the order asked; unknown ids give null entries. */
-  readonly products: ReadonlyArray<Maybe<Product>>;
+  readonly products: Maybe<ReadonlyArray<Maybe<Product>>>;
   /** Full-text search over product name, description and category. */
-  readonly search: ProductConnection;
+  readonly search: Maybe<ProductConnection>;
   /**
    * The home screen of `userId`; omitted, the caller's own (the token's subject).
    * `user` is public; the per-user fields need the owner's token or scope `admin`.
    */
-  readonly home: Home;
+  readonly home: Maybe<Home>;
   /** The signed-in caller's profile; null when anonymous. */
   readonly me: Maybe<User>;
   readonly order: Maybe<Order>;
@@ -564,9 +564,9 @@ export type OwnedByDirectiveResolver<Result, Parent, ContextType = MercuriusCont
 
 export type QueryResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
-  products?: Resolver<ReadonlyArray<Maybe<ResolversTypes['Product']>>, ParentType, ContextType, RequireFields<QueryProductsArgs, 'ids'>>;
-  search?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'query' | 'first'>>;
-  home?: Resolver<ResolversTypes['Home'], ParentType, ContextType, Partial<QueryHomeArgs>>;
+  products?: Resolver<Maybe<ReadonlyArray<Maybe<ResolversTypes['Product']>>>, ParentType, ContextType, RequireFields<QueryProductsArgs, 'ids'>>;
+  search?: Resolver<Maybe<ResolversTypes['ProductConnection']>, ParentType, ContextType, RequireFields<QuerySearchArgs, 'query' | 'first'>>;
+  home?: Resolver<Maybe<ResolversTypes['Home']>, ParentType, ContextType, Partial<QueryHomeArgs>>;
   me?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserArgs, 'id'>>;

@@ -55,6 +55,19 @@ describe('hostile documents', () => {
     }
   })
 
+  it('answers a failing root field beside another failing field with the same errors before and after compiling', async () => {
+    // Found by the fuzz suite: an anonymous home (no subject to default to) beside a malformed id. While
+    // home was non-null, graphql-js stopped at its throw before order ran and the compiled query ran both;
+    // root fields are nullable now, so each fails on its own and the rest is served.
+    for (const query of ['{ home { __typename } order(id: "-1") { id } }', '{ products(ids: ["-1"]) { id } order(id: "-1") { id } }']) {
+      const answers = []
+      for (let run = 0; run < 3; run += 1) answers.push(codes((await gql(stack, query)).body).sort())
+      expect(answers[0]).toContain('BAD_USER_INPUT')
+      expect(answers[1]).toEqual(answers[0])
+      expect(answers[2]).toEqual(answers[0])
+    }
+  })
+
   it('refuses several named operations without an operationName over GET with BAD_REQUEST, and two anonymous ones as invalid', async () => {
     const named = await get(stack, { query: 'query A { __typename } query B { __typename }' })
     expect(named.status).toBe(400)
