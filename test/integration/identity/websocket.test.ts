@@ -112,14 +112,15 @@ describe('identity over the websocket (connection_init authorization)', () => {
       retryWait: async () => undefined,
       connectionParams: async () => {
         minted += 1
-        // The first token lives 2 s; the next ones an hour.
-        return { authorization: `Bearer ${await tokenFor(stack.mocks, { sub: '1', ttlSeconds: minted === 1 ? 2 : 3_600 })}` }
+        // The first token lives 3 s (2–3 s: exp counts from a whole second); the next ones an hour.
+        return { authorization: `Bearer ${await tokenFor(stack.mocks, { sub: '1', ttlSeconds: minted === 1 ? 3 : 3_600 })}` }
       },
       on: { connected: () => connected.push(Date.now()), closed: (event) => closes.push((event as { code: number }).code) },
     })
     try {
-      // graphql-ws resends the subscribe payload it was given on reconnect: keeping `after` current in it resumes the stream.
-      const variables: Record<string, unknown> = { userId: '1' }
+      // graphql-ws resends the subscribe payload it was given on reconnect: keeping `after` current in it resumes the
+      // stream. It starts at the log's end, so an event published just before an early expiry is replayed, not lost.
+      const variables: Record<string, unknown> = { userId: '1', after: await stack.mocks.eventLog.lastId() }
       const seen: string[] = []
       const received: Result[] = []
       client.subscribe(
@@ -139,7 +140,7 @@ describe('identity over the websocket (connection_init authorization)', () => {
       )
       await expect.poll(() => stack.app.subscriptions.stats().subscriptions).toBe(1)
       await advance(USER_1_ORDER)
-      await expect.poll(() => seen).toEqual(['PAID'])
+      await expect.poll(() => seen, { timeout: 5_000 }).toEqual(['PAID'])
       await expect.poll(() => closes, { timeout: 8_000 }).toEqual([4403])
       // Published while the client may still be reconnecting: `after` brings it back either way.
       await advance(USER_1_ORDER)
