@@ -17,9 +17,10 @@ beforeAll(async () => {
   stack = await startStack(fuzzStackEnv())
   wsUrl = `${stack.bffUrl.replace(/^http/, 'ws')}/graphql`
 })
+// Closing drains every websocket the sequences left open; on a loaded machine that outlasts the default 30 s.
 afterAll(async () => {
   await stack?.close()
-})
+}, 90_000)
 
 describe('fuzz: graphql-transport-ws messages', () => {
   const name = 'message sequences: no 1011/4500 or server error codes, within budget, still serving, same answer twice when paced'
