@@ -100,7 +100,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         const verdict = await withTimeout(redis.charge(key, Math.min(cost, policy.capacity)))
         // The fallback bucket follows this instance's share of the shared one, so a fallback starts
         // where the caller stood, not with a full bucket (which, on every short outage, gave each
-        // instance a whole extra burst: measured, 71 % over in the accuracy test under load).
+        // instance a whole extra burst; docs/benchmarks.md, "Accuracy of the shared bucket").
         local.follow(key, verdict.remaining / config.instancesHint)
         if (degraded) {
           degraded = false

@@ -86,10 +86,9 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
     })
   }
 
-  // Only in front of Redis: there it saves a round trip and a decode per entity (about −20 % CPU
-  // per warm query). In front of the in-process store it saved no CPU measurably, while its
-  // churn of short-lived decoded entries doubled scavenge pauses (7 → 14 ms) and set the p99
-  // (docs/benchmarks.md, "Where the tail came from").
+  // Only in front of Redis: there it saves a round trip and a decode per entity. In front of the
+  // in-process store it saved no CPU measurably, while its churn of short-lived decoded entries
+  // lengthened scavenge pauses and set the p99 (figures in docs/benchmarks.md, "Where the tail came from").
   // It starts suspended: it may only be used once other instances' invalidations can be heard.
   const near =
     guarded === null || settings.l1MaxEntries === 0
