@@ -104,6 +104,23 @@ function formatted(errors: readonly GraphQLError[], request: FastifyRequest, exp
   return formatGraphQLErrors(errors, request.log, { exposeErrorDetails }) as unknown as GraphQLFormattedError[]
 }
 
+/** RFC 6455 caps a close frame's reason at 123 bytes; ws throws on a longer one. */
+const MAX_CLOSE_REASON_BYTES = 123
+
+/**
+ * A close reason that fits the frame. graphql-ws puts the client's operation id in
+ * some reasons ("Subscriber for <id> already exists"), so a long id would make ws
+ * throw and the connection end with 4500 instead of the protocol's own code.
+ */
+export function fitCloseReason(reason: string): string {
+  if (Buffer.byteLength(reason) <= MAX_CLOSE_REASON_BYTES) return reason
+  let fitted = reason.slice(0, MAX_CLOSE_REASON_BYTES - 1)
+  while (Buffer.byteLength(`${fitted}…`) > MAX_CLOSE_REASON_BYTES) fitted = fitted.slice(0, -1)
+  // A cut through a surrogate pair would leave half a character.
+  if (/[\uD800-\uDBFF]$/.test(fitted)) fitted = fitted.slice(0, -1)
+  return `${fitted}…`
+}
+
 /** Messages only a server sends: graphql-ws accepts their shape, then throws on them, which would close with 4500. */
 const SERVER_MESSAGE_TYPES: ReadonlySet<string> = new Set(['connection_ack', 'next', 'error'])
 
@@ -178,7 +195,7 @@ export function createWsHandler(options: WsHandlerOptions): WebsocketHandler {
         if (typeof verdict === 'boolean') return verdict
         if ('refused' in verdict) {
           // Closed here so the reason says why; graphql-ws' own close after `false` is then a no-op.
-          ctx.extra.socket.close(CloseCode.Forbidden, verdict.refused)
+          ctx.extra.socket.close(CloseCode.Forbidden, fitCloseReason(verdict.refused))
           return false
         }
         accept(ctx.extra, verdict)
@@ -242,7 +259,7 @@ export function createWsHandler(options: WsHandlerOptions): WebsocketHandler {
             if (socket.readyState !== socket.OPEN) return resolve()
             socket.send(data, (err) => (err ? reject(err) : resolve()))
           }),
-        close: (code, reason) => socket.close(code, reason),
+        close: (code, reason) => socket.close(code, fitCloseReason(reason)),
         onMessage: (handle) =>
           socket.on('message', (data) => {
             const text = String(data)

@@ -60,6 +60,19 @@ describe('graphql-transport-ws protocol rules and limits', () => {
     expect((await client.waitForClose()).code).toBe(4409)
   })
 
+  it('4409 with a reason that fits the frame when the reused id is longer than a close frame allows', async () => {
+    // graphql-ws names the id in its reason; ws throws on reasons over 123 bytes, which ended the connection with 4500.
+    const { wsUrl } = await bff()
+    const client = await acknowledged(wsUrl)
+    const id = 'é'.repeat(300)
+    client.send({ type: 'subscribe', id, payload: { query: STOCK } })
+    client.send({ type: 'subscribe', id, payload: { query: STOCK } })
+    const closed = await client.waitForClose()
+    expect(closed.code).toBe(4409)
+    expect(closed.reason.startsWith('Subscriber for é')).toBe(true)
+    expect(Buffer.byteLength(closed.reason)).toBeLessThanOrEqual(123)
+  })
+
   it('4429: a second connection_init', async () => {
     const { wsUrl } = await bff()
     const client = await acknowledged(wsUrl)
