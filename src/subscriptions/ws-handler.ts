@@ -259,7 +259,7 @@ export function createWsHandler(options: WsHandlerOptions): WebsocketHandler {
             if (socket.readyState !== socket.OPEN) return resolve()
             socket.send(data, (err) => (err ? reject(err) : resolve()))
           }),
-        close: (code, reason) => socket.close(code, fitCloseReason(reason)),
+        close: (code, reason) => socket.close(code, reason === undefined ? undefined : fitCloseReason(reason)),
         onMessage: (handle) =>
           socket.on('message', (data) => {
             const text = String(data)
