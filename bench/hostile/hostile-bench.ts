@@ -7,13 +7,14 @@ import { cpuTimeMs } from '../lib/process-cpu.js'
 import { startServerProcess } from '../lib/server-process.js'
 
 /**
- * A hostile caller against a bystander, from outside, with the BFF at its
- * shipped defaults in its own process: a bystander's p50/p99 idle, then while
- * bursts of the probe's wide query (search → reviews → author → followers →
- * orders, 100 of each) run, and the breakers afterwards. Also how long the
+ * A hostile caller against bystanders, from outside, with the BFF at its
+ * shipped defaults (rate limit and cost limit on) in its own process: the
+ * bystanders' p50/p99 idle, then while one client that ignores Retry-After
+ * runs loops of the probe's wide query (search → reviews → author →
+ * followers → orders, 100 of each), and the breakers afterwards. Also how long the
  * doubling-fragments document takes, first run and compiled.
  *
- *   npm run bench:hostile [-- --seconds 10 --copies 50]
+ *   npm run bench:hostile [-- --seconds 10 --copies 50 --early-retry-delay MS]
  */
 const args = process.argv.slice(2)
 const option = (name: string, fallback: number): number => {
@@ -22,6 +23,8 @@ const option = (name: string, fallback: number): number => {
 }
 const SECONDS = option('seconds', 10)
 const COPIES = option('copies', 50)
+/** RATE_LIMIT_EARLY_RETRY_DELAY_MS for the BFF; -1 keeps the shipped default. */
+const EARLY_RETRY_DELAY_MS = option('early-retry-delay', -1)
 
 const WIDE = `{ search(query: "a", first: 100) { edges { node { reviews(first: 100) { edges { node {
   author { followers(first: 100) { orders(first: 100) { edges { node { id status } } } } } } } } } } } }`
@@ -36,11 +39,12 @@ const percentile = (sorted: readonly number[], p: number): number => sorted[Math
 
 const dispatcher = new Agent({ connections: 128 })
 
-async function post(origin: string, query: string): Promise<{ status: number; codes: string[] }> {
+async function post(origin: string, query: string, client: string): Promise<{ status: number; codes: string[] }> {
   const response = await request(`${origin}/graphql`, {
     method: 'POST',
     dispatcher,
-    headers: { 'content-type': 'application/json' },
+    // The BFF believes X-Forwarded-For from 127.0.0.1 (TRUST_PROXY below), as it would from its balancer.
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': client },
     body: JSON.stringify({ query }),
   })
   const body = (await response.body.json()) as { errors?: { extensions?: { code?: string } }[] }
@@ -55,7 +59,8 @@ async function bystander(origin: string, seconds: number): Promise<{ sorted: num
   const end = Date.now() + seconds * 1_000
   for (let i = 0; Date.now() < end; i++) {
     const started = performance.now()
-    const answer = await post(origin, `{ product(id: "${(i % 200) + 1}") { name price { formatted } } }`)
+    // Many users, each well within its own rate limit.
+    const answer = await post(origin, `{ product(id: "${(i % 200) + 1}") { name price { formatted } } }`, `198.51.${Math.floor(i / 250) % 4}.${i % 250}`)
     latencies.push(performance.now() - started)
     if (answer.status !== 200 || answer.codes.length > 0) {
       failures += 1
@@ -74,7 +79,8 @@ async function attack(origin: string): Promise<void> {
   await Promise.all(
     Array.from({ length: COPIES }, async () => {
       while (Date.now() < end) {
-        const answer = await post(origin, WIDE)
+        // One client that never honours Retry-After.
+        const answer = await post(origin, WIDE, '203.0.113.66')
         requests += 1
         for (const code of answer.codes.length === 0 ? [`HTTP ${answer.status}`] : answer.codes) codes[code] = (codes[code] ?? 0) + 1
       }
@@ -90,7 +96,10 @@ async function main(): Promise<void> {
   const bff = await startServerProcess({
     name: 'bff',
     entry: '../../src/server.js',
-    env: { ...downstreamEnv(mocks.urls), LOG_LEVEL: 'warn', GRAPHIQL_ENABLED: 'false', RATE_LIMIT_ENABLED: 'false' },
+    env: { ...downstreamEnv(mocks.urls), LOG_LEVEL: 'warn', GRAPHIQL_ENABLED: 'false',
+      TRUST_PROXY: '127.0.0.1',
+      ...(EARLY_RETRY_DELAY_MS >= 0 && { RATE_LIMIT_EARLY_RETRY_DELAY_MS: String(EARLY_RETRY_DELAY_MS) }),
+    },
   })
   const origin = bff.origin
   await bystander(origin, 2)
@@ -98,7 +107,7 @@ async function main(): Promise<void> {
   const timings: number[] = []
   for (let run = 0; run < 3; run++) {
     const started = performance.now()
-    await post(origin, doubling(40))
+    await post(origin, doubling(40), '192.0.2.40')
     timings.push(performance.now() - started)
   }
   console.log(`doubling fragments, n = 40: ${timings.map((ms) => `${ms.toFixed(1)} ms`).join(', ')} (parse+validate, compile, compiled)`)

@@ -37,6 +37,12 @@ export const edgeVars = {
   RATE_LIMIT_KEY_PREFIX: z.string().regex(/^[\w.:-]{0,64}$/, 'letters, digits and . : - _ only').default('bff:rl:'),
   /** Buckets held in process (embedded store and Redis fallback); the least recently used beyond are dropped (full again). */
   RATE_LIMIT_MAX_BUCKETS: int(1, 10_000_000).default(100_000),
+  /**
+   * A caller back before its Retry-After is refused again, after holding its
+   * request this long (at most the wait left, in ms): a client looping on
+   * 429s then slows itself instead of the process. 0 answers at once.
+   */
+  RATE_LIMIT_EARLY_RETRY_DELAY_MS: int(0, 60_000).default(1_000),
   /** Whose X-Forwarded-For names the client (fastify trustProxy). @default false: the socket's peer is the client */
   TRUST_PROXY: trustProxy.default(false),
 }
@@ -53,6 +59,8 @@ export interface RateLimitConfig {
   readonly redisRetryMs: number
   readonly keyPrefix: string
   readonly maxBuckets: number
+  /** How long an early retry is held before its 429, in ms; 0: at once. */
+  readonly earlyRetryDelayMs: number
 }
 
 export interface EdgeConfig {
@@ -79,6 +87,7 @@ export function edgeConfig(e: z.output<z.ZodObject<typeof edgeVars>>): EdgeConfi
       redisRetryMs: e.RATE_LIMIT_REDIS_RETRY_MS,
       keyPrefix: e.RATE_LIMIT_KEY_PREFIX,
       maxBuckets: e.RATE_LIMIT_MAX_BUCKETS,
+      earlyRetryDelayMs: e.RATE_LIMIT_EARLY_RETRY_DELAY_MS,
     },
     trustProxy: e.TRUST_PROXY,
   }

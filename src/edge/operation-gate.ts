@@ -2,6 +2,7 @@ import { GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefi
 import { clientMessage, statusOf } from '../errors.js'
 import { operationCost } from './cost.js'
 import type { RateLimiter, RateVerdict } from './rate-limiter.js'
+import { createWaitingCallers, type WaitingCallers } from './waiting-callers.js'
 
 /**
  * `extensions.cost` of a response, Shopify's shape: what the operation cost
@@ -47,8 +48,15 @@ export type GateVerdict =
     }
 
 export interface OperationGate {
-  /** Prices the operation, applies the cost limit, then charges the caller's bucket. Nothing downstream has run yet. */
+  /**
+   * Prices the operation and charges the caller's bucket; above the cost
+   * limit it is refused and still charged (capped at the bucket), so sending
+   * over-cost documents is no way around the rate limit. Nothing downstream
+   * has run yet.
+   */
   admit(charge: OperationCharge): Promise<GateVerdict>
+  /** ms until a caller answered RATE_LIMITED may be served again (its Retry-After); 0: serve it. */
+  waitLeftMs(caller: string): number
 }
 
 /**
@@ -58,7 +66,7 @@ export interface OperationGate {
 export interface GateMeter {
   /** Every priced operation, admitted or refused. */
   priced(cost: number): void
-  /** Refused for its cost alone, before any bucket was charged. */
+  /** Refused for its cost; its bucket is charged all the same. */
   overCost(): void
   /** A bucket's decision, and which buckets answered. */
   decided(allowed: boolean, store: RateVerdict['store']): void
@@ -71,6 +79,10 @@ export interface OperationGateOptions {
   readonly limiter: RateLimiter | null
   /** @default none */
   readonly meter?: undefined | GateMeter
+  /** Callers held in the Retry-After note (waiting-callers.ts). @default 100_000 */
+  readonly maxWaitingCallers?: undefined | number
+  /** ms clock for the Retry-After note. @default performance.now */
+  readonly now?: undefined | (() => number)
 }
 
 /** The key of a caller's bucket: a verified subject, else the client address fastify derived (TRUST_PROXY). */
@@ -78,6 +90,18 @@ export const callerKey = (subject: string | null, ip: string): string => (subjec
 
 export function createOperationGate(options: OperationGateOptions): OperationGate {
   const { maxCost, limiter, meter } = options
+  const waiting: WaitingCallers = createWaitingCallers({ max: options.maxWaitingCallers ?? 100_000, now: options.now })
+
+  function rateLimited(caller: string, cost: number, verdict: RateVerdict): GateVerdict {
+    waiting.tell(caller, verdict.waitMs)
+    const report = costReport(cost, verdict)
+    const error = new GraphQLError(clientMessage('RATE_LIMITED', undefined), {
+      extensions: { code: 'RATE_LIMITED', retryAfterMs: verdict.waitMs, cost: report },
+    })
+    const headers = { ...rateLimitHeaders(verdict), 'retry-after': String(retryAfterS(verdict.waitMs)) }
+    return { admitted: false, error, status: statusOf('RATE_LIMITED'), cost: report, headers }
+  }
+
   return {
     async admit(charge) {
       const cost = operationCost(charge.schema, charge.document, charge.operation, charge.variables)
@@ -87,19 +111,20 @@ export function createOperationGate(options: OperationGateOptions): OperationGat
         const error = new GraphQLError(`The operation costs ${cost}; at most ${maxCost} is accepted.`, {
           extensions: { code: 'COST_LIMIT_EXCEEDED', cost, maxCost },
         })
-        return { admitted: false, error, status: statusOf('COST_LIMIT_EXCEEDED'), cost: { requestedQueryCost: cost }, headers: {} }
+        const status = statusOf('COST_LIMIT_EXCEEDED')
+        if (limiter === null) return { admitted: false, error, status, cost: { requestedQueryCost: cost }, headers: {} }
+        const verdict = await limiter.charge(charge.caller, cost)
+        meter?.decided(verdict.allowed, verdict.store)
+        if (!verdict.allowed) return rateLimited(charge.caller, cost, verdict)
+        return { admitted: false, error, status, cost: costReport(cost, verdict), headers: rateLimitHeaders(verdict) }
       }
       if (limiter === null) return { admitted: true, cost: { requestedQueryCost: cost }, headers: {} }
       const verdict = await limiter.charge(charge.caller, cost)
       meter?.decided(verdict.allowed, verdict.store)
-      const report = costReport(cost, verdict)
-      const headers = rateLimitHeaders(verdict)
-      if (verdict.allowed) return { admitted: true, cost: report, headers }
-      const error = new GraphQLError(clientMessage('RATE_LIMITED', undefined), {
-        extensions: { code: 'RATE_LIMITED', retryAfterMs: verdict.waitMs, cost: report },
-      })
-      return { admitted: false, error, status: statusOf('RATE_LIMITED'), cost: report, headers: { ...headers, 'retry-after': String(retryAfterS(verdict.waitMs)) } }
+      if (!verdict.allowed) return rateLimited(charge.caller, cost, verdict)
+      return { admitted: true, cost: costReport(cost, verdict), headers: rateLimitHeaders(verdict) }
     },
+    waitLeftMs: (caller) => (limiter === null ? 0 : waiting.waitLeftMs(caller)),
   }
 }
 

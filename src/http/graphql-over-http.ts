@@ -16,7 +16,15 @@ export interface GraphQLOverHttpOptions {
   readonly suggestions?: undefined | boolean
   /** The @cacheControl policy of an admitted operation (http/operation-cache-policy.ts), for GET answers. */
   readonly cachePolicy: (schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode) => OperationCachePolicy
+  /** How long a caller back before its Retry-After waits for its 429, in ms (RATE_LIMIT_EARLY_RETRY_DELAY_MS). @default 0 */
+  readonly earlyRetryDelayMs?: undefined | number
 }
+
+/**
+ * Early retries held at once; beyond, they are answered without the delay, so
+ * a client opening many sockets cannot make the process hold unbounded state.
+ */
+const MAX_HELD_EARLY_RETRIES = 1_000
 
 /** What the routes of GET and POST /graphql run (plugins/graphql-http.ts registers them). */
 export interface GraphQLOverHttp {
@@ -24,6 +32,11 @@ export interface GraphQLOverHttp {
   execute(request: FastifyRequest, reply: FastifyReply, source: unknown): Promise<FastifyReply>
   /** The routes' error handler: body and parameter failures as GraphQL-shaped request errors, the rest masked. */
   errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply
+  /**
+   * The routes' onRequest hook: a caller back before the Retry-After of its
+   * last 429 is refused again before its body is read (edge/waiting-callers.ts).
+   */
+  refuseWaitingCaller(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined>
 }
 
 /** ok: data and no errors; partial: data beside errors; error: no data. */
@@ -76,6 +89,32 @@ export function createGraphQLOverHttp(app: FastifyInstance, options: GraphQLOver
     const first = formatted[0]?.['extensions'] as { code?: GraphQLErrorCode } | undefined
     const status = mediaType === GRAPHQL_RESPONSE_JSON ? statusOf(first?.code ?? 'GRAPHQL_VALIDATION_FAILED') : 200
     return sendErrors(reply, status, formatted)
+  }
+
+  const earlyRetryDelayMs = options.earlyRetryDelayMs ?? 0
+  let heldEarlyRetries = 0
+
+  async function refuseWaitingCaller(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+    // Websocket upgrades share the GET route; their operations are charged one by one.
+    if (request.headers.upgrade !== undefined) return undefined
+    const caller = callerKey(request.viewer.subject, request.ip)
+    let waitMs = app.edge.waitLeftMs(caller)
+    if (waitMs === 0) return undefined
+    app.telemetry.metrics.edge.earlyRetry()
+    // Held, not answered at once: a client retrying in a loop is slowed to one request per delay per
+    // socket, and costs the process a timer instead of the CPU of every retry. A client that
+    // honours Retry-After never gets here.
+    const delayMs = Math.min(waitMs, earlyRetryDelayMs)
+    if (delayMs > 0 && heldEarlyRetries < MAX_HELD_EARLY_RETRIES) {
+      heldEarlyRetries += 1
+      await new Promise((resolve) => setTimeout(resolve, delayMs).unref())
+      heldEarlyRetries -= 1
+      waitMs = app.edge.waitLeftMs(caller)
+      if (waitMs === 0) return undefined
+    }
+    const retryAfterMs = Math.ceil(waitMs)
+    reply.header('retry-after', String(Math.max(1, Math.ceil(waitMs / 1_000))))
+    return sendErrors(reply, statusOf('RATE_LIMITED'), [{ message: clientMessage('RATE_LIMITED', undefined), extensions: { code: 'RATE_LIMITED', retryAfterMs } }])
   }
 
   const hasToken = (request: FastifyRequest): boolean => (request.headers.authorization ?? '') !== ''
@@ -182,5 +221,5 @@ export function createGraphQLOverHttp(app: FastifyInstance, options: GraphQLOver
     return sendErrors(reply, statusOf('INTERNAL_SERVER_ERROR'), [{ message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }])
   }
 
-  return { execute, errorHandler }
+  return { execute, errorHandler, refuseWaitingCaller }
 }

@@ -35,7 +35,10 @@ async function edge(app: FastifyInstance, options: EdgePluginOptions): Promise<v
       })
     : null
   const { metrics } = app.telemetry
-  app.decorate('edge', createOperationGate({ maxCost: settings.maxCost, limiter, meter: metrics.enabled ? metrics.edge : undefined }))
+  app.decorate(
+    'edge',
+    createOperationGate({ maxCost: settings.maxCost, limiter, meter: metrics.enabled ? metrics.edge : undefined, maxWaitingCallers: settings.rateLimit.maxBuckets }),
+  )
   if (limiter !== null) app.readiness.register('rateLimit', () => ({ ready: true, ...limiter.status() }))
 }
 

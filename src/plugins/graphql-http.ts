@@ -21,10 +21,11 @@ async function graphqlHttp(app: FastifyInstance, options: GraphQLHttpOptions): P
   const { cache, graphql, browser } = options.config
   // Compressed here in one synchronous call, not by @fastify/compress's per-answer stream (http/response-compression.ts).
   const compression = browser.compression ? { compress: false as const, onSend: createCompressionHook(browser.compressionThresholdBytes) } : {}
-  const { execute, errorHandler } = createGraphQLOverHttp(app, {
+  const { execute, errorHandler, refuseWaitingCaller } = createGraphQLOverHttp(app, {
     exposeErrorDetails: graphql.exposeErrorDetails,
     // Without introspection, validation messages lose their "Did you mean …" hints.
     suggestions: graphql.introspection,
+    earlyRetryDelayMs: options.config.edge.rateLimit.earlyRetryDelayMs,
     // The same hints, overrides and default as the entity cache's TTLs.
     cachePolicy: createOperationCachePolicies(readCacheHints(options.sdl, cache.ttlOverridesS), cache.defaultMaxAgeS),
   })
@@ -32,6 +33,7 @@ async function graphqlHttp(app: FastifyInstance, options: GraphQLHttpOptions): P
     method: 'GET',
     url: options.path,
     errorHandler,
+    onRequest: refuseWaitingCaller,
     ...compression,
     // The graphql-transport-ws endpoint shares the path (plugins/subscriptions.ts).
     ...(app.hasDecorator('subscriptions') ? { wsHandler: app.subscriptions.wsHandler } : {}),
@@ -41,6 +43,7 @@ async function graphqlHttp(app: FastifyInstance, options: GraphQLHttpOptions): P
     method: 'POST',
     url: options.path,
     errorHandler,
+    onRequest: refuseWaitingCaller,
     ...compression,
     handler: (request, reply) => execute(request, reply, request.body),
   })

@@ -7,13 +7,20 @@ export type BucketStore = 'redis' | 'local' | 'fallback'
 export interface EdgeMeter {
   /** Every priced operation, admitted or refused. */
   priced(cost: number): void
-  /** Refused for its cost alone (GRAPHQL_MAX_COST), before any bucket was charged. */
+  /** Refused for its cost (GRAPHQL_MAX_COST); its bucket is charged all the same. */
   overCost(): void
   /** A token bucket's decision. */
   decided(allowed: boolean, store: BucketStore): void
+  /** A caller back before its Retry-After, refused before its body was read. */
+  earlyRetry(): void
 }
 
-export const NO_EDGE_METER: EdgeMeter = Object.freeze({ priced: () => undefined, overCost: () => undefined, decided: () => undefined })
+export const NO_EDGE_METER: EdgeMeter = Object.freeze({
+  priced: () => undefined,
+  overCost: () => undefined,
+  decided: () => undefined,
+  earlyRetry: () => undefined,
+})
 
 /** Cost points: one item is 1, a home query about 20, GRAPHQL_MAX_COST 1,000 by default. */
 export const COST_BUCKETS = [1, 5, 10, 20, 50, 100, 200, 500, 1_000, 5_000]
@@ -39,8 +46,13 @@ export function createEdgeMeter(registry: Registry): EdgeMeter {
   })
   const refusals = new Counter({
     name: 'bff_operation_limit_refusals_total',
-    help: 'Operations refused by an operation limit before running, by limit (cost: over GRAPHQL_MAX_COST).',
+    help: 'Operations refused by an operation limit before running, by limit (cost: over GRAPHQL_MAX_COST; still charged to the caller\'s bucket).',
     labelNames: ['limit'] as const,
+    registers: [registry],
+  })
+  const earlyRetries = new Counter({
+    name: 'bff_rate_limit_early_retries_total',
+    help: 'Requests from a caller back before the Retry-After of its last 429, refused again before their body was read (after RATE_LIMIT_EARLY_RETRY_DELAY_MS); no bucket is charged for them.',
     registers: [registry],
   })
   const admitted = { redis: decisions.labels('admitted', 'redis'), local: decisions.labels('admitted', 'local') }
@@ -51,6 +63,7 @@ export function createEdgeMeter(registry: Registry): EdgeMeter {
   return {
     priced: (points) => cost.observe(points),
     overCost: () => overCost.inc(),
+    earlyRetry: () => earlyRetries.inc(),
     decided(allowed, store) {
       const children = allowed ? admitted : limited
       if (store === 'redis') children.redis.inc()

@@ -1,4 +1,5 @@
 import { serverAudits } from 'graphql-http'
+import { connect } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { SERVICE_NAMES } from '../../../src/config/services.js'
 import { HOME_EXAMPLE } from '../../../src/graphiql/examples.js'
@@ -94,6 +95,137 @@ describe('per-caller token bucket (embedded), seen from outside', () => {
       expect(client.ws.readyState).toBe(client.ws.OPEN)
     } finally {
       client.ws.close()
+    }
+  })
+})
+
+/** The status line and headers of a POST whose body never comes: answered only if the server does not wait for the body. */
+function postWithoutBody(bffUrl: string, forwardedFor: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let answer = ''
+    const socket = connect(Number(new URL(bffUrl).port), '127.0.0.1', () => {
+      socket.write(`POST /graphql HTTP/1.1\r\nHost: bff\r\nContent-Type: application/json\r\nX-Forwarded-For: ${forwardedFor}\r\nContent-Length: 1000\r\n\r\n`)
+    })
+    socket.on('data', (chunk) => {
+      answer += String(chunk)
+      if (answer.includes('\r\n\r\n')) {
+        socket.destroy()
+        resolve(answer)
+      }
+    })
+    socket.on('error', reject)
+    socket.on('close', () => resolve(answer))
+  })
+}
+
+describe('callers back before their Retry-After, seen from outside', () => {
+  let stack: Stack
+  beforeAll(async () => {
+    // One home query (20 points) empties a bucket; it refills in one second. The request timeout is
+    // long, so an answer to a POST whose body never comes cannot be the timeout's.
+    stack = await startStack({
+      RATE_LIMIT_ENABLED: 'true',
+      RATE_LIMIT_BURST: '20',
+      RATE_LIMIT_POINTS_PER_SECOND: '20',
+      TRUST_PROXY: '127.0.0.1',
+      SERVER_REQUEST_TIMEOUT_MS: '60000',
+      // Answered at once here; the hold is the next block's.
+      RATE_LIMIT_EARLY_RETRY_DELAY_MS: '0',
+    })
+  })
+  afterAll(() => stack.close())
+  beforeEach(() => resetMocks(stack.mocks))
+
+  it('are refused before their body is read, and served from the moment the wait is over', async () => {
+    expect((await gql(stack, HOME_EXAMPLE.query, undefined, from('203.0.113.20'))).status).toBe(200)
+    const refusedAt = performance.now()
+    const refused = await gql(stack, HOME_EXAMPLE.query, undefined, from('203.0.113.20'))
+    expect(refused.status).toBe(429)
+    const { retryAfterMs } = refused.body.errors?.[0]?.extensions as { retryAfterMs: number }
+    expect(retryAfterMs).toBeGreaterThan(0)
+
+    // No body at all, and still answered at once: the refusal did not wait for it.
+    const early = await postWithoutBody(stack.bffUrl, '203.0.113.20')
+    expect(early).toMatch(/^HTTP\/1\.1 429/)
+    expect(early).toMatch(/\r\nretry-after: 1\r\n/i)
+    // Another caller is not affected.
+    expect((await gql(stack, HOME_EXAMPLE.query, undefined, from('203.0.113.21'))).status).toBe(200)
+
+    // Polled until served: never before the wait it was given, and within a deadline after it.
+    let servedAfterMs = Number.NaN
+    for (const deadline = refusedAt + 10_000; performance.now() < deadline; ) {
+      const answer = await gql(stack, HOME_EXAMPLE.query, undefined, from('203.0.113.20'))
+      if (answer.status === 200) {
+        servedAfterMs = performance.now() - refusedAt
+        break
+      }
+      expect(answer.status).toBe(429)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    expect(servedAfterMs).toBeGreaterThanOrEqual(retryAfterMs)
+  })
+
+  it('charge an over-cost document to its sender: repeated, it is refused with 429 and then at the door, nothing sent downstream', async () => {
+    const wide = '{ search(query: "a", first: 100) { edges { node { reviews(first: 100) { edges { node { author { followers(first: 100) { orders(first: 100) { edges { node { id } } } } } } } } } } } }'
+    const first = await gql(stack, wide, undefined, from('203.0.113.30'))
+    expect(first.body.errors?.[0]?.extensions?.code).toBe('COST_LIMIT_EXCEEDED')
+    // Charged what a bucket holds: nothing is left for a second one.
+    expect(first.headers['ratelimit']).toMatch(/^"cost";r=0;/)
+    const second = await gql(stack, wide, undefined, from('203.0.113.30'))
+    expect(second.status).toBe(429)
+    expect(second.body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED')
+    // Not even JSON: refused for the caller's wait before the body is read, not for the body.
+    const garbage = await postWithoutBody(stack.bffUrl, '203.0.113.30')
+    expect(garbage).toMatch(/^HTTP\/1\.1 429/)
+    expect(await downstreamRequests(stack)).toBe(0)
+    // A caller who sent nothing over cost is served.
+    expect((await gql(stack, HOME_EXAMPLE.query, undefined, from('203.0.113.31'))).status).toBe(200)
+  })
+})
+
+describe('early retries are held before their 429, seen from outside', () => {
+  it('holds a retry for the delay while others are served, and serves the one whose hold outlasts the wait', async () => {
+    // A home query (20 points) empties the bucket; 10 points a second refill it in 2 s; a retry is held 500 ms.
+    const stack = await startStack({
+      RATE_LIMIT_ENABLED: 'true',
+      RATE_LIMIT_BURST: '20',
+      RATE_LIMIT_POINTS_PER_SECOND: '10',
+      TRUST_PROXY: '127.0.0.1',
+      RATE_LIMIT_EARLY_RETRY_DELAY_MS: '500',
+    })
+    try {
+      expect((await gql(stack, HOME_EXAMPLE.query, undefined, from('203.0.113.40'))).status).toBe(200)
+      const refusedAt = performance.now()
+      const refused = await gql(stack, HOME_EXAMPLE.query, undefined, from('203.0.113.40'))
+      // The first refusal is answered at once: the client learns its wait.
+      expect(refused.status).toBe(429)
+      const { retryAfterMs } = refused.body.errors?.[0]?.extensions as { retryAfterMs: number }
+      expect(retryAfterMs).toBeGreaterThan(1_000)
+
+      const order: string[] = []
+      const retriedAt = performance.now()
+      const retry = gql(stack, HOME_EXAMPLE.query, undefined, from('203.0.113.40')).then((answer) => {
+        order.push('retry')
+        return { answer, heldMs: performance.now() - retriedAt }
+      })
+      const other = await gql(stack, HOME_EXAMPLE.query, undefined, from('203.0.113.41'))
+      order.push('other')
+      const held = await retry
+      expect(other.status).toBe(200)
+      expect(order).toEqual(['other', 'retry'])
+      expect(held.answer.status).toBe(429)
+      expect(held.heldMs).toBeGreaterThanOrEqual(450)
+
+      // Retried at once each time: 429s until a hold reaches the end of the wait, then served.
+      const statuses: number[] = []
+      for (const deadline = refusedAt + 10_000; performance.now() < deadline && statuses.at(-1) !== 200; ) {
+        statuses.push((await gql(stack, HOME_EXAMPLE.query, undefined, from('203.0.113.40'))).status)
+      }
+      expect(statuses.at(-1)).toBe(200)
+      expect(new Set(statuses.slice(0, -1))).toEqual(new Set(statuses.length > 1 ? [429] : []))
+      expect(performance.now() - refusedAt).toBeGreaterThanOrEqual(retryAfterMs)
+    } finally {
+      await stack.close()
     }
   })
 })

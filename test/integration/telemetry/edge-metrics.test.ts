@@ -34,15 +34,23 @@ afterEach(async () => {
 })
 
 // A bucket of three home queries that, at 0.01 point a second, does not refill a point during the test.
-const LIMITS = { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_BURST: String(3 * HOME_COST), RATE_LIMIT_POINTS_PER_SECOND: '0.01', TRUST_PROXY: '127.0.0.1', GRAPHQL_MAX_COST: MAX_COST }
+const LIMITS = {
+  RATE_LIMIT_ENABLED: 'true',
+  RATE_LIMIT_BURST: String(3 * HOME_COST),
+  RATE_LIMIT_POINTS_PER_SECOND: '0.01',
+  TRUST_PROXY: '127.0.0.1',
+  GRAPHQL_MAX_COST: MAX_COST,
+  RATE_LIMIT_EARLY_RETRY_DELAY_MS: '0',
+}
 
 describe('rate-limit decisions and operation cost in /metrics', () => {
   it('counts each bucket decision (HTTP and websocket alike), the cost of every priced operation, and a cost refusal', async () => {
     stack = await startStack(LIMITS)
     const admitted = 3
-    const limited = 2
+    const limited = 1
+    const early = 2
     for (let i = 0; i < admitted; i += 1) expect((await gql(stack, HOME_EXAMPLE.query, undefined, from('203.0.113.1'))).status).toBe(200)
-    for (let i = 0; i < limited; i += 1) expect((await gql(stack, HOME_EXAMPLE.query, undefined, from('203.0.113.1'))).status).toBe(429)
+    for (let i = 0; i < limited + early; i += 1) expect((await gql(stack, HOME_EXAMPLE.query, undefined, from('203.0.113.1'))).status).toBe(429)
     // Over the websocket, from 127.0.0.1's own bucket: one admitted.
     const client = await connectRaw(`${stack.bffUrl.replace('http', 'ws')}/graphql`)
     try {
@@ -54,22 +62,24 @@ describe('rate-limit decisions and operation cost in /metrics', () => {
     } finally {
       client.ws.close()
     }
-    // Just over GRAPHQL_MAX_COST: refused before any bucket is charged.
+    // Just over GRAPHQL_MAX_COST: refused, and charged to its own bucket all the same.
     const over = await gql(stack, OVER_COST, undefined, from('203.0.113.2'))
     expect(over.status).toBe(400)
     expect(over.body.errors?.[0]?.extensions).toMatchObject({ code: 'COST_LIMIT_EXCEEDED', cost: 31 })
 
     const metrics = await scrape(stack.bffUrl)
     expect(metrics.get('bff_rate_limit_decisions_total')?.type).toBe('COUNTER')
-    expect(total(metrics, 'bff_rate_limit_decisions_total', { decision: 'admitted', store: 'local' })).toBe(admitted + 1)
+    expect(total(metrics, 'bff_rate_limit_decisions_total', { decision: 'admitted', store: 'local' })).toBe(admitted + 1 + 1)
     expect(total(metrics, 'bff_rate_limit_decisions_total', { decision: 'limited', store: 'local' })).toBe(limited)
+    // Back before their Retry-After: refused before being read, so neither priced nor charged.
+    expect(total(metrics, 'bff_rate_limit_early_retries_total', {})).toBe(early)
     expect(total(metrics, 'bff_rate_limit_decisions_total', { store: 'redis' })).toBe(0)
     expect(total(metrics, 'bff_operation_limit_refusals_total', { limit: 'cost' })).toBe(1)
 
     const cost = await histogram(stack.bffUrl, 'bff_graphql_operation_cost')
     expect(cost.count).toBe(admitted + limited + 1 + 1)
     expect(cost.sum).toBe((admitted + limited + 1) * HOME_COST + 31)
-    // Cumulative buckets: the six home queries at le=20, the refused one only from le=50.
+    // Cumulative buckets: the five priced home queries at le=20, the over-cost one only from le=50.
     expect(Number(cost.buckets['20'])).toBe(admitted + limited + 1)
     expect(Number(cost.buckets['50'])).toBe(admitted + limited + 2)
   })

@@ -11,7 +11,7 @@ describe('edge configuration', () => {
       maxAliases: 30,
       maxDirectives: 50,
       maxCost: 1_000,
-      rateLimit: { enabled: true, burst: 1_000, pointsPerSecond: 50, instancesHint: 1, redisTimeoutMs: 50, redisRetryMs: 1_000, keyPrefix: 'bff:rl:', maxBuckets: 100_000 },
+      rateLimit: { enabled: true, burst: 1_000, pointsPerSecond: 50, instancesHint: 1, redisTimeoutMs: 50, redisRetryMs: 1_000, keyPrefix: 'bff:rl:', maxBuckets: 100_000, earlyRetryDelayMs: 1_000 },
       trustProxy: false,
     })
     expect(config.graphql).toMatchObject({ graphiql: true, introspection: true })

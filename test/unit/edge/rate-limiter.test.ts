@@ -12,6 +12,7 @@ const config: RateLimitConfig = {
   redisRetryMs: 1_000,
   keyPrefix: 't:',
   maxBuckets: 100,
+  earlyRetryDelayMs: 0,
 }
 
 /** A Redis stand-in whose script call does what `behave` says: the breaker logic, not the script (test/integration/edge runs that). */
