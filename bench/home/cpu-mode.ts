@@ -115,8 +115,11 @@ function pinSelf(): void {
 
 /** The BFFs under test: uncached always; in --pin mode also warm-cache, embedded and (with REDIS_URL) Redis + L1. */
 async function startBffs(options: BenchOptions, mocks: MocksProcess, cpus: string | undefined): Promise<Target[]> {
-  const variants: { label: string; cache: boolean; extra: Record<string, string> }[] = [{ label: options.cache ? 'bff (cache on)' : 'bff', cache: options.cache, extra: {} }]
-  if (options.pin) {
+  const variants: { label: string; cache: boolean; extra: Readonly<Record<string, string>> }[] = [{ label: options.cache ? 'bff (cache on)' : 'bff', cache: options.cache, extra: {} }]
+  for (const extra of options.variants) {
+    variants.push({ label: `bff ${Object.entries(extra).map(([key, value]) => `${key}=${value}`).join(',')}`, cache: options.cache, extra })
+  }
+  if (options.pin && options.variants.length === 0) {
     if (!options.cache) variants.push({ label: 'bff warm (embedded)', cache: true, extra: {} })
     const redisUrl = process.env['REDIS_URL']
     if (redisUrl !== undefined && redisUrl !== '') variants.push({ label: 'bff warm (Redis + L1)', cache: true, extra: { REDIS_URL: redisUrl } })
@@ -197,6 +200,15 @@ export async function runCpuMode(options: BenchOptions): Promise<void> {
       [`${bff.label}: CPU ms/request ÷ baseline (medians)`, fixed(m.cpuMsPerRequest / base.cpuMsPerRequest, 3)],
       ['  per round', pairedCpu.map((p) => fixed(p, 2)).join(' ')],
       [`${bff.label}: CPU ms/request, downstream calls/request`, `${fixed(m.cpuMsPerRequest, 3)}, ${fixed(m.callsPerRequest, 3)}`],
+    )
+  }
+  const firstRounds = rounds.get(bffs[0] as Target) ?? []
+  for (const bff of bffs.slice(1)) {
+    // The same rounds, side by side: a what-if's own cost, without the baseline's noise in between.
+    const pairedCpu = (rounds.get(bff) ?? []).map((r, i) => r.cpuMsPerRequest / (firstRounds[i]?.cpuMsPerRequest ?? Number.NaN))
+    summary.push(
+      [`${bff.label}: CPU ms/request ÷ ${bffs[0]?.label ?? 'bff'} (median of rounds)`, fixed(median(pairedCpu), 3)],
+      ['  per round', pairedCpu.map((p) => fixed(p, 2)).join(' ')],
     )
   }
   log(table(summary))

@@ -25,6 +25,12 @@ export interface BenchOptions {
   readonly pin: boolean
   /** Verify a real bearer token on every request (BFF and baseline alike); off: AUTH_DISABLED=true. */
   readonly auth: boolean
+  /**
+   * cpu mode: more BFFs measured in the same interleaved rounds, each the
+   * first with this extra environment (e.g. METRICS_ENABLED=false), reported
+   * also as a ratio to the first BFF round by round. Replaces --pin's warm variants.
+   */
+  readonly variants: readonly Readonly<Record<string, string>>[]
 }
 
 export const USAGE = `Usage: npm run bench -- [flags]        (npm run bench:cpu = --mode cpu)
@@ -43,6 +49,8 @@ export const USAGE = `Usage: npm run bench -- [flags]        (npm run bench:cpu 
                        a real admin token from the mocks' identity provider, verified by the BFF and the baseline)
   --env KEY=VALUE      extra server environment for what-if runs, repeatable (cpu mode: the baseline
                        gets it too; it reads only NODE_OPTIONS among them)
+  --variant K=V[,K=V]  cpu mode: one more BFF with this extra environment, in the same interleaved rounds,
+                       with its CPU per request ÷ the first BFF's, round by round; repeatable
 `
 
 function positive(text: string | undefined, fallback: number, flag: string): number {
@@ -73,6 +81,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | null 
       cache: { type: 'boolean' },
       'no-auth': { type: 'boolean' },
       env: { type: 'string', multiple: true },
+      variant: { type: 'string', multiple: true },
       pin: { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -91,7 +100,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | null 
     auth: values['no-auth'] !== true,
     bffEnv: Object.fromEntries((values.env ?? []).map(keyValue)),
     pin: values.pin === true,
+    variants: (values.variant ?? []).map((text) => Object.fromEntries(text.split(',').map(keyValue))),
   }
+  if (options.variants.length > 0 && mode !== 'cpu') throw new Error('--variant needs --mode cpu')
   if (options.pin && mode !== 'cpu') throw new Error('--pin needs --mode cpu (npm run bench:cpu -- --pin)')
   return options
 }
