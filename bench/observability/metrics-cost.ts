@@ -2,7 +2,8 @@
  * `npm run build && node dist/bench/observability/metrics-cost.js`: the CPU that metrics add to
  * one uncached home query on the hot path, timed in-process (no servers, so the figure does
  * not move with the machine's load as much as bench:cpu does): one server-duration and one
- * operation-duration observation, and one client-duration observation per downstream attempt.
+ * operation-duration observation, one client-duration observation per downstream attempt, and
+ * the edge's two (the operation's cost, its bucket's decision).
  */
 import { createMetrics } from '../../src/telemetry/metrics.js'
 
@@ -16,6 +17,8 @@ const oneQuery = (): void => {
   metrics.httpRequest('POST', '/graphql', 200, 0.012)
   metrics.operation('query', 'Home', 'ok', 0.011)
   for (const meter of meters) meter.attempt('ok', 0.002)
+  metrics.edge.priced(20)
+  metrics.edge.decided(true, 'local')
 }
 
 for (let i = 0; i < 200_000; i += 1) oneQuery()

@@ -14,6 +14,9 @@
  *   --rate-limit  with the per-caller rate limit on (a bucket no query here
  *                 empties): what pricing and charging each query costs
  *   --only KIND   measure only `bff` or `baseline` (e.g. under --cpu-prof)
+ *   --variant K=V[,K=V]  a second BFF with this extra environment (e.g.
+ *                 METRICS_ENABLED=false) in the same interleaved rounds,
+ *                 reported as a ratio to the first BFF round by round
  *   --cpu-profile <path>  write a CPU profile of the BFF's measured rounds
  *                 only (no start-up, recording or warm-up) to <path>
  *   --alloc       also report bytes allocated per query (V8's sampling heap
@@ -46,8 +49,19 @@ const { values } = parseArgs({
     only: { type: 'string' },
     alloc: { type: 'boolean', default: false },
     'cpu-profile': { type: 'string' },
+    variant: { type: 'string' },
   },
 })
+const VARIANT: Readonly<Record<string, string>> | null =
+  values.variant === undefined
+    ? null
+    : Object.fromEntries(
+        values.variant.split(',').map((pair) => {
+          const eq = pair.indexOf('=')
+          if (eq < 1) throw new Error(`--variant needs K=V[,K=V], got "${values.variant ?? ''}"`)
+          return [pair.slice(0, eq), pair.slice(eq + 1)]
+        }),
+      )
 const QUERIES = Number(values.queries)
 const ROUNDS = Number(values.rounds)
 /** As in the CPU mode's load: 50 requests in flight, so their objects overlap in the heap as they do in production. */
@@ -124,7 +138,7 @@ async function main(): Promise<void> {
     ServiceName,
     MemoryDispatcher
   >
-  const config = loadConfig({
+  const env: Record<string, string> = {
     AUTH_DISABLED: 'true',
     ...downstreamEnv(mocks.urls),
     LOG_LEVEL: 'warn',
@@ -143,28 +157,34 @@ async function main(): Promise<void> {
     // Load shedding measures the machine's other tenants, not the query.
     PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
     ...(values.cache ? {} : { CACHE_ENABLED: 'false' }),
-  })
-  const bff = await buildApp(config, { logger: { level: 'warn' }, dispatcherFactory: (service) => dispatchers[service] })
+  }
+  const bff = await buildApp(loadConfig(env), { logger: { level: 'warn' }, dispatcherFactory: (service) => dispatchers[service] })
+  const variantApp = VARIANT === null ? null : await buildApp(loadConfig({ ...env, ...VARIANT }), { logger: { level: 'warn' }, dispatcherFactory: (service) => dispatchers[service] })
   const baselineApp = Fastify({ logger: false })
   const pools: BaselinePools = dispatchers
   baselineApp.get<{ Params: { userId: string } }>('/home/:userId', (request) => baselineHome(pools, request.params.userId, request.id))
-  await Promise.all([bff.ready(), baselineApp.ready()])
+  await Promise.all([bff.ready(), baselineApp.ready(), variantApp?.ready()])
 
-  const targets = { bff: bffTarget(bff), baseline: baselineTarget(baselineApp) } as const
+  const targets: Record<'bff' | 'variant' | 'baseline', Target> = {
+    bff: bffTarget(bff),
+    variant: variantApp === null ? async () => undefined : bffTarget(variantApp),
+    baseline: baselineTarget(baselineApp),
+  }
+  const kinds = variantApp === null ? (['bff', 'baseline'] as const) : (['bff', 'variant', 'baseline'] as const)
   // Record every answer both will need (slow: real calls, so timeouts are tolerated and retried
   // on the next pass), then warm the JIT on replayed answers.
-  for (let pass = 0; pass < 2; pass += 1) for (const target of Object.values(targets)) await runQueries(target, USER_COUNT, 0, false)
-  for (const target of Object.values(targets)) await runQueries(target, QUERIES, USER_COUNT)
+  for (let pass = 0; pass < 2; pass += 1) for (const kind of kinds) await runQueries(targets[kind], USER_COUNT, 0, false)
+  for (const kind of kinds) await runQueries(targets[kind], QUERIES, USER_COUNT)
   const missesAfterWarmUp = SERVICE_NAMES.reduce((sum, name) => sum + dispatchers[name].misses, 0)
 
   log(`${ROUNDS} interleaved rounds × ${QUERIES} queries per server, ${IN_FLIGHT} in flight${values.cache ? ', entity cache on (warm)' : ', CACHE_ENABLED=false'}${values['rate-limit'] ? ', rate limit on' : ''}`)
-  const samples = { bff: [] as number[], baseline: [] as number[] }
+  const samples = { bff: [] as number[], variant: [] as number[], baseline: [] as number[] }
   const profiler = values['cpu-profile'] === undefined ? null : new Session()
   profiler?.connect()
   await profiler?.post('Profiler.enable')
   for (let round = 0; round < ROUNDS; round += 1) {
-    for (const kind of ['bff', 'baseline'] as const) {
-      if (values.only !== undefined && values.only !== kind) continue
+    for (const kind of kinds) {
+      if (values.only !== undefined && values.only !== kind && !(values.only === 'bff' && kind === 'variant')) continue
       if (kind === 'bff') await profiler?.post('Profiler.start')
       samples[kind].push(await cpuPerQuery(targets[kind], QUERIES, round * QUERIES))
       if (kind === 'bff' && profiler !== null) {
@@ -173,7 +193,8 @@ async function main(): Promise<void> {
       }
     }
     const memory = process.memoryUsage()
-    log(`  round ${round + 1}: bff ${fixed(samples.bff.at(-1) ?? 0, 0)} µs, baseline ${fixed(samples.baseline.at(-1) ?? 0, 0)} µs (heap ${fixed(memory.heapUsed / 1_048_576, 0)} of ${fixed(memory.heapTotal / 1_048_576, 0)} MB, RSS ${fixed(memory.rss / 1_048_576, 0)} MB)`)
+    const variantNote = variantApp === null ? '' : `, variant ${fixed(samples.variant.at(-1) ?? 0, 0)} µs`
+    log(`  round ${round + 1}: bff ${fixed(samples.bff.at(-1) ?? 0, 0)} µs${variantNote}, baseline ${fixed(samples.baseline.at(-1) ?? 0, 0)} µs (heap ${fixed(memory.heapUsed / 1_048_576, 0)} of ${fixed(memory.heapTotal / 1_048_576, 0)} MB, RSS ${fixed(memory.rss / 1_048_576, 0)} MB)`)
   }
   const misses = SERVICE_NAMES.reduce((sum, name) => sum + dispatchers[name].misses, 0) - missesAfterWarmUp
   // With --only, the other side has no samples: its figures print as NaN instead of failing.
@@ -189,6 +210,13 @@ async function main(): Promise<void> {
       ['bff ÷ baseline', fixed(bffUs / baselineUs, 2)],
       ['median of per-round ratios', fixed(medianOrNaN(samples.bff.map((us, i) => us / (samples.baseline[i] ?? Number.NaN))), 2)],
       ['bff − baseline', fixed(bffUs - baselineUs, 0)],
+      ...(variantApp === null
+        ? []
+        : [
+            [`variant (${values.variant ?? ''})`, fixed(medianOrNaN(samples.variant), 0)],
+            ['variant ÷ bff, median of per-round ratios', fixed(medianOrNaN(samples.variant.map((us, i) => us / (samples.bff[i] ?? Number.NaN))), 3)],
+            ['  per round', samples.variant.map((us, i) => fixed(us / (samples.bff[i] ?? Number.NaN), 3)).join(' ')],
+          ]),
     ]),
   )
   log(`requests not answered from memory while measuring: ${misses}`)
@@ -196,7 +224,7 @@ async function main(): Promise<void> {
     const kb = { bff: await bytesPerQuery('bff', targets.bff, QUERIES, 0), baseline: await bytesPerQuery('baseline', targets.baseline, QUERIES, 0) }
     log(`allocated per query: bff ${fixed(kb.bff / 1_024, 1)} KB, baseline ${fixed(kb.baseline / 1_024, 1)} KB (${fixed(kb.bff / kb.baseline, 2)}×)`)
   }
-  await Promise.all([bff.close(), baselineApp.close(), mocks.close(), ...Object.values(dispatchers).map((d) => d.close())])
+  await Promise.all([bff.close(), variantApp?.close(), baselineApp.close(), mocks.close(), ...Object.values(dispatchers).map((d) => d.close())])
 }
 
 main().catch((error: unknown) => {

@@ -76,6 +76,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
   })
   // Children are looked up by a string key once, not by hashing a label object per observation.
   const serverChildren = new Map<string, Histogram.Internal<string>>()
+  const operationChildren = new Map<string, Histogram.Internal<string>>()
   const meters = new Map<string, ClientMeter>()
   const edge = createEdgeMeter(registry)
 
@@ -92,7 +93,15 @@ export function createMetrics(options: MetricsOptions): Metrics {
       child.observe(seconds)
     },
     operation(type, name, outcome, seconds) {
-      operations.observe({ graphql_operation_type: type, graphql_operation_name: names.label(name), outcome }, seconds)
+      const label = names.label(name)
+      // Bounded: types × (the admitted names, `anonymous` and `other`) × outcomes.
+      const key = `${type}\u0000${label}\u0000${outcome}`
+      let child = operationChildren.get(key)
+      if (child === undefined) {
+        child = operations.labels({ graphql_operation_type: type, graphql_operation_name: label, outcome })
+        operationChildren.set(key, child)
+      }
+      child.observe(seconds)
     },
     client(service) {
       let meter = meters.get(service)
