@@ -7,12 +7,14 @@ import { benchToken, startMocksProcess } from '../lib/mocks-process.js'
 import { cpuTimeMs } from '../lib/process-cpu.js'
 import { conditions, fixed, log, table } from '../lib/report-format.js'
 import { USER_COUNT } from '../lib/home-query.js'
-import { checkBff } from './sanity-check.js'
+import { checkBaselineMatchesBff, checkBff } from './sanity-check.js'
 import { bffEnv, describeBffEnv, profileArgs } from '../lib/server-env.js'
 import { startServerProcess } from '../lib/server-process.js'
 
 /** The issue's target: p50 within 15 % of the critical path at 50 connections on 2 cores. */
 const TARGET_RATIO = 1.15
+/** And within 2 % of the hand-written baseline's own p50 ÷ critical path, idle and at 50 connections. */
+const TARGET_VS_BASELINE = 1.02
 
 /**
  * Latency mode: downstream latency dominates, so the question is whether the
@@ -35,8 +37,10 @@ export async function runLatencyMode(options: BenchOptions): Promise<void> {
     env: bffEnv(mocks.urls, options, mocks.authUrl),
     nodeArgs: profileArgs(options.profileDir, 'bff-latency'),
   })
+  const baseline = await startServerProcess({ name: 'baseline', entry: '../home/baseline-server.js', env: bffEnv(mocks.urls, options, mocks.authUrl) })
   const bearerToken = await benchToken(mocks, options.auth)
   await checkBff(bff.origin, bearerToken)
+  await checkBaselineMatchesBff(bff.origin, baseline.origin, bearerToken)
 
   log(`warm-up ${options.warmupS} s, then ${options.durationS} s measured, ${options.connections} connections, users 1..2000 scattered`)
   const load = { origin: bff.origin, kind: 'bff' as const, connections: options.connections, bearerToken }
@@ -45,6 +49,12 @@ export async function runLatencyMode(options: BenchOptions): Promise<void> {
   // the critical path means legs run in series; close to it while the 50-connection p50 is not
   // means the BFF runs out of CPU under load.
   const single = await runAutocannon({ ...load, connections: 1, durationS: 5 })
+  // The hand-written baseline (bench/home/baseline-server.ts) in the same run, idle and at the same
+  // connections: what a hand-written fan-out's p50 is on this machine now, next to ours.
+  const baselineLoad = { ...load, origin: baseline.origin, kind: 'baseline' as const }
+  await runAutocannon({ ...baselineLoad, durationS: options.warmupS })
+  const baselineSingle = await runAutocannon({ ...baselineLoad, connections: 1, durationS: 5 })
+  const baselineLoaded = await runAutocannon({ ...baselineLoad, durationS: options.durationS })
 
   const before = await readSettledStats(mocks.urls)
   const cpuBefore = { bff: cpuTimeMs(bff.child.pid), mocks: cpuTimeMs(mocks.child.pid), bench: cpuTimeMs(process.pid) }
@@ -85,7 +95,21 @@ export async function runLatencyMode(options: BenchOptions): Promise<void> {
       ['p50 ÷ critical path', `${fixed(ratio, 3)}  (${fixed(result.latencyMs.p50)} / ${critical.ms} ms)`],
     ]),
   )
+  const vs = (bffP50: number, baselineP50: number): string =>
+    `${fixed(bffP50 / critical.ms, 3)} vs ${fixed(baselineP50 / critical.ms, 3)} (bff ÷ baseline ${fixed(bffP50 / baselineP50, 3)})`
+  const idleVs = single.latencyMs.p50 / baselineSingle.latencyMs.p50
+  const loadedVs = result.latencyMs.p50 / baselineLoaded.latencyMs.p50
+  log()
+  log(
+    table([
+      ['p50 ÷ critical path, bff vs baseline', ''],
+      ['  idle (1 connection)', vs(single.latencyMs.p50, baselineSingle.latencyMs.p50)],
+      [`  ${options.connections} connections`, vs(result.latencyMs.p50, baselineLoaded.latencyMs.p50)],
+      ['baseline at load: req/s, p99', `${fixed(baselineLoaded.reqPerS)}, ${fixed(baselineLoaded.latencyMs.p99)} ms`],
+    ]),
+  )
   log()
   log(`target p50 ÷ critical path ≤ ${TARGET_RATIO}: ${ratio <= TARGET_RATIO ? 'met' : 'MISSED'}`)
+  log(`target p50 ÷ critical path within ${fixed((TARGET_VS_BASELINE - 1) * 100, 0)} % of the baseline's, idle and loaded: ${idleVs <= TARGET_VS_BASELINE && loadedVs <= TARGET_VS_BASELINE ? 'met' : 'MISSED'}`)
   log(conditions())
 }
