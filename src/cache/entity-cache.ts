@@ -110,7 +110,7 @@ export function createEntityCache<Table extends ResourceTable>(options: EntityCa
   const calls = createSharedCalls()
 
   const runtimeOf = <T>(def: ResourceDef<T>): ResourceRuntime<T> => {
-    const policy = policyFor(options.hints, def.coordinates, options.defaults)
+    const policy = policyFor(options.hints, def.coordinates, options.defaults, def.invalidatedByEvents === true)
     // An id names no owner: caching a PRIVATE value under it would share it with everyone.
     const usable = def.kind === 'owned' || policy.scope === 'PUBLIC'
     if (!usable && policy.maxAgeMs > 0) log.warn({ resource: labelOf(def) }, 'PRIVATE resource keyed by id is not cached')

@@ -45,6 +45,13 @@ export interface ResourceDef<T> {
    * a change that names only item ids can find whose entries to drop, on any instance.
    */
   indexes?(value: T): readonly string[]
+  /**
+   * Every change to it arrives as a domain event that invalidates it
+   * (data/invalidation.ts), so where those events reach the cache it may be
+   * held past its maxAge (`PolicyDefaults.eventInvalidatedMaxAgeS`): its
+   * maxAge then bounds what clients keep, not what the cache does.
+   */
+  readonly invalidatedByEvents?: undefined | boolean
 }
 
 export type ResourceTable = { readonly [name: string]: ResourceDef<unknown> }

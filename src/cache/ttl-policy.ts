@@ -137,6 +137,11 @@ export interface PolicyDefaults {
   readonly negativeTtlS: number
   /** Up to this % of maxAge is cut from each write's fresh period, at random (see `CachePolicy.freshJitter`). */
   readonly ttlJitterPercent: number
+  /**
+   * Fresh period (s) of resources invalidated by events, when longer than
+   * their maxAge; 0 keeps their maxAge. @default 0
+   */
+  readonly eventInvalidatedMaxAgeS?: undefined | number
 }
 
 /**
@@ -144,7 +149,12 @@ export interface PolicyDefaults {
  * inventory entry backs Product.price and Product.stock): the shortest maxAge
  * wins, and PRIVATE wins over PUBLIC.
  */
-export function policyFor(hints: SchemaCacheHints, coordinates: readonly string[], defaults: PolicyDefaults): CachePolicy {
+export function policyFor(
+  hints: SchemaCacheHints,
+  coordinates: readonly string[],
+  defaults: PolicyDefaults,
+  invalidatedByEvents = false,
+): CachePolicy {
   let maxAgeS = Number.POSITIVE_INFINITY
   let scope: CacheScope = 'PUBLIC'
   for (const coordinate of coordinates) {
@@ -153,7 +163,9 @@ export function policyFor(hints: SchemaCacheHints, coordinates: readonly string[
     maxAgeS = Math.min(maxAgeS, age)
     if (hint.scope === 'PRIVATE') scope = 'PRIVATE'
   }
-  const seconds = Number.isFinite(maxAgeS) ? maxAgeS : defaults.defaultMaxAgeS
+  let seconds = Number.isFinite(maxAgeS) ? maxAgeS : defaults.defaultMaxAgeS
+  // Only what the schema lets us cache at all; a change reaches it as an event, not at expiry.
+  if (invalidatedByEvents && seconds > 0) seconds = Math.max(seconds, defaults.eventInvalidatedMaxAgeS ?? 0)
   return {
     scope,
     maxAgeMs: seconds * 1_000,

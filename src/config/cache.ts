@@ -55,6 +55,12 @@ export const cacheVars = {
   CACHE_STALE_WHILE_REVALIDATE_S: int(0, 86_400).default(10),
   /** Past maxAge, an entry is served for this many s when the downstream fails. */
   CACHE_STALE_IF_ERROR_S: int(0, 86_400).default(300),
+  /**
+   * Resources every change of which arrives as a domain event (stock and price, a user's orders, notifications)
+   * stay fresh in the entity cache this long, in s, when the event log is shared with the services (Redis
+   * Streams, or the embedded log of `npm start`); their SDL maxAge still sets Cache-Control. 0: their maxAge.
+   */
+  CACHE_EVENT_INVALIDATED_MAX_AGE_S: int(0, 86_400).default(300),
   /** Up to this % of maxAge is cut from each cache write's fresh period, at random: entries written together go stale apart. */
   CACHE_TTL_JITTER_PERCENT: int(0, 50).default(10),
   /** Stampede lease held by the instance fetching a missing entry, in ms. */
@@ -97,6 +103,8 @@ export interface CacheConfig {
   readonly staleIfErrorS: number
   /** Up to this % of maxAge is cut from each write's fresh period, at random. */
   readonly ttlJitterPercent: number
+  /** Fresh period (s) of event-invalidated resources where events reach the cache; 0: their maxAge. */
+  readonly eventInvalidatedMaxAgeS: number
   readonly leaseTtlMs: number
   /** 0 disables cross-instance leases. */
   readonly leaseWaitMs: number
@@ -131,6 +139,7 @@ export function cacheConfig(e: z.output<z.ZodObject<typeof cacheVars>>): CacheCo
     staleWhileRevalidateS: e.CACHE_STALE_WHILE_REVALIDATE_S,
     staleIfErrorS: e.CACHE_STALE_IF_ERROR_S,
     ttlJitterPercent: e.CACHE_TTL_JITTER_PERCENT,
+    eventInvalidatedMaxAgeS: e.CACHE_EVENT_INVALIDATED_MAX_AGE_S,
     leaseTtlMs: e.CACHE_LEASE_TTL_MS,
     leaseWaitMs: e.CACHE_LEASE_WAIT_MS,
     l1MaxEntries: e.CACHE_L1_MAX_ENTRIES,

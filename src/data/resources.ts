@@ -41,6 +41,7 @@ export const RESOURCES = {
     kind: 'entity',
     coordinates: ['Product.price', 'Product.stock'],
     schema: inventoryDto,
+    invalidatedByEvents: true,
   }),
   review: resource({ service: 'reviews', name: 'review', kind: 'entity', coordinates: ['Review'], schema: reviewDto }),
   productReviews: resource<Page<ReviewDto>, 'list'>({
@@ -57,6 +58,7 @@ export const RESOURCES = {
     coordinates: ['User.orders', 'Home.recentOrders'],
     schema: contract(pageOf(schemas.order)),
     ownersOf: (page) => page.items.map((order) => order.userId),
+    invalidatedByEvents: true,
   }),
   notificationFeed: resource<NotificationFeedDto, 'owned'>({
     service: 'notifications',
@@ -66,6 +68,7 @@ export const RESOURCES = {
     schema: notificationsPage,
     ownersOf: (feed) => feed.notifications.map((notification) => notification.userId),
     indexes: (feed) => feed.notifications.map((notification) => notification.id),
+    invalidatedByEvents: true,
   }),
   unreadCount: resource({
     service: 'notifications',
@@ -73,6 +76,7 @@ export const RESOURCES = {
     kind: 'owned',
     coordinates: ['NotificationFeed.unreadCount'],
     schema: contract(schemas.int),
+    invalidatedByEvents: true,
   }),
   recommendations: resource<readonly string[], 'owned'>({
     service: 'recommendations',

@@ -112,6 +112,8 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
       staleIfErrorS: settings.staleIfErrorS,
       negativeTtlS: settings.negativeTtlS,
       ttlJitterPercent: settings.ttlJitterPercent,
+      // Without the services' events, nothing but expiry would ever refresh them.
+      eventInvalidatedMaxAgeS: app.eventLogShared ? settings.eventInvalidatedMaxAgeS : 0,
     },
     lease: { ttlMs: settings.leaseTtlMs, waitMs: settings.leaseWaitMs },
     // As often as the breaker probes Redis: a retry while it is open costs nothing (bypassed).

@@ -25,6 +25,12 @@ declare module 'fastify' {
     eventLog: EventLog
     /** Hot stream of events appended after start-up (cache invalidation, subscriptions). */
     domainEvents: Observable<LoggedEvent>
+    /**
+     * Whether the services append to the log this instance reads (Redis
+     * Streams, or a log the embedding process shares with them), so their
+     * changes reach the cache as invalidations; false for a log of our own.
+     */
+    eventLogShared: boolean
   }
 }
 
@@ -36,6 +42,7 @@ async function eventLogPlugin(app: FastifyInstance, options: EventLogPluginOptio
       ? createMemoryEventLog()
       : createRedisStreamEventLog({ ...options.redis, log: app.log.child({ component: 'event-log' }) }))
   app.decorate('eventLog', eventLog)
+  app.decorate('eventLogShared', !owned || options.redis !== undefined)
   app.decorate('domainEvents', tailEvents(eventLog, { log: app.log.child({ component: 'event-tail' }) }))
   app.addHook('onClose', async () => {
     if (owned) await eventLog.close()

@@ -10,6 +10,32 @@ const ttlOf = (coordinates: readonly string[], overrides: Record<string, number>
   return { maxAgeS: policy.maxAgeMs / 1_000, scope: policy.scope }
 }
 
+describe('fresh period of resources invalidated by events', () => {
+  const hints = readCacheHints(SDL)
+  const withEvents = { ...defaults, eventInvalidatedMaxAgeS: 300 }
+  const maxAgeS = (name: keyof typeof RESOURCES, policyDefaults: typeof withEvents | typeof defaults) => {
+    const def = RESOURCES[name]
+    return policyFor(hints, def.coordinates, policyDefaults, 'invalidatedByEvents' in def && def.invalidatedByEvents === true).maxAgeMs / 1_000
+  }
+
+  it('holds what every change reaches as an event for the longer period, and the rest for its maxAge', () => {
+    expect(maxAgeS('inventory', withEvents)).toBe(300)
+    expect(maxAgeS('notificationFeed', withEvents)).toBe(300)
+    expect(maxAgeS('unreadCount', withEvents)).toBe(300)
+    expect(maxAgeS('userOrders', withEvents)).toBe(300)
+    // Not every change to these arrives as an event (new recommendations, a review's text): their own maxAge.
+    expect(maxAgeS('recommendations', withEvents)).toBe(60)
+    expect(maxAgeS('review', withEvents)).toBe(60)
+    // Never shortened: a maxAge above the period stays.
+    expect(maxAgeS('product', withEvents)).toBe(600)
+  })
+
+  it('keeps the maxAge with the period at 0 (the default), and never caches what the schema does not', () => {
+    expect(maxAgeS('inventory', defaults)).toBe(5)
+    expect(policyFor(readCacheHints(SDL, { 'Product.price': 0 }), RESOURCES.inventory.coordinates, withEvents, true).maxAgeMs).toBe(0)
+  })
+})
+
 describe('TTL policy from the SDL @cacheControl', () => {
   it('takes type hints, and field hints over them', () => {
     expect(ttlOf(RESOURCES.product.coordinates)).toEqual({ maxAgeS: 600, scope: 'PUBLIC' })
