@@ -28,6 +28,8 @@ interface Round {
   readonly serverCpuPercent: number
   readonly mocksCpuPercent: number
   readonly callsPerRequest: number
+  /** Downstream calls per answered request, by service. */
+  readonly callsByService: Readonly<Record<string, number>>
   readonly p50Ms: number
   readonly p99Ms: number
   /** non-2xx / socket errors and timeouts / 200s with GraphQL errors. */
@@ -56,6 +58,7 @@ async function measure(
     serverCpuPercent: ((cpuAfter.server - cpuBefore.server) / wallMs) * 100,
     mocksCpuPercent: ((cpuAfter.mocks - cpuBefore.mocks) / wallMs) * 100,
     callsPerRequest: totalCalls(callsBetween(before, after)) / result.requests,
+    callsByService: Object.fromEntries(Object.entries(callsBetween(before, after)).map(([service, calls]) => [service, calls / result.requests])),
     p50Ms: result.latencyMs.p50,
     p99Ms: result.latencyMs.p99,
     failures: [result.non2xx, result.socketErrors, result.graphqlErrors],
@@ -88,6 +91,7 @@ function medianRound(rounds: readonly Round[]): Round {
     serverCpuPercent: mid((r) => r.serverCpuPercent),
     mocksCpuPercent: mid((r) => r.mocksCpuPercent),
     callsPerRequest: mid((r) => r.callsPerRequest),
+    callsByService: Object.fromEntries(Object.keys(rounds[0]?.callsByService ?? {}).map((service) => [service, mid((r) => r.callsByService[service] ?? 0)])),
     p50Ms: mid((r) => r.p50Ms),
     p99Ms: mid((r) => r.p99Ms),
     failures: [sum(0), sum(1), sum(2)],
@@ -200,6 +204,13 @@ export async function runCpuMode(options: BenchOptions): Promise<void> {
       [`${bff.label}: CPU ms/request ÷ baseline (medians)`, fixed(m.cpuMsPerRequest / base.cpuMsPerRequest, 3)],
       ['  per round', pairedCpu.map((p) => fixed(p, 2)).join(' ')],
       [`${bff.label}: CPU ms/request, downstream calls/request`, `${fixed(m.cpuMsPerRequest, 3)}, ${fixed(m.callsPerRequest, 3)}`],
+      [
+        '  calls/request by service (medians)',
+        Object.entries(m.callsByService)
+          .filter(([, calls]) => calls > 0)
+          .map(([service, calls]) => `${service} ${fixed(calls, 3)}`)
+          .join(', '),
+      ],
     )
   }
   const firstRounds = rounds.get(bffs[0] as Target) ?? []
