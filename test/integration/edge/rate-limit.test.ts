@@ -118,6 +118,17 @@ function postWithoutBody(bffUrl: string, forwardedFor: string): Promise<string> 
   })
 }
 
+/** Spends a caller's bucket (one home query fills it) and has it refused once: when, and the wait it was given. */
+async function refusedOnce(stack: Stack, address: string): Promise<{ refusedAt: number; retryAfterMs: number }> {
+  expect((await gql(stack, HOME_EXAMPLE.query, undefined, from(address))).status).toBe(200)
+  const refusedAt = performance.now()
+  const refused = await gql(stack, HOME_EXAMPLE.query, undefined, from(address))
+  // The first refusal is answered at once: the client learns its wait.
+  expect(refused.status).toBe(429)
+  const { retryAfterMs } = refused.body.errors?.[0]?.extensions as { retryAfterMs: number }
+  return { refusedAt, retryAfterMs }
+}
+
 describe('callers back before their Retry-After, seen from outside', () => {
   let stack: Stack
   beforeAll(async () => {
@@ -137,11 +148,7 @@ describe('callers back before their Retry-After, seen from outside', () => {
   beforeEach(() => resetMocks(stack.mocks))
 
   it('are refused before their body is read, and served from the moment the wait is over', async () => {
-    expect((await gql(stack, HOME_EXAMPLE.query, undefined, from('203.0.113.20'))).status).toBe(200)
-    const refusedAt = performance.now()
-    const refused = await gql(stack, HOME_EXAMPLE.query, undefined, from('203.0.113.20'))
-    expect(refused.status).toBe(429)
-    const { retryAfterMs } = refused.body.errors?.[0]?.extensions as { retryAfterMs: number }
+    const { refusedAt, retryAfterMs } = await refusedOnce(stack, '203.0.113.20')
     expect(retryAfterMs).toBeGreaterThan(0)
 
     // No body at all, and still answered at once: the refusal did not wait for it.
@@ -194,12 +201,7 @@ describe('early retries are held before their 429, seen from outside', () => {
       RATE_LIMIT_EARLY_RETRY_DELAY_MS: '500',
     })
     try {
-      expect((await gql(stack, HOME_EXAMPLE.query, undefined, from('203.0.113.40'))).status).toBe(200)
-      const refusedAt = performance.now()
-      const refused = await gql(stack, HOME_EXAMPLE.query, undefined, from('203.0.113.40'))
-      // The first refusal is answered at once: the client learns its wait.
-      expect(refused.status).toBe(429)
-      const { retryAfterMs } = refused.body.errors?.[0]?.extensions as { retryAfterMs: number }
+      const { refusedAt, retryAfterMs } = await refusedOnce(stack, '203.0.113.40')
       expect(retryAfterMs).toBeGreaterThan(1_000)
 
       const order: string[] = []
