@@ -2,7 +2,7 @@ import DataLoader from 'dataloader'
 import { defer, lastValueFrom } from 'rxjs'
 import type { FetchScope } from '../cache/read-through.js'
 import { createPassThroughCache, type CacheNotes } from '../cache/request-cache.js'
-import { productViews, type InventoryOutcome, type ProductSources, type ProductView } from './product-views.js'
+import { pricedView, productViews, type InventoryOutcome, type ProductSources, type ProductView } from './product-views.js'
 import type { CallContext } from '../downstream/call-context.js'
 import type { SearchHit } from '../downstream/catalog-client.js'
 import type { DownstreamClients } from '../downstream/clients.js'
@@ -128,7 +128,7 @@ class RequestDataSources implements DataSources {
     const inventory = withInventory ? settleInventory(this.#loaders.inventory.load(id)) : undefined
     const product = await this.#loaders.products.load(id)
     if (product === null) return null
-    return inventory === undefined ? product : { ...product, inventory: await inventory }
+    return inventory === undefined ? product : pricedView(product, await inventory)
   }
 
   inventory(productId: string): Promise<InventoryDto | null> {

@@ -15,6 +15,32 @@ export interface ProductView extends ProductDto {
   readonly inventory?: undefined | InventoryOutcome
 }
 
+/**
+ * A product with its inventory outcome. A class with the DTO's fields copied
+ * one by one, not `{ ...product, inventory }`: cached DTOs are frozen, and
+ * spreading a frozen object takes V8's slow path, an order of magnitude
+ * dearer, once per product on every screen.
+ */
+class PricedProduct implements ProductView {
+  readonly id: string
+  readonly name: string
+  readonly description: string
+  readonly category: string
+  readonly images: ProductDto['images']
+  readonly inventory: InventoryOutcome
+  constructor(product: ProductDto, inventory: InventoryOutcome) {
+    this.id = product.id
+    this.name = product.name
+    this.description = product.description
+    this.category = product.category
+    this.images = product.images
+    this.inventory = inventory
+  }
+}
+
+/** `product` as a view carrying `inventory`. */
+export const pricedView = (product: ProductDto, inventory: InventoryOutcome): ProductView => new PricedProduct(product, inventory)
+
 /** Where product data comes from; injected so this stays pure and testable in virtual time. */
 export interface ProductSources {
   /** Catalog entries in the order of `ids`; null for unknown ids. */
@@ -51,7 +77,7 @@ export function productViews(
       products.map((product, index) => {
         if (product === null) return null
         const outcome = outcomes?.[index]
-        return outcome === undefined ? product : { ...product, inventory: outcome }
+        return outcome === undefined ? product : pricedView(product, outcome)
       }),
     ),
   )
