@@ -56,11 +56,13 @@ function settleInventory(load: Promise<InventoryDto | null>): Promise<InventoryO
   return load.then(inventoryFound, inventoryFailed)
 }
 
-/** loadMany answers Error entries for a failed batch; surface the first as the failure. */
-async function loadAll<V>(loader: DataLoader<string, V>, ids: readonly string[]): Promise<readonly V[]> {
-  const results = await loader.loadMany(ids)
-  for (const result of results) if (result instanceof Error) throw result
-  return results as readonly V[]
+/**
+ * Every id's value, or the first failure. `Promise.all` over `load` rather
+ * than `loadMany`, which wraps each key's promise in one more (a `catch` that
+ * turns failures into Error entries) only for us to throw the first of them.
+ */
+function loadAll<V>(loader: DataLoader<string, V>, ids: readonly string[]): Promise<readonly V[]> {
+  return Promise.all(ids.map((id) => loader.load(id)))
 }
 
 /**
