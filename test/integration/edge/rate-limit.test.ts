@@ -237,7 +237,8 @@ describe('GraphQL-over-HTTP audit with the edge at its defaults (rate limit on)'
     const stack = await startStack({ RATE_LIMIT_ENABLED: 'true' })
     try {
       const results = await Promise.all(serverAudits({ url: `${stack.bffUrl}/graphql` }).map((audit) => audit.fn()))
-      expect(results.filter((result) => result.status === 'error').map((r) => `${r.id} ${r.name}`)).toEqual([])
+      // With the reason, so a failure says whether it was an answer or the connection.
+      expect(results.filter((result) => result.status === 'error').map((r) => `${r.id} ${r.name}: ${'reason' in r ? r.reason : ''}`)).toEqual([])
       const answer = await gql(stack, '{ __typename }')
       expect(answer.headers['ratelimit-policy']).toBe('"cost";q=1000;w=20')
     } finally {
