@@ -1,7 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type LabelValues } from 'prom-client'
 import { createEdgeMeter, NO_EDGE_METER, type EdgeMeter } from './edge-meter.js'
 import { createOperationNames, type OperationNames } from './operation-names.js'
-import { NO_CLIENT_METER, type ClientMeter, type ClientOutcome, type OperationOutcome } from './outcomes.js'
+import { NO_CLIENT_METER, type ClientMeter, type OperationOutcome } from './outcomes.js'
 
 /** The OpenTelemetry semantic conventions' advice for HTTP durations, in seconds. */
 export const DURATION_BUCKETS_S = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10]
@@ -42,6 +42,28 @@ export interface MetricsOptions {
   readonly maxOperationNames: number
 }
 
+/**
+ * A histogram's children by a string key, one per label combination, made on
+ * first use: prom-client hashes the label object on every labelled
+ * observation, and a request makes about ten. `get(key) ?? add(key, labels)`
+ * builds the label object only the first time.
+ */
+class HistogramChildren<L extends string> {
+  readonly #histogram: Histogram<L>
+  readonly #children = new Map<string, Histogram.Internal<L>>()
+  constructor(histogram: Histogram<L>) {
+    this.#histogram = histogram
+  }
+  get(key: string): Histogram.Internal<L> | undefined {
+    return this.#children.get(key)
+  }
+  add(key: string, labels: LabelValues<L>): Histogram.Internal<L> {
+    const child = this.#histogram.labels(labels)
+    this.#children.set(key, child)
+    return child
+  }
+}
+
 /** Metrics per app (never prom-client's global registry), so tests can build several apps in one process. */
 export function createMetrics(options: MetricsOptions): Metrics {
   const registry = new Registry()
@@ -74,9 +96,8 @@ export function createMetrics(options: MetricsOptions): Metrics {
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   })
-  // Children are looked up by a string key once, not by hashing a label object per observation.
-  const serverChildren = new Map<string, Histogram.Internal<string>>()
-  const operationChildren = new Map<string, Histogram.Internal<string>>()
+  const serverChildren = new HistogramChildren(server)
+  const operationChildren = new HistogramChildren(operations)
   const meters = new Map<string, ClientMeter>()
   const edge = createEdgeMeter(registry)
 
@@ -85,35 +106,23 @@ export function createMetrics(options: MetricsOptions): Metrics {
     edge,
     httpRequest(method, route, status, seconds) {
       const key = `${method} ${route} ${status}`
-      let child = serverChildren.get(key)
-      if (child === undefined) {
-        child = server.labels({ http_request_method: method, http_route: route, http_response_status_code: status })
-        serverChildren.set(key, child)
-      }
+      const child = serverChildren.get(key) ?? serverChildren.add(key, { http_request_method: method, http_route: route, http_response_status_code: status })
       child.observe(seconds)
     },
     operation(type, name, outcome, seconds) {
       const label = names.label(name)
       // Bounded: types × (the admitted names, `anonymous` and `other`) × outcomes.
       const key = `${type}\u0000${label}\u0000${outcome}`
-      let child = operationChildren.get(key)
-      if (child === undefined) {
-        child = operations.labels({ graphql_operation_type: type, graphql_operation_name: label, outcome })
-        operationChildren.set(key, child)
-      }
+      const child = operationChildren.get(key) ?? operationChildren.add(key, { graphql_operation_type: type, graphql_operation_name: label, outcome })
       child.observe(seconds)
     },
     client(service) {
       let meter = meters.get(service)
       if (meter === undefined) {
-        const byOutcome = new Map<ClientOutcome, Histogram.Internal<string>>()
+        const byOutcome = new HistogramChildren(client)
         meter = {
           attempt(outcome, seconds) {
-            let child = byOutcome.get(outcome)
-            if (child === undefined) {
-              child = client.labels({ server_address: service, outcome })
-              byOutcome.set(outcome, child)
-            }
+            const child = byOutcome.get(outcome) ?? byOutcome.add(outcome, { server_address: service, outcome })
             child.observe(seconds)
           },
         }
