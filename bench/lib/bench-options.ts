@@ -60,9 +60,10 @@ function positive(text: string | undefined, fallback: number, flag: string): num
   return value
 }
 
-function keyValue(text: string): [string, string] {
+/** `KEY=VALUE` as a pair; `flag` names the option in the error. */
+export function keyValue(text: string, flag = 'env'): [string, string] {
   const eq = text.indexOf('=')
-  if (eq < 1) throw new Error(`--env needs KEY=VALUE, got "${text}"`)
+  if (eq < 1) throw new Error(`--${flag} needs KEY=VALUE, got "${text}"`)
   return [text.slice(0, eq), text.slice(eq + 1)]
 }
 
@@ -98,9 +99,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | null 
     profileDir: values.profile ?? null,
     cache: values.cache === true,
     auth: values['no-auth'] !== true,
-    bffEnv: Object.fromEntries((values.env ?? []).map(keyValue)),
+    bffEnv: Object.fromEntries((values.env ?? []).map((pair) => keyValue(pair))),
     pin: values.pin === true,
-    variants: (values.variant ?? []).map((text) => Object.fromEntries(text.split(',').map(keyValue))),
+    variants: (values.variant ?? []).map((text) => Object.fromEntries(text.split(',').map((pair) => keyValue(pair, 'variant')))),
   }
   if (options.variants.length > 0 && mode !== 'cpu') throw new Error('--variant needs --mode cpu')
   if (options.pin && mode !== 'cpu') throw new Error('--pin needs --mode cpu (npm run bench:cpu -- --pin)')

@@ -36,6 +36,7 @@ import { startMocks } from '../../mocks/start-mocks.js'
 import { baselineHome, type BaselinePools } from '../lib/baseline-home.js'
 import { baselinePath, homeRequestBody, USER_COUNT, userIdAt } from '../lib/home-query.js'
 import { MemoryDispatcher } from './memory-dispatcher.js'
+import { keyValue } from '../lib/bench-options.js'
 import { downstreamEnv } from '../lib/mocks-process.js'
 import { conditions, fixed, log, table } from '../lib/report-format.js'
 import { median } from '../lib/summary-stats.js'
@@ -53,15 +54,7 @@ const { values } = parseArgs({
   },
 })
 const VARIANT: Readonly<Record<string, string>> | null =
-  values.variant === undefined
-    ? null
-    : Object.fromEntries(
-        values.variant.split(',').map((pair) => {
-          const eq = pair.indexOf('=')
-          if (eq < 1) throw new Error(`--variant needs K=V[,K=V], got "${values.variant ?? ''}"`)
-          return [pair.slice(0, eq), pair.slice(eq + 1)]
-        }),
-      )
+  values.variant === undefined ? null : Object.fromEntries(values.variant.split(',').map((pair) => keyValue(pair, 'variant')))
 const QUERIES = Number(values.queries)
 const ROUNDS = Number(values.rounds)
 /** As in the CPU mode's load: 50 requests in flight, so their objects overlap in the heap as they do in production. */

@@ -140,7 +140,7 @@ function costReport(cost: number, verdict: RateVerdict): CostReport {
 }
 
 /** Whole seconds, rounded up: a client that waits that long is served. */
-const retryAfterS = (waitMs: number): number => Math.max(1, Math.ceil(waitMs / 1_000))
+export const retryAfterS = (waitMs: number): number => Math.max(1, Math.ceil(waitMs / 1_000))
 
 /**
  * The IETF RateLimit fields (draft-ietf-httpapi-ratelimit-headers): the policy

@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql'
 import { ClientError, clientMessage, statusOf, type GraphQLErrorCode } from '../errors.js'
 import { withoutSuggestions } from '../edge/limit-rules.js'
-import { callerKey } from '../edge/operation-gate.js'
+import { callerKey, retryAfterS } from '../edge/operation-gate.js'
 import { formatGraphQLErrors } from '../graphql/error-formatter.js'
 import { appendVary, cacheControlFor, ifNoneMatchHits, NOT_STORED, weakEtag } from './http-caching.js'
 import type { OperationOutcome } from '../telemetry/outcomes.js'
@@ -113,7 +113,7 @@ export function createGraphQLOverHttp(app: FastifyInstance, options: GraphQLOver
       if (waitMs === 0) return undefined
     }
     const retryAfterMs = Math.ceil(waitMs)
-    reply.header('retry-after', String(Math.max(1, Math.ceil(waitMs / 1_000))))
+    reply.header('retry-after', String(retryAfterS(waitMs)))
     return sendErrors(reply, statusOf('RATE_LIMITED'), [{ message: clientMessage('RATE_LIMITED', undefined), extensions: { code: 'RATE_LIMITED', retryAfterMs } }])
   }
 
