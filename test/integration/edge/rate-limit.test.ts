@@ -1,4 +1,4 @@
-import { serverAudits } from 'graphql-http'
+import { serverAudits, type AuditResult } from 'graphql-http'
 import { connect } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { SERVICE_NAMES } from '../../../src/config/services.js'
@@ -12,6 +12,13 @@ async function downstreamRequests(stack: Stack): Promise<number> {
 }
 
 const from = (address: string) => ({ headers: { 'x-forwarded-for': address } })
+
+async function describeFailedAudit(result: AuditResult): Promise<string> {
+  if (result.status !== 'error') return ''
+  const { response } = result
+  const body = await response.clone().text().catch((error: unknown) => `(body unreadable: ${String(error)})`)
+  return `${result.id} ${result.name}: ${result.reason} (HTTP ${response.status} ${body.slice(0, 200)})`
+}
 
 describe('per-caller token bucket (embedded), seen from outside', () => {
   let stack: Stack
@@ -237,8 +244,9 @@ describe('GraphQL-over-HTTP audit with the edge at its defaults (rate limit on)'
     const stack = await startStack({ RATE_LIMIT_ENABLED: 'true' })
     try {
       const results = await Promise.all(serverAudits({ url: `${stack.bffUrl}/graphql` }).map((audit) => audit.fn()))
-      // With the reason, so a failure says whether it was an answer or the connection.
-      expect(results.filter((result) => result.status === 'error').map((r) => `${r.id} ${r.name}: ${'reason' in r ? r.reason : ''}`)).toEqual([])
+      // With the reason, status and body, so a failure says which refusal (if any) answered.
+      const failed = await Promise.all(results.filter((result) => result.status === 'error').map(describeFailedAudit))
+      expect(failed).toEqual([])
       const answer = await gql(stack, '{ __typename }')
       expect(answer.headers['ratelimit-policy']).toBe('"cost";q=1000;w=20')
     } finally {
