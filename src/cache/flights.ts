@@ -15,12 +15,15 @@ export interface SharedCall {
   /** A background refresh: not tied to any request (no request deadline applies). */
   readonly detached: boolean
   /**
-   * Registers a waiter. The returned release must be called once the waiter
-   * is done; when the last waiter leaves before the call settled, the call is
-   * aborted (nobody wants the answer). Detached calls (background refreshes)
-   * are never aborted this way.
+   * Registers a waiter. The returned `leave` must be called once the waiter
+   * is done, saying whether it leaves with its answer (a value or the
+   * downstream's error). When the last waiter gives up before the call
+   * settled, the call is aborted (nobody wants the answer). One that leaves
+   * with its answer aborts nothing: its part of the call is over, and the
+   * write-back that settles the call comes later. Detached calls (background
+   * refreshes) are never aborted this way.
    */
-  hold(): () => void
+  hold(): (answered: boolean) => void
   settle(): void
 }
 
@@ -59,14 +62,15 @@ class LazySharedCall implements SharedCall {
     return this.#controller.signal
   }
 
-  hold(): () => void {
+  hold(): (answered: boolean) => void {
     this.#waiters += 1
     let released = false
-    return () => {
+    return (answered) => {
       if (released) return
       released = true
       this.#waiters -= 1
-      if (this.#waiters === 0 && !this.#settled && !this.detached) this.#controller.abort()
+      // Aborting an answered call cost a DOMException (with its stack) per shared call, for nothing.
+      if (this.#waiters === 0 && !answered && !this.#settled && !this.detached) this.#controller.abort()
     }
   }
 

@@ -11,13 +11,16 @@ const asError = (error: unknown): Error => (error instanceof Error ? error : new
 
 /** Waits for a flight on behalf of one reader; leaving early (abort) releases its hold. */
 async function waitForFlight<T>(env: ReadEnv, flight: Flight<T>, session: ReadSession, service: string): Promise<T | null> {
-  const release = flight.call.hold()
+  const leave = flight.call.hold()
+  let answered = true
   try {
     return await Promise.race([flight.promise, session.aborted()])
   } catch (error) {
-    throw error === ABORTED ? env.failures.aborted(service) : error
+    if (error !== ABORTED) throw error
+    answered = false
+    throw env.failures.aborted(service)
   } finally {
-    release()
+    leave(answered)
   }
 }
 

@@ -2,19 +2,31 @@ import { describe, expect, it } from 'vitest'
 import { createSharedCalls } from '../../../src/cache/flights.js'
 
 describe('shared calls', () => {
-  it('aborts a call when its last waiter leaves before it settled, unless it is detached', () => {
+  it('aborts a call when its last waiter gives up before it settled, unless it is detached', () => {
     const calls = createSharedCalls()
     const shared = calls.start({ detached: false })
     const refresh = calls.start({ detached: true })
     const leaveA = shared.hold()
     const leaveB = shared.hold()
-    leaveA()
-    leaveA() // releasing twice counts once
+    leaveA(false)
+    leaveA(false) // releasing twice counts once
     expect(shared.signal.aborted).toBe(false)
-    leaveB()
+    leaveB(false)
     expect(shared.signal.aborted).toBe(true)
-    refresh.hold()()
+    refresh.hold()(false)
     expect(refresh.signal.aborted).toBe(false)
+  })
+
+  it('does not abort a call whose last waiter leaves with its answer, though the write-back has not settled it yet', () => {
+    const calls = createSharedCalls()
+    const shared = calls.start({ detached: false })
+    const signal = shared.signal
+    const leaveA = shared.hold()
+    const leaveB = shared.hold()
+    leaveA(false)
+    leaveB(true)
+    expect(signal.aborted).toBe(false)
+    shared.settle()
   })
 
   it('close() aborts every call still running, not the settled ones, and every call started after', () => {
