@@ -11,7 +11,7 @@ const parsed: unknown = JSON.parse(process.argv[2] ?? 'null')
 if (
   !isRecord(parsed) ||
   typeof parsed['origin'] !== 'string' ||
-  (parsed['kind'] !== 'bff' && parsed['kind'] !== 'baseline') ||
+  (parsed['kind'] !== 'bff' && parsed['kind'] !== 'baseline' && parsed['kind'] !== 'floor') ||
   typeof parsed['connections'] !== 'number' ||
   typeof parsed['durationS'] !== 'number'
 ) {

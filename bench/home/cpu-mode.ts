@@ -175,7 +175,9 @@ export async function runCpuMode(options: BenchOptions): Promise<void> {
       cpus,
     }),
   }
-  const targets = [...bffs, baseline]
+  const floorOf = bffs[0]
+  const floor: Target | null = options.floor && floorOf !== undefined ? { label: `${floorOf.label}: { __typename }`, kind: 'floor', server: floorOf.server } : null
+  const targets = [...bffs, ...(floor === null ? [] : [floor]), baseline]
   for (const bff of bffs) await checkBaselineMatchesBff(bff.server.origin, baseline.server.origin, bearerToken)
   log('baseline answers match the BFF data.home for the sample users')
 
@@ -234,6 +236,15 @@ export async function runCpuMode(options: BenchOptions): Promise<void> {
       [`${bff.label}: CPU ms/request ÷ ${bffs[0]?.label ?? 'bff'} (median of rounds)`, fixed(median(pairedCpu), 3)],
       ['  per round', pairedCpu.map((p) => fixed(p, 2)).join(' ')],
     )
+  }
+  if (floor !== null) {
+    const floorRounds = rounds.get(floor) ?? []
+    summary.push([`${floor.label}: CPU ms/request (median)`, fixed(medians.get(floor)?.cpuMsPerRequest ?? Number.NaN, 3)])
+    for (const bff of bffs) {
+      // Of each query's CPU, the share a request costs before any field is resolved.
+      const share = (rounds.get(bff) ?? []).map((r, i) => (floorRounds[i]?.cpuMsPerRequest ?? Number.NaN) / r.cpuMsPerRequest)
+      summary.push([`  ÷ ${bff.label} (median of rounds)`, fixed(median(share), 3)], ['  per round', share.map((p) => fixed(p, 2)).join(' ')])
+    }
   }
   log(table(summary))
   log()

@@ -1,4 +1,4 @@
-import { HOME_QUERY, USER_COUNT, USER_STRIDE } from '../lib/home-query.js'
+import { FLOOR_REQUEST_BODY, HOME_QUERY, USER_COUNT, USER_STRIDE } from '../lib/home-query.js'
 import type { TargetKind } from '../lib/load-result.js'
 
 /** The line prefix `done()` prints, followed by one JSON object. */
@@ -26,6 +26,7 @@ local userCount = ${USER_COUNT}
 local stride = ${USER_STRIDE}
 local bodyPrefix = ${luaLongString(prefix)}
 local bodySuffix = ${luaLongString(suffix)}
+local floorBody = ${luaLongString(FLOOR_REQUEST_BODY)}
 local jsonHeaders = { ["Content-Type"] = "application/json", ["Accept"] = "application/json"${auth} }
 local getHeaders = { ${auth.slice(2)} }
 local threads = {}
@@ -49,6 +50,9 @@ end
 function request()
   local userId = tostring((n * stride) % userCount + 1)
   n = n + 1
+  if kind == "floor" then
+    return wrk.format("POST", "/graphql", jsonHeaders, floorBody)
+  end
   if kind == "bff" then
     return wrk.format("POST", "/graphql", jsonHeaders, bodyPrefix .. userId .. bodySuffix)
   end

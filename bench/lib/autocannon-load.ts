@@ -1,6 +1,6 @@
 import autocannon from 'autocannon'
 import { isRecord } from './admin-client.js'
-import { baselinePath, homeRequestBody, userIdAt } from './home-query.js'
+import { baselinePath, FLOOR_REQUEST_BODY, homeRequestBody, userIdAt } from './home-query.js'
 import type { LoadOptions, LoadResult } from './load-result.js'
 
 function errorCodesOf(body: string): string[] {
@@ -25,7 +25,8 @@ export async function runAutocannon(options: LoadOptions): Promise<LoadResult> {
   let n = 0
   let graphqlErrors = 0
   const errorCodes: Record<string, number> = {}
-  const isBff = options.kind === 'bff'
+  const isBff = options.kind !== 'baseline'
+  const floor = options.kind === 'floor'
   const result = await autocannon({
     url: options.origin,
     connections: options.connections,
@@ -44,6 +45,7 @@ export async function runAutocannon(options: LoadOptions): Promise<LoadResult> {
         },
         setupRequest: (request) => {
           const userId = userIdAt(n++)
+          if (floor) return { ...request, body: FLOOR_REQUEST_BODY }
           return isBff ? { ...request, body: homeRequestBody(userId) } : { ...request, path: baselinePath(userId) }
         },
         onResponse: (status, body) => {

@@ -31,6 +31,12 @@ export interface BenchOptions {
    * also as a ratio to the first BFF round by round. Replaces --pin's warm variants.
    */
   readonly variants: readonly Readonly<Record<string, string>>[]
+  /**
+   * cpu mode: also measure the first BFF answering `{ __typename }` in the
+   * same rounds: the fixed cost of a request (HTTP, identity, the edge,
+   * metrics) that no resolver or cache can take away.
+   */
+  readonly floor: boolean
 }
 
 export const USAGE = `Usage: npm run bench -- [flags]        (npm run bench:cpu = --mode cpu)
@@ -51,6 +57,8 @@ export const USAGE = `Usage: npm run bench -- [flags]        (npm run bench:cpu 
                        gets it too; it reads only NODE_OPTIONS among them)
   --variant K=V[,K=V]  cpu mode: one more BFF with this extra environment, in the same interleaved rounds,
                        with its CPU per request ÷ the first BFF's, round by round; repeatable
+  --floor              cpu mode: also measure the first BFF answering { __typename } (same headers and
+                       token): what a request costs before any field is resolved
 `
 
 function positive(text: string | undefined, fallback: number, flag: string): number {
@@ -84,6 +92,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | null 
       env: { type: 'string', multiple: true },
       variant: { type: 'string', multiple: true },
       pin: { type: 'boolean' },
+      floor: { type: 'boolean' },
       help: { type: 'boolean' },
     },
   })
@@ -102,7 +111,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | null 
     bffEnv: Object.fromEntries((values.env ?? []).map((pair) => keyValue(pair))),
     pin: values.pin === true,
     variants: (values.variant ?? []).map((text) => Object.fromEntries(text.split(',').map((pair) => keyValue(pair, 'variant')))),
+    floor: values.floor === true,
   }
+  if (options.floor && mode !== 'cpu') throw new Error('--floor needs --mode cpu')
   if (options.variants.length > 0 && mode !== 'cpu') throw new Error('--variant needs --mode cpu')
   if (options.pin && mode !== 'cpu') throw new Error('--pin needs --mode cpu (npm run bench:cpu -- --pin)')
   return options

@@ -3,6 +3,9 @@
  * nested product lookups (order items and recommendations → catalog +
  * inventory) that make it a two-level fan-out.
  */
+/** The floor target's body: a valid operation that touches no field, so HTTP, identity, the edge and metrics are all it costs. */
+export const FLOOR_REQUEST_BODY = JSON.stringify({ query: '{ __typename }' })
+
 export const HOME_QUERY = `query Home($userId: ID!) {
   home(userId: $userId) {
     user { id name avatarUrl }

@@ -1,5 +1,9 @@
-/** Which server a load run targets, and so which request it sends. */
-export type TargetKind = 'bff' | 'baseline'
+/**
+ * Which server a load run targets, and so which request it sends: the home
+ * query to the BFF or the baseline, or `{ __typename }` to the BFF (`floor`:
+ * what every request costs before any field is resolved).
+ */
+export type TargetKind = 'bff' | 'baseline' | 'floor'
 
 export interface LoadOptions {
   /** e.g. http://127.0.0.1:41234 */
