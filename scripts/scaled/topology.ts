@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { request } from 'undici'
 import { killAllNow, type BenchChild } from '../../bench/lib/child-processes.js'
-import { freePort } from '../../bench/lib/free-port.js'
+import { freePort, restartablePort } from '../../bench/lib/free-port.js'
 import type { ServiceName } from '../../src/config/services.js'
 import { localHaproxyConfig } from './haproxy-config.js'
 import { requireProgram, spawnHaproxy, startBffChild, startMocksChild, startRedisServer, statusOf, until } from './local-processes.js'
@@ -71,7 +71,8 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
   const started: BenchChild[] = []
   let redis: BenchChild | null = null
   let haproxy: BenchChild | null = null
-  const redisPort = options.redisUrl === null ? await freePort() : 0
+  // Both restart on the same port in the tests: never one the kernel could hand to another process meanwhile.
+  const redisPort = options.redisUrl === null ? await restartablePort() : 0
   const redisUrl = options.redisUrl ?? `redis://127.0.0.1:${redisPort}`
   const slots: { name: string; port: number; child: BenchChild | null }[] = []
 
@@ -101,7 +102,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       ...Object.fromEntries(Object.entries(mocks.urls).map(([name, url]) => [`${name.toUpperCase()}_URL`, url])),
       ...options.bffEnv,
     }
-    for (let index = 0; index < options.instances; index += 1) slots.push({ name: `bff${index + 1}`, port: await freePort(), child: null })
+    for (let index = 0; index < options.instances; index += 1) slots.push({ name: `bff${index + 1}`, port: await restartablePort(), child: null })
     await Promise.all(slots.map((slot) => startBffChild(slot.name, slot.port, bffEnv, (child) => (slot.child = child))))
 
     const bindPort = Number(options.bind.slice(options.bind.lastIndexOf(':') + 1))

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
+import { restartablePort } from '../../bench/lib/free-port.js'
 import { waitFor } from './wait-for.js'
 
 /**
@@ -43,20 +43,14 @@ export interface RedisCluster {
   stop(): Promise<void>
 }
 
-async function bindable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer()
-    server.once('error', () => resolve(false))
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
-  })
-}
+/** Redis puts a cluster node's bus on its port + 10 000. */
+const CLUSTER_BUS_OFFSET = 10_000
 
-/** A free port whose cluster-bus port (+10 000) is free too. */
+/** A free port whose cluster-bus port (+10 000) is free too; nodes restart on it, so none the kernel hands out. */
 async function clusterPort(taken: ReadonlySet<number>): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt += 1) {
-    const port = 20_000 + Math.floor(Math.random() * 30_000)
-    if (taken.has(port) || taken.has(port + 10_000)) continue
-    if ((await bindable(port)) && (await bindable(port + 10_000))) return port
+    const port = await restartablePort([CLUSTER_BUS_OFFSET])
+    if (!taken.has(port) && !taken.has(port + CLUSTER_BUS_OFFSET)) return port
   }
   throw new Error('no free port pair for a redis cluster node')
 }
@@ -86,7 +80,7 @@ export async function startRedisCluster(): Promise<RedisCluster> {
   for (let i = 0; i < 3; i += 1) {
     const port = await clusterPort(taken)
     taken.add(port)
-    taken.add(port + 10_000)
+    taken.add(port + CLUSTER_BUS_OFFSET)
     ports.push(port)
   }
   // Each node keeps its own cluster config file in `dir` until stop(): restart() relaunches it with the same one.

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll } from 'vitest'
+import { restartablePort } from '../../bench/lib/free-port.js'
 import { waitFor } from './wait-for.js'
 
 /** A real redis-server owned by one test file: start, kill, freeze, restart. */
@@ -56,7 +57,8 @@ async function ping(port: number): Promise<boolean> {
 
 /** Spawns `redis-server` on a free port with a private data dir. */
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
-  const port = await freePort()
+  // restart() takes the same port again: one no other process's bind(0) can take while it is down.
+  const port = await restartablePort()
   const dir = await mkdtemp(join(tmpdir(), 'bff-redis-'))
   let child: ChildProcess | null = null
 
