@@ -9,6 +9,8 @@ import type { Keyspace } from './keys.js'
 import type { SignalSource } from '../lib/lazy-abort.js'
 import { nearViewOf, type NearStore } from './near-store.js'
 import type { ResourceRuntime } from './read-through.js'
+import type { ReadTrail } from './read-trail.js'
+import type { ResponseCache } from './response-cache.js'
 import { createPassThroughCache, createRequestCache, type CacheCore, type RequestCache } from './request-cache.js'
 import { labelOf, type FetchFailures, type InvalidationTarget, type ResourceDef, type ResourceTable, type ValueOf } from './resource-table.js'
 import { policyFor, type CacheScope, type PolicyDefaults, type SchemaCacheHints } from './ttl-policy.js'
@@ -48,6 +50,12 @@ export interface EntityCacheOptions<Table extends ResourceTable> {
    * a failed delete and replayed on recovery. @default none (one instance)
    */
   readonly broadcast?: undefined | ((invalidation: Invalidation) => Promise<void>)
+  /**
+   * Kept whole answers read from these entries (response-cache.ts): dropped
+   * with every key this instance drops from its own copies, and cleared
+   * with them. @default none
+   */
+  readonly answers?: undefined | Pick<ResponseCache, 'drop' | 'clear'> | null
 }
 
 export interface ResourcePolicyReport {
@@ -59,8 +67,8 @@ export interface ResourcePolicyReport {
 /** The app-wide cache: policies, flights and invalidation; hands each request its view. */
 export interface EntityCache<Table extends ResourceTable> {
   readonly backend: StoreBackend | 'disabled'
-  /** The per-request view (one per GraphQL request). */
-  session(abort: SignalSource): RequestCache<Table>
+  /** The per-request view (one per GraphQL request); `trail` notes what it read, when its answer may be kept. */
+  session(abort: SignalSource, trail?: undefined | ReadTrail | null): RequestCache<Table>
   /**
    * Drops entries (domain events, mutations) and stops in-flight fetches of
    * them from being written back. Never rejects: while the store is down the
@@ -189,15 +197,18 @@ export function createEntityCache<Table extends ResourceTable>(options: EntityCa
     }
   }
 
+  const answers = options.answers ?? null
   const dropLocally = (keys: readonly string[]): void => {
     const dropped = new Set(keys)
     for (const rt of all) rt.flights.invalidate(dropped)
     near?.delete(keys)
+    answers?.drop(keys)
   }
 
   const dropAllLocally = (): void => {
     for (const rt of all) rt.flights.invalidateAll()
     near?.clear()
+    answers?.clear()
   }
 
   /** Tells the other instances to drop their whole L1; if the message is lost, their L1 TTL bounds what they serve. */
@@ -218,6 +229,7 @@ export function createEntityCache<Table extends ResourceTable>(options: EntityCa
       missed.clear()
       // More changes were missed than remembered: nothing cached before the outage can be trusted.
       near?.clear()
+      answers?.clear()
       const flushed = await store.invalidatePrefix(keyspace.namespace).catch(() => null)
       if (flushed === null) {
         overflowed = true
@@ -232,6 +244,7 @@ export function createEntityCache<Table extends ResourceTable>(options: EntityCa
     const keys = [...missed]
     missed.clear()
     near?.delete(keys)
+    answers?.drop(keys)
     await deleteKeys(keys)
   }
 
@@ -252,7 +265,7 @@ export function createEntityCache<Table extends ResourceTable>(options: EntityCa
 
   return {
     backend: store === null ? 'disabled' : store.backend,
-    session: (abort) => (core === null ? createPassThroughCache<Table>(abort) : createRequestCache(core, abort)),
+    session: (abort, trail = null) => (core === null ? createPassThroughCache<Table>(abort, trail) : createRequestCache(core, abort, trail)),
     invalidate,
     async flush() {
       if (store === null) return

@@ -6,6 +6,7 @@ import type { CacheCounters } from './counters.js'
 import type { Flights, SharedCalls } from './flights.js'
 import { CacheUnavailableError } from './guarded-store.js'
 import type { Keyspace } from './keys.js'
+import type { ReadTrail } from './read-trail.js'
 import type { NearView } from './near-store.js'
 import type { FetchScope } from './read-request.js'
 import type { RefreshQueue } from './refresh-queue.js'
@@ -63,17 +64,20 @@ export interface ReadSession {
   bypass: boolean
   /** Set when a stale entry was served because the downstream failed. */
   stale: boolean
+  /** Where what this request read is noted, when its answer may be kept (response-cache.ts); null otherwise. */
+  readonly trail: ReadTrail | null
 }
 
 /** What `ReadSession.aborted()` rejects with. */
 export const ABORTED: unique symbol = Symbol('aborted')
 
 /** `abort` hands out the client's signal (waiting stops when it aborts); it is only asked once a wait begins. */
-export function createReadSession(abort: SignalSource, bypass = false): ReadSession {
+export function createReadSession(abort: SignalSource, bypass = false, trail: ReadTrail | null = null): ReadSession {
   let aborted: Promise<never> | undefined
   return {
     bypass,
     stale: false,
+    trail,
     aborted() {
       aborted ??= new Promise<never>((_resolve, reject) => {
         const { signal } = abort

@@ -41,8 +41,11 @@ export async function readThrough<T>(
   const { items } = request
   const out: ReadResult<T>[] = items.map(() => null)
   const waits: Promise<void>[] = []
+  // Only fresh hits may be repeated by a kept answer; everything else spoils the trail.
+  const { trail } = session
 
   const join = async (index: number, flight: Flight<T>, staleValue: T | undefined): Promise<void> => {
+    trail?.spoil()
     try {
       out[index] = await waitForFlight(env, flight, session, rt.def.service)
     } catch (error) {
@@ -67,6 +70,7 @@ export async function readThrough<T>(
     const held = near?.get(item.address.key, nearNow)
     if (held !== undefined) {
       out[index] = held.value
+      trail?.read(item.address.key, held.freshUntil)
       nearHits += 1
       return
     }
@@ -105,6 +109,7 @@ export async function readThrough<T>(
     const freshness = entry === null ? 'expired' : freshnessOf(entry, now, rt.policy)
     if (entry !== null && freshness === 'fresh') {
       out[index] = entry.value
+      trail?.read(items[index]!.address.key, entry.freshUntil)
       env.counters.add(rt.label, 'hits')
       near?.fill(items[index]!.address.key, entry, now, since)
     } else if (entry !== null && entry.value !== null && freshness === 'revalidate') {
@@ -117,6 +122,7 @@ export async function readThrough<T>(
     }
   })
 
+  if (revalidate.length > 0 || misses.length > 0) trail?.spoil()
   if (revalidate.length > 0) {
     const stale = revalidate.map((index) => items[index]!)
     if (request.coalesce === true) rt.refreshes.add(stale, request.fetch, (batch) => refresh(env, rt, batch, session.bypass))

@@ -2,6 +2,7 @@ import type { SignalSource } from '../lib/lazy-abort.js'
 import { createReadSession, ForegroundScope } from './read-env.js'
 import { readThrough, type FetchScope, type ReadEnv, type ResourceRuntime } from './read-through.js'
 import type { InvalidationTarget, NamesOfKind, ResourceTable, ValueOf } from './resource-table.js'
+import type { ReadTrail } from './read-trail.js'
 import type { StoreAddress } from './store.js'
 
 /** The app-wide parts a request's cache view works with (built by entity-cache.ts). */
@@ -57,10 +58,10 @@ export interface CacheNotes {
   readonly stale: boolean
 }
 
-export function createRequestCache<Table extends ResourceTable>(core: CacheCore<Table>, abort: SignalSource): RequestCache<Table> {
-  const session = createReadSession(abort)
+export function createRequestCache<Table extends ResourceTable>(core: CacheCore<Table>, abort: SignalSource, trail: ReadTrail | null = null): RequestCache<Table> {
+  const session = createReadSession(abort, false, trail)
   // Resources that are not cached (maxAge 0) go straight downstream, as with caching off.
-  const passThrough = createPassThroughCache<Table>(abort)
+  const passThrough = createPassThroughCache<Table>(abort, trail)
   const { failures } = core.env
 
   /** A single entry through the batch path; "not found" is cached (negative) and thrown again. */
@@ -140,16 +141,27 @@ export function createRequestCache<Table extends ResourceTable>(core: CacheCore<
 
 const NOTHING_NOTED: CacheNotes = { stale: false }
 
-/** Caching off (CACHE_ENABLED=false): every read goes downstream, as if there were no cache layer. */
-export function createPassThroughCache<Table extends ResourceTable>(abort: SignalSource): RequestCache<Table> {
+/**
+ * Caching off (CACHE_ENABLED=false), or a resource that is not cached: every
+ * read goes downstream, as if there were no cache layer, and no answer read
+ * this way may be kept (`trail`).
+ */
+export function createPassThroughCache<Table extends ResourceTable>(abort: SignalSource, trail: ReadTrail | null = null): RequestCache<Table> {
   const foreground = new ForegroundScope(abort)
   return {
     async entities(_resource, ids, fetch, idOf) {
+      trail?.spoil()
       const found = new Map((await fetch(ids, foreground)).map((value) => [idOf(value), value]))
       return ids.map((id) => found.get(id) ?? null)
     },
-    list: (_resource, _id, _variant, fetch) => fetch(foreground),
-    owned: (_resource, ownerId, _variant, fetch) => fetch(ownerId, foreground),
+    list: (_resource, _id, _variant, fetch) => {
+      trail?.spoil()
+      return fetch(foreground)
+    },
+    owned: (_resource, ownerId, _variant, fetch) => {
+      trail?.spoil()
+      return fetch(ownerId, foreground)
+    },
     ownersOf: async () => [],
     invalidate: async () => {},
     notes: NOTHING_NOTED,

@@ -71,6 +71,10 @@ export const cacheVars = {
   CACHE_L1_MAX_ENTRIES: int(0, 10_000_000).default(10_000),
   /** Longest an entity stays in the L1, in ms (never past its freshness). */
   CACHE_L1_TTL_MS: int(1, 60_000).default(1_000),
+  /** Keep whole query answers read only from fresh cache entries, tagged with them (embedded store only, for now). */
+  RESPONSE_CACHE_ENABLED: bool.default(false),
+  /** Answers kept at most; the least recently used beyond are dropped. */
+  RESPONSE_CACHE_MAX_ENTRIES: int(1, 1_000_000).default(10_000),
 }
 
 /** The entity cache (src/cache): store, keys, TTL policy, stampede and outage handling. */
@@ -112,6 +116,8 @@ export interface CacheConfig {
   readonly l1MaxEntries: number
   /** Longest life of an L1 entry (ms); never past the entry's freshness. */
   readonly l1TtlMs: number
+  /** Whole answers kept in front of execution (response-cache.ts); null: off. */
+  readonly responses: { readonly maxEntries: number } | null
 }
 
 export function cacheConfig(e: z.output<z.ZodObject<typeof cacheVars>>): CacheConfig {
@@ -144,5 +150,6 @@ export function cacheConfig(e: z.output<z.ZodObject<typeof cacheVars>>): CacheCo
     leaseWaitMs: e.CACHE_LEASE_WAIT_MS,
     l1MaxEntries: e.CACHE_L1_MAX_ENTRIES,
     l1TtlMs: e.CACHE_L1_TTL_MS,
+    responses: e.RESPONSE_CACHE_ENABLED && e.CACHE_ENABLED ? { maxEntries: e.RESPONSE_CACHE_MAX_ENTRIES } : null,
   }
 }

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader'
 import { defer, lastValueFrom } from 'rxjs'
+import type { ReadTrail } from '../cache/read-trail.js'
 import type { FetchScope } from '../cache/read-through.js'
 import { createPassThroughCache, type CacheNotes } from '../cache/request-cache.js'
 import { pricedView, productViews, type InventoryOutcome, type ProductSources, type ProductView } from './product-views.js'
@@ -73,8 +74,8 @@ function loadAll<V>(loader: DataLoader<string, V>, ids: readonly string[]): Prom
  * entry can never answer another user's call. Mutations invalidate what they
  * change before returning, so the client reads its own write.
  */
-export function createDataSources(clients: DownstreamClients, ctx: CallContext, cache?: undefined | DataCache | null): DataSources {
-  return new RequestDataSources(clients, ctx, cache?.session(ctx) ?? createPassThroughCache<Resources>(ctx))
+export function createDataSources(clients: DownstreamClients, ctx: CallContext, cache?: undefined | DataCache | null, trail: ReadTrail | null = null): DataSources {
+  return new RequestDataSources(clients, ctx, cache?.session(ctx, trail) ?? createPassThroughCache<Resources>(ctx, trail))
 }
 
 /** A class rather than an object of closures: one is built per GraphQL request. */

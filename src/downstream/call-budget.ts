@@ -11,6 +11,8 @@ export interface CallBudget {
   readonly limit: number
   /** Takes one call; false once the budget is spent (the caller then fails that call without sending it). */
   take(): boolean
+  /** Calls asked for so far, refused ones included: 0 means the operation sent nothing downstream itself. */
+  readonly asked: number
   /** True the first time it is asked after the budget ran out: log that once per operation. */
   firstRefusal(): boolean
 }
@@ -18,6 +20,7 @@ export interface CallBudget {
 class OperationCallBudget implements CallBudget {
   readonly limit: number
   #left: number
+  #asked = 0
   #refused = false
 
   constructor(limit: number) {
@@ -25,7 +28,12 @@ class OperationCallBudget implements CallBudget {
     this.#left = limit
   }
 
+  get asked(): number {
+    return this.#asked
+  }
+
   take(): boolean {
+    this.#asked += 1
     if (this.#left <= 0) return false
     this.#left -= 1
     return true

@@ -3,7 +3,8 @@ import type { GraphQLError } from 'graphql'
 import { createDataSources, type DataSources } from '../data/data-sources.js'
 import type { DataCache } from '../data/resources.js'
 import { RequestCallContext } from '../downstream/call-context.js'
-import { createCallBudget } from '../downstream/call-budget.js'
+import type { ReadTrail } from '../cache/read-trail.js'
+import { createCallBudget, type CallBudget } from '../downstream/call-budget.js'
 import type { DownstreamClients } from '../downstream/clients.js'
 import { createDeadline } from '../downstream/resilience/deadline.js'
 import { ANONYMOUS, type Viewer } from '../identity/viewer.js'
@@ -35,6 +36,13 @@ export interface RequestContext {
   readonly data: DataSources
   readonly requestId: string
   readonly viewer: Viewer
+  /**
+   * After execution: the trail given to `http()` if the answer may be kept,
+   * that is every read was a fresh cache hit and the operation sent nothing
+   * downstream itself (a call outside the cache, like a search, leaves no
+   * trail); null otherwise.
+   */
+  keepableTrail(): ReadTrail | null
 }
 
 /** The GraphQL context of one operation over the websocket. */
@@ -89,8 +97,11 @@ export interface OperationContextsOptions {
 
 /** The one place every GraphQL operation's context is built, over HTTP and over the websocket. */
 export interface OperationContexts {
-  /** An HTTP request: its calls abort when the client goes away and end at the deadline, which starts now. */
-  http(reply: FastifyReply, trace?: undefined | TraceSpan): RequestContext
+  /**
+   * An HTTP request: its calls abort when the client goes away and end at the
+   * deadline, which starts now. `trail` notes what it reads (response-cache.ts).
+   */
+  http(reply: FastifyReply, trace?: undefined | TraceSpan, trail?: undefined | ReadTrail | null): RequestContext
   /** A websocket operation: its own calls (queries, mutations) get a deadline from now; each event's resolution gets its own. */
   websocket(operation: WebsocketOperation): OperationContext
   /** Aborts the shared per-event work (shutdown). */
@@ -115,8 +126,9 @@ export function createOperationContexts(options: OperationContextsOptions): Oper
     viewer: Viewer,
     deadline = createDeadline(deadlineMs),
     trace?: undefined | TraceSpan,
-  ): DataSources =>
-    createDataSources(clients, new RequestCallContext(requestId, log, abort, deadline, createCallBudget(maxDownstreamCalls), viewer.token, trace), cache)
+    budget: CallBudget = createCallBudget(maxDownstreamCalls),
+    trail: ReadTrail | null = null,
+  ): DataSources => createDataSources(clients, new RequestCallContext(requestId, log, abort, deadline, budget, viewer.token, trace), cache, trail)
 
   // An event's span covers its shared layer's life: the client spans under it time each call.
   const tracing = options.tracing?.enabled === true ? options.tracing : null
@@ -147,7 +159,7 @@ export function createOperationContexts(options: OperationContextsOptions): Oper
   const dataForEvent = (eventId: string, viewer: Viewer): DataSources => events.forEvent(eventId, viewer)
 
   return {
-    http(reply, trace) {
+    http(reply, trace, trail = null) {
       const abort = new LazyAbortController()
       // 'close' before the response was ended means the client went away mid-request.
       reply.raw.once('close', () => {
@@ -155,7 +167,10 @@ export function createOperationContexts(options: OperationContextsOptions): Oper
       })
       const { id: requestId, viewer } = reply.request
       // The entity cache is app-wide (plugins/cache.ts); each request gets its own view of it.
-      return { reply, data: dataFor(requestId, reply.request.log, abort, viewer, undefined, trace), requestId, viewer }
+      const budget = createCallBudget(maxDownstreamCalls)
+      const data = dataFor(requestId, reply.request.log, abort, viewer, undefined, trace, budget, trail)
+      const keepableTrail = (): ReadTrail | null => (trail === null || trail.spoiled || budget.asked > 0 ? null : trail)
+      return { reply, data, requestId, viewer, keepableTrail }
     },
 
     websocket(operation) {

@@ -1,9 +1,11 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql'
+import { ReadTrail } from '../cache/read-trail.js'
 import { ClientError, clientMessage, statusOf, type GraphQLErrorCode } from '../errors.js'
 import { withoutSuggestions } from '../edge/limit-rules.js'
 import { callerKey, retryAfterS } from '../edge/operation-gate.js'
 import { formatGraphQLErrors } from '../graphql/error-formatter.js'
+import type { Viewer } from '../identity/viewer.js'
 import { appendVary, cacheControlFor, ifNoneMatchHits, NOT_STORED, weakEtag } from './http-caching.js'
 import type { OperationOutcome } from '../telemetry/outcomes.js'
 import { APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, isJsonContentType, negotiate } from './negotiation.js'
@@ -60,12 +62,22 @@ interface MercuriusLikeError {
  * from where it was found, never from its message text; statuses come from
  * the error registry.
  */
+/**
+ * A kept answer's key: the viewer (subject and scopes: the schema's rules read
+ * nothing else of it), the operation and its coerced variables.
+ */
+function answerKey(viewer: Viewer, operationName: string | null | undefined, query: string, variables: unknown): string {
+  const scopes = viewer.scopes.size === 0 ? '' : [...viewer.scopes].sort().join(' ')
+  return `${viewer.subject ?? ''}\u0000${scopes}\u0000${operationName ?? ''}\u0000${JSON.stringify(variables ?? null)}\u0000${query}`
+}
+
 export function createGraphQLOverHttp(app: FastifyInstance, options: GraphQLOverHttpOptions): GraphQLOverHttp {
   const { exposeErrorDetails, cachePolicy } = options
   const message = options.suggestions === false ? withoutSuggestions : (text: string): string => text
   // The same gate as the websocket endpoint's (plugins/graphql.ts), so both answer alike.
   const admission = app.documentAdmission.http
   const persisted = app.persistedDocuments
+  const kept = app.responseCache
 
   function sendErrors(reply: FastifyReply, statusCode: number, errors: readonly Record<string, unknown>[], extensions?: Record<string, unknown>): FastifyReply {
     reply.header('cache-control', NOT_STORED)
@@ -162,6 +174,20 @@ export function createGraphQLOverHttp(app: FastifyInstance, options: GraphQLOver
     }
     const type = resolved.operation.operation
     const name = resolved.operation.name?.value ?? null
+    // A repeat by the same viewer of a query whose answer is kept: no execution at all. POST only:
+    // GET answers carry validators and Cache-Control, made from the execution.
+    const keepKey = kept !== null && method === 'POST' && type === 'query' ? answerKey(request.viewer, params.operationName, query, resolved.variables) : null
+    if (keepKey !== null) {
+      const data = kept?.get(keepKey, Date.now())
+      if (data !== undefined) {
+        app.telemetry.metrics.operation(type, name, 'ok', 0)
+        reply.code(200).type(`${mediaType}; charset=utf-8`).header('cache-control', NOT_STORED)
+        appendVary(reply, 'Accept', 'Authorization')
+        return reply.send(costExtensions === undefined ? `{"data":${data}}` : `{"data":${data},"extensions":${JSON.stringify(costExtensions)}}`)
+      }
+    }
+    const trail = keepKey === null ? null : new ReadTrail()
+    const since = kept?.mark() ?? 0
     const startedAt = performance.now()
     let outcome: OperationOutcome = 'error'
     // The semantic conventions' GraphQL span name: `query Home`, or the type alone for an anonymous operation.
@@ -169,7 +195,7 @@ export function createGraphQLOverHttp(app: FastifyInstance, options: GraphQLOver
     span?.updateName(name === null ? type : `${type} ${name}`)
     span?.setAttributes(name === null ? { 'graphql.operation.type': type } : { 'graphql.operation.type': type, 'graphql.operation.name': name })
     // The deadline starts once the operation is known: every downstream leg inherits what is left of it.
-    const context = app.operationContexts.http(reply, span)
+    const context = app.operationContexts.http(reply, span, trail)
     try {
       // Coerced above, defaults applied; mercurius coerces them again (a no-op for values already coerced).
       const result = await app.graphql(query, context, resolved.variables as Record<string, unknown>, params.operationName)
@@ -180,6 +206,9 @@ export function createGraphQLOverHttp(app: FastifyInstance, options: GraphQLOver
       reply.code(status).type(`${mediaType}; charset=utf-8`)
       appendVary(reply, 'Accept', 'Authorization')
       const errors = result.errors !== undefined && result.errors.length > 0
+      // Partial answers and those with notes (a stale entry served) are never repeated.
+      const keepable = keepKey !== null && !errors && result.extensions === undefined ? context.keepableTrail() : null
+      if (keepable !== null && keepKey !== null) kept?.keep(keepKey, JSON.stringify(result.data), keepable, since, Date.now())
       const cacheControl = method === 'GET' && !errors ? cacheControlFor(cachePolicy(schema, admitted.document, resolved.operation), hasToken(request)) : NOT_STORED
       reply.header('cache-control', cacheControl)
       if (cacheControl === NOT_STORED) return reply.send(body)

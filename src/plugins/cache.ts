@@ -11,6 +11,7 @@ import { createKeyspace } from '../cache/keys.js'
 import { createMemoryStore } from '../cache/memory-store.js'
 import { createNearStore } from '../cache/near-store.js'
 import { createRedisStore } from '../cache/redis-store.js'
+import { createResponseCache, type ResponseCache } from '../cache/response-cache.js'
 import { createRedisEvictions, type RedisEvictions } from '../cache/redis-evictions.js'
 import { readCacheHints } from '../cache/ttl-policy.js'
 import type { Config } from '../config/load-config.js'
@@ -31,6 +32,8 @@ declare module 'fastify' {
     cacheStore: Store | null
     /** What the cache counted and its store breaker, as /health/ready and /metrics both read them. */
     cacheStats: CacheStats
+    /** Whole query answers kept in front of execution (RESPONSE_CACHE_ENABLED); null when off. */
+    responseCache: ResponseCache | null
   }
 }
 
@@ -39,6 +42,12 @@ export interface CacheStats {
   /** The Redis store's breaker; null when the cache has no Redis store. */
   breakerState(): BreakerState | null
 }
+
+/** Longest answer kept (UTF-16 code units of its serialized data): big pages are rare repeats and would crowd out screens. */
+const MAX_KEPT_ANSWER_LENGTH = 256 * 1_024
+
+/** Longest an answer is kept, however fresh what it read: the event-invalidated fresh period's default. */
+const MAX_KEPT_ANSWER_HOLD_MS = 300_000
 
 export interface CachePluginOptions {
   readonly config: Config
@@ -97,6 +106,10 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
   // Set right below; nothing is broadcast before the cache exists.
   let bus: InvalidationBus | null = null
 
+  // Embedded store only (load-config.ts refuses it with Redis).
+  const responseCache =
+    settings.responses === null || store === null || guarded !== null ? null : createResponseCache({ maxEntries: settings.responses.maxEntries, maxLength: MAX_KEPT_ANSWER_LENGTH, maxHoldMs: MAX_KEPT_ANSWER_HOLD_MS })
+
   const cache = createEntityCache({
     resources: RESOURCES,
     failures: DOWNSTREAM_FETCH_FAILURES,
@@ -104,6 +117,7 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
     near,
     // Even without an L1 of its own, an instance tells the others (they may have one).
     broadcast: guarded === null ? undefined : async (invalidation) => bus?.publish(invalidation),
+    answers: responseCache,
     keyspace,
     hints,
     defaults: {
@@ -126,6 +140,7 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
   }
   app.decorate('cache', cache)
   app.decorate('cacheStore', store)
+  app.decorate('responseCache', responseCache)
   app.decorate('cacheStats', { counters: () => counters.snapshot(), breakerState: () => guarded?.breakerState() ?? null })
 
   const client = app.redis

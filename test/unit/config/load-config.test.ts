@@ -15,6 +15,18 @@ describe('loadConfig', () => {
     expect(config.redis.url).toBeNull()
   })
 
+  it('keeps whole answers only when asked, and refuses to with Redis (embedded store only, for now)', () => {
+    expect(loadConfig({ AUTH_DISABLED: 'true' }).cache.responses).toBeNull()
+    expect(loadConfig({ AUTH_DISABLED: 'true', RESPONSE_CACHE_ENABLED: 'true' }).cache.responses).toEqual({ maxEntries: 10_000 })
+    expect(loadConfig({ AUTH_DISABLED: 'true', RESPONSE_CACHE_ENABLED: 'true', CACHE_ENABLED: 'false' }).cache.responses).toBeNull()
+    for (const redis of [{ REDIS_URL: 'redis://127.0.0.1:6379' }, { REDIS_CLUSTER_NODES: '127.0.0.1:7000' }]) {
+      expect(() => loadConfig({ AUTH_DISABLED: 'true', RESPONSE_CACHE_ENABLED: 'true', ...redis })).toThrow(
+        expect.objectContaining({ code: 'BFF_ERR_CONFIG_INVALID', message: expect.stringMatching(/RESPONSE_CACHE_ENABLED=true needs the embedded store/) }),
+      )
+      expect(loadConfig({ AUTH_DISABLED: 'true', ...redis }).cache.responses).toBeNull()
+    }
+  })
+
   it('applies per-service overrides over the shared default', () => {
     const config = loadConfig({ AUTH_DISABLED: 'true', DOWNSTREAM_TIMEOUT_MS: '700', RECOMMENDATIONS_TIMEOUT_MS: '250', USERS_URL: 'http://users.internal:80/' })
     expect(config.downstream.services.users.timeoutMs).toBe(700)

@@ -1,0 +1,25 @@
+/**
+ * What one operation's answer was read from, so the answer itself may be
+ * kept (response-cache.ts): the entity-cache keys it read fresh, the moment
+ * the first of them stops being fresh, and whether anything was read that
+ * the cache cannot vouch for (a miss, a stale entry, a joined call, a
+ * resource that is not cached). One per HTTP request, written by the read
+ * path only.
+ */
+export class ReadTrail {
+  readonly keys = new Set<string>()
+  /** Epoch ms: when the least fresh entry read stops being fresh. */
+  freshUntil = Number.POSITIVE_INFINITY
+  spoiled = false
+
+  /** A fresh entry under `key` was served, fresh until `freshUntil`. */
+  read(key: string, freshUntil: number): void {
+    this.keys.add(key)
+    if (freshUntil < this.freshUntil) this.freshUntil = freshUntil
+  }
+
+  /** Something was served that no kept answer may repeat. */
+  spoil(): void {
+    this.spoiled = true
+  }
+}

@@ -1,0 +1,113 @@
+import { LRUCache } from 'lru-cache'
+import type { ReadTrail } from './read-trail.js'
+
+/** A kept answer: the serialized `data` of a query, and until when it may be served. */
+interface Kept {
+  readonly data: string
+  readonly until: number
+  readonly keys: ReadonlySet<string>
+}
+
+export interface ResponseCacheOptions {
+  /** Answers held; the least recently used beyond are dropped. Positive integer. */
+  readonly maxEntries: number
+  /** Answers whose serialized data is longer (UTF-16 code units) are not kept. */
+  readonly maxLength: number
+  /** Longest an answer is kept (ms), however fresh its entries: an answer that read none (`{ __typename }`, a field of the viewer) would otherwise never expire. */
+  readonly maxHoldMs: number
+}
+
+/**
+ * Whole answers in front of execution, for repeats of the same query by the
+ * same viewer: a hit skips the resolvers, the data layer and serialization.
+ * Correct because every answer is tied to what it was read from: it is kept
+ * only when every read was a fresh entity-cache hit (ReadTrail), it expires
+ * when the least fresh of those entries would, and an invalidation of any of
+ * them (a mutation, a domain event, a flush) drops it at once, through the
+ * same drops that clear the entity cache's in-process copies.
+ *
+ * Our own piece: peers key such caches by the types and ids found in the
+ * answer; here the tags are the entity-cache keys, so the answers follow the
+ * entity cache's invalidations, scopes and freshness exactly.
+ */
+export interface ResponseCache {
+  /** The kept `data` for `key`, if it is still fresh at `nowMs`. */
+  get(key: string, nowMs: number): string | undefined
+  /** Drop generation, taken before an operation reads anything (see `keep`). */
+  mark(): number
+  /**
+   * Keeps `data` (serialized) as read along `trail`. Ignored when the trail is
+   * spoiled or already stale, or when anything was dropped since `since` was
+   * marked: an invalidation that landed while the operation ran may concern
+   * what it read, and its answer would outlive the change.
+   */
+  keep(key: string, data: string, trail: ReadTrail, since: number, nowMs: number): void
+  /** Drops every answer read from any of these entity-cache keys. */
+  drop(entityKeys: readonly string[]): void
+  /** Drops everything (namespace flush). */
+  clear(): void
+  readonly size: number
+  /** Lookups answered and not, answers kept, and answers dropped by invalidations, since start. */
+  stats(): { readonly hits: number; readonly misses: number; readonly kept: number; readonly dropped: number }
+}
+
+export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
+  const { maxEntries, maxLength, maxHoldMs } = options
+  if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) throw new TypeError(`createResponseCache: maxEntries must be a positive integer, got ${String(maxEntries)}`)
+  /** Entity-cache key → the answers read from it. */
+  const byEntity = new Map<string, Set<string>>()
+  const untag = (key: string, kept: Kept): void => {
+    for (const entityKey of kept.keys) {
+      const answers = byEntity.get(entityKey)
+      if (answers === undefined) continue
+      answers.delete(key)
+      if (answers.size === 0) byEntity.delete(entityKey)
+    }
+  }
+  const answers = new LRUCache<string, Kept>({ max: maxEntries, dispose: (kept, key) => untag(key, kept) })
+  let generation = 0
+  const counted = { hits: 0, misses: 0, kept: 0, dropped: 0 }
+
+  return {
+    get(key, nowMs) {
+      const kept = answers.get(key)
+      if (kept !== undefined && kept.until > nowMs) {
+        counted.hits += 1
+        return kept.data
+      }
+      if (kept !== undefined) answers.delete(key)
+      counted.misses += 1
+      return undefined
+    },
+    mark: () => generation,
+    keep(key, data, trail, since, nowMs) {
+      if (since !== generation || trail.spoiled || trail.freshUntil <= nowMs || data.length > maxLength) return
+      const kept: Kept = { data, until: Math.min(trail.freshUntil, nowMs + maxHoldMs), keys: new Set(trail.keys) }
+      answers.set(key, kept)
+      counted.kept += 1
+      for (const entityKey of kept.keys) {
+        let tagged = byEntity.get(entityKey)
+        if (tagged === undefined) byEntity.set(entityKey, (tagged = new Set()))
+        tagged.add(key)
+      }
+    },
+    drop(entityKeys) {
+      generation += 1
+      for (const entityKey of entityKeys) {
+        const tagged = byEntity.get(entityKey)
+        if (tagged === undefined) continue
+        // dispose() edits the sets while this runs: iterate over a copy.
+        for (const key of [...tagged]) if (answers.delete(key)) counted.dropped += 1
+      }
+    },
+    clear() {
+      generation += 1
+      answers.clear()
+      byEntity.clear()
+    },
+    get size() {
+      return answers.size
+    },
+    stats: () => ({ ...counted }),
+  }
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest'
+import { ReadTrail } from '../../../src/cache/read-trail.js'
+import { createResponseCache } from '../../../src/cache/response-cache.js'
+
+const trailOf = (reads: Record<string, number>): ReadTrail => {
+  const trail = new ReadTrail()
+  for (const [key, until] of Object.entries(reads)) trail.read(key, until)
+  return trail
+}
+const options = { maxEntries: 2, maxLength: 100, maxHoldMs: 1_000 }
+
+describe('response cache', () => {
+  it('serves an answer until the least fresh entry it read stops being fresh, and never past maxHoldMs', () => {
+    const answers = createResponseCache(options)
+    answers.keep('a', '{"x":1}', trailOf({ e1: 500, e2: 300 }), answers.mark(), 0)
+    expect(answers.get('a', 299)).toBe('{"x":1}')
+    expect(answers.get('a', 300)).toBeUndefined()
+    answers.keep('b', '{}', new ReadTrail(), answers.mark(), 0)
+    expect(answers.get('b', 999)).toBe('{}')
+    expect(answers.get('b', 1_000)).toBeUndefined()
+  })
+
+  it('drops every answer read from an invalidated entry, and keeps none whose operation overlapped a drop', () => {
+    const answers = createResponseCache(options)
+    answers.keep('a', '1', trailOf({ e1: 500 }), answers.mark(), 0)
+    answers.keep('b', '2', trailOf({ e2: 500 }), answers.mark(), 0)
+    const since = answers.mark()
+    answers.drop(['e1'])
+    expect(answers.get('a', 1)).toBeUndefined()
+    expect(answers.get('b', 1)).toBe('2')
+    // Read e1 before the drop, finished after it: its answer may hold the old value.
+    answers.keep('c', '3', trailOf({ e1: 500 }), since, 1)
+    expect(answers.get('c', 2)).toBeUndefined()
+    expect(answers.stats()).toMatchObject({ kept: 2, dropped: 1 })
+  })
+
+  it('keeps nothing spoiled or too long, and forgets the tags of answers the LRU evicts', () => {
+    const answers = createResponseCache(options)
+    const spoiled = trailOf({ e1: 500 })
+    spoiled.spoil()
+    answers.keep('a', '1', spoiled, answers.mark(), 0)
+    answers.keep('b', 'x'.repeat(101), trailOf({ e1: 500 }), answers.mark(), 0)
+    expect(answers.size).toBe(0)
+    for (const key of ['c', 'd', 'e']) answers.keep(key, key, trailOf({ [`e-${key}`]: 500 }), answers.mark(), 0)
+    expect(answers.size).toBe(2)
+    expect(answers.get('c', 1)).toBeUndefined()
+    answers.drop(['e-c'])
+    expect(answers.stats().dropped).toBe(0)
+  })
+})
