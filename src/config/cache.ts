@@ -71,8 +71,11 @@ export const cacheVars = {
   CACHE_L1_MAX_ENTRIES: int(0, 10_000_000).default(10_000),
   /** Longest an entity stays in the L1, in ms (never past its freshness). */
   CACHE_L1_TTL_MS: int(1, 60_000).default(1_000),
-  /** Keep whole query answers read only from fresh cache entries, tagged with them (embedded store only, for now). */
-  RESPONSE_CACHE_ENABLED: bool.default(false),
+  /**
+   * Keep whole query answers read only from fresh cache entries, tagged with them. Unset: on with the
+   * embedded store, off with Redis (not supported there yet; true with Redis is refused).
+   */
+  RESPONSE_CACHE_ENABLED: bool.optional(),
   /** Answers kept at most; the least recently used beyond are dropped. */
   RESPONSE_CACHE_MAX_ENTRIES: int(1, 1_000_000).default(10_000),
 }
@@ -118,6 +121,8 @@ export interface CacheConfig {
   readonly l1TtlMs: number
   /** Whole answers kept in front of execution (response-cache.ts); null: off. */
   readonly responses: { readonly maxEntries: number } | null
+  /** RESPONSE_CACHE_ENABLED=true was set (rather than left to its default). */
+  readonly responsesRequested: boolean
 }
 
 export function cacheConfig(e: z.output<z.ZodObject<typeof cacheVars>>): CacheConfig {
@@ -150,6 +155,7 @@ export function cacheConfig(e: z.output<z.ZodObject<typeof cacheVars>>): CacheCo
     leaseWaitMs: e.CACHE_LEASE_WAIT_MS,
     l1MaxEntries: e.CACHE_L1_MAX_ENTRIES,
     l1TtlMs: e.CACHE_L1_TTL_MS,
-    responses: e.RESPONSE_CACHE_ENABLED && e.CACHE_ENABLED ? { maxEntries: e.RESPONSE_CACHE_MAX_ENTRIES } : null,
+    responses: e.RESPONSE_CACHE_ENABLED !== false && e.CACHE_ENABLED ? { maxEntries: e.RESPONSE_CACHE_MAX_ENTRIES } : null,
+    responsesRequested: e.RESPONSE_CACHE_ENABLED === true,
   }
 }

@@ -174,13 +174,19 @@ export function createGraphQLOverHttp(app: FastifyInstance, options: GraphQLOver
     }
     const type = resolved.operation.operation
     const name = resolved.operation.name?.value ?? null
+    // The semantic conventions' GraphQL span name: `query Home`, or the type alone for an anonymous operation.
+    const span = app.telemetry.spans.of(request.raw)
+    span?.updateName(name === null ? type : `${type} ${name}`)
+    span?.setAttributes(name === null ? { 'graphql.operation.type': type } : { 'graphql.operation.type': type, 'graphql.operation.name': name })
     // A repeat by the same viewer of a query whose answer is kept: no execution at all. POST only:
     // GET answers carry validators and Cache-Control, made from the execution.
     const keepKey = kept !== null && method === 'POST' && type === 'query' ? answerKey(request.viewer, params.operationName, query, resolved.variables) : null
+    const startedAt = performance.now()
     if (keepKey !== null) {
       const data = kept?.get(keepKey, Date.now())
       if (data !== undefined) {
-        app.telemetry.metrics.operation(type, name, 'ok', 0)
+        span?.setAttributes({ 'bff.response_cache': 'hit' })
+        app.telemetry.metrics.operation(type, name, 'ok', (performance.now() - startedAt) / 1_000)
         reply.code(200).type(`${mediaType}; charset=utf-8`).header('cache-control', NOT_STORED)
         appendVary(reply, 'Accept', 'Authorization')
         return reply.send(costExtensions === undefined ? `{"data":${data}}` : `{"data":${data},"extensions":${JSON.stringify(costExtensions)}}`)
@@ -188,12 +194,7 @@ export function createGraphQLOverHttp(app: FastifyInstance, options: GraphQLOver
     }
     const trail = keepKey === null ? null : new ReadTrail()
     const since = kept?.mark() ?? 0
-    const startedAt = performance.now()
     let outcome: OperationOutcome = 'error'
-    // The semantic conventions' GraphQL span name: `query Home`, or the type alone for an anonymous operation.
-    const span = app.telemetry.spans.of(request.raw)
-    span?.updateName(name === null ? type : `${type} ${name}`)
-    span?.setAttributes(name === null ? { 'graphql.operation.type': type } : { 'graphql.operation.type': type, 'graphql.operation.name': name })
     // The deadline starts once the operation is known: every downstream leg inherits what is left of it.
     const context = app.operationContexts.http(reply, span, trail)
     try {

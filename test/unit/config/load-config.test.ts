@@ -15,15 +15,15 @@ describe('loadConfig', () => {
     expect(config.redis.url).toBeNull()
   })
 
-  it('keeps whole answers only when asked, and refuses to with Redis (embedded store only, for now)', () => {
-    expect(loadConfig({ AUTH_DISABLED: 'true' }).cache.responses).toBeNull()
-    expect(loadConfig({ AUTH_DISABLED: 'true', RESPONSE_CACHE_ENABLED: 'true' }).cache.responses).toEqual({ maxEntries: 10_000 })
-    expect(loadConfig({ AUTH_DISABLED: 'true', RESPONSE_CACHE_ENABLED: 'true', CACHE_ENABLED: 'false' }).cache.responses).toBeNull()
+  it('keeps whole answers by default with the embedded store, not with Redis, and refuses to when asked to with Redis', () => {
+    expect(loadConfig({ AUTH_DISABLED: 'true' }).cache.responses).toEqual({ maxEntries: 10_000 })
+    expect(loadConfig({ AUTH_DISABLED: 'true', RESPONSE_CACHE_ENABLED: 'false' }).cache.responses).toBeNull()
+    expect(loadConfig({ AUTH_DISABLED: 'true', CACHE_ENABLED: 'false' }).cache.responses).toBeNull()
     for (const redis of [{ REDIS_URL: 'redis://127.0.0.1:6379' }, { REDIS_CLUSTER_NODES: '127.0.0.1:7000' }]) {
+      expect(loadConfig({ AUTH_DISABLED: 'true', ...redis }).cache.responses).toBeNull()
       expect(() => loadConfig({ AUTH_DISABLED: 'true', RESPONSE_CACHE_ENABLED: 'true', ...redis })).toThrow(
         expect.objectContaining({ code: 'BFF_ERR_CONFIG_INVALID', message: expect.stringMatching(/RESPONSE_CACHE_ENABLED=true needs the embedded store/) }),
       )
-      expect(loadConfig({ AUTH_DISABLED: 'true', ...redis }).cache.responses).toBeNull()
     }
   })
 
