@@ -53,6 +53,15 @@ interface MercuriusLikeError {
 }
 
 /**
+ * A kept answer's key: the viewer (subject and scopes: the schema's rules read
+ * nothing else of it), the operation and its coerced variables.
+ */
+function answerKey(viewer: Viewer, operationName: string | null | undefined, query: string, variables: unknown): string {
+  const scopes = viewer.scopes.size === 0 ? '' : [...viewer.scopes].sort().join(' ')
+  return `${viewer.subject ?? ''}\u0000${scopes}\u0000${operationName ?? ''}\u0000${JSON.stringify(variables ?? null)}\u0000${query}`
+}
+
+/**
  * GraphQL over HTTP per the GraphQL-over-HTTP spec: content negotiation,
  * request parameters, request errors in GraphQL shape, and the status of each
  * answer. Owning the routes (mercurius `routes: false`) is what lets request
@@ -62,15 +71,6 @@ interface MercuriusLikeError {
  * from where it was found, never from its message text; statuses come from
  * the error registry.
  */
-/**
- * A kept answer's key: the viewer (subject and scopes: the schema's rules read
- * nothing else of it), the operation and its coerced variables.
- */
-function answerKey(viewer: Viewer, operationName: string | null | undefined, query: string, variables: unknown): string {
-  const scopes = viewer.scopes.size === 0 ? '' : [...viewer.scopes].sort().join(' ')
-  return `${viewer.subject ?? ''}\u0000${scopes}\u0000${operationName ?? ''}\u0000${JSON.stringify(variables ?? null)}\u0000${query}`
-}
-
 export function createGraphQLOverHttp(app: FastifyInstance, options: GraphQLOverHttpOptions): GraphQLOverHttp {
   const { exposeErrorDetails, cachePolicy } = options
   const message = options.suggestions === false ? withoutSuggestions : (text: string): string => text
