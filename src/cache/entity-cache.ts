@@ -197,18 +197,26 @@ export function createEntityCache<Table extends ResourceTable>(options: EntityCa
     }
   }
 
+  // This instance's copies of entries (the L1, kept answers): every drop reaches both.
   const answers = options.answers ?? null
+  const dropCopies = (keys: readonly string[]): void => {
+    near?.delete(keys)
+    answers?.drop(keys)
+  }
+  const clearCopies = (): void => {
+    near?.clear()
+    answers?.clear()
+  }
+
   const dropLocally = (keys: readonly string[]): void => {
     const dropped = new Set(keys)
     for (const rt of all) rt.flights.invalidate(dropped)
-    near?.delete(keys)
-    answers?.drop(keys)
+    dropCopies(keys)
   }
 
   const dropAllLocally = (): void => {
     for (const rt of all) rt.flights.invalidateAll()
-    near?.clear()
-    answers?.clear()
+    clearCopies()
   }
 
   /** Tells the other instances to drop their whole L1; if the message is lost, their L1 TTL bounds what they serve. */
@@ -228,8 +236,7 @@ export function createEntityCache<Table extends ResourceTable>(options: EntityCa
       overflowed = false
       missed.clear()
       // More changes were missed than remembered: nothing cached before the outage can be trusted.
-      near?.clear()
-      answers?.clear()
+      clearCopies()
       const flushed = await store.invalidatePrefix(keyspace.namespace).catch(() => null)
       if (flushed === null) {
         overflowed = true
@@ -243,8 +250,7 @@ export function createEntityCache<Table extends ResourceTable>(options: EntityCa
     if (missed.size === 0) return
     const keys = [...missed]
     missed.clear()
-    near?.delete(keys)
-    answers?.drop(keys)
+    dropCopies(keys)
     await deleteKeys(keys)
   }
 

@@ -82,7 +82,8 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     mark: () => generation,
     keep(key, data, trail, since, nowMs) {
       if (since !== generation || trail.spoiled || trail.freshUntil <= nowMs || data.length > maxLength) return
-      const kept: Kept = { data, until: Math.min(trail.freshUntil, nowMs + maxHoldMs), keys: new Set(trail.keys) }
+      // The trail is the operation's own and ends with it: its set of keys is taken, not copied.
+      const kept: Kept = { data, until: Math.min(trail.freshUntil, nowMs + maxHoldMs), keys: trail.keys }
       answers.set(key, kept)
       counted.kept += 1
       for (const entityKey of kept.keys) {

@@ -119,14 +119,14 @@ export interface CacheConfig {
   readonly l1MaxEntries: number
   /** Longest life of an L1 entry (ms); never past the entry's freshness. */
   readonly l1TtlMs: number
-  /** Whole answers kept in front of execution (response-cache.ts); null: off. */
+  /** Whole answers kept in front of execution (response-cache.ts); null: off (always with Redis, for now). */
   readonly responses: { readonly maxEntries: number } | null
-  /** RESPONSE_CACHE_ENABLED=true was set (rather than left to its default). */
-  readonly responsesRequested: boolean
 }
 
-export function cacheConfig(e: z.output<z.ZodObject<typeof cacheVars>>): CacheConfig {
+/** `redisUrlSet`: REDIS_URL is set (it belongs to the redis section); with it, or cluster nodes, the store is Redis. */
+export function cacheConfig(e: z.output<z.ZodObject<typeof cacheVars>>, redisUrlSet: boolean): CacheConfig {
   const nodes = e.REDIS_CLUSTER_NODES
+  const withRedis = redisUrlSet || nodes !== undefined
   return {
     enabled: e.CACHE_ENABLED,
     keyPrefix: e.CACHE_KEY_PREFIX,
@@ -155,7 +155,6 @@ export function cacheConfig(e: z.output<z.ZodObject<typeof cacheVars>>): CacheCo
     leaseWaitMs: e.CACHE_LEASE_WAIT_MS,
     l1MaxEntries: e.CACHE_L1_MAX_ENTRIES,
     l1TtlMs: e.CACHE_L1_TTL_MS,
-    responses: e.RESPONSE_CACHE_ENABLED !== false && e.CACHE_ENABLED ? { maxEntries: e.RESPONSE_CACHE_MAX_ENTRIES } : null,
-    responsesRequested: e.RESPONSE_CACHE_ENABLED === true,
+    responses: e.RESPONSE_CACHE_ENABLED !== false && e.CACHE_ENABLED && !withRedis ? { maxEntries: e.RESPONSE_CACHE_MAX_ENTRIES } : null,
   }
 }

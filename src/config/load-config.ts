@@ -79,12 +79,10 @@ export function loadConfig(env: EnvSource = process.env): Config {
   const e = parsed.data as Record<string, unknown> & z.output<typeof envSchema>
   const downstream = downstreamConfig(e)
   const redis = redisConfig(e)
-  const withRedis = redis.url !== null || e.REDIS_CLUSTER_NODES !== undefined
+  const cache = cacheConfig(e, redis.url !== null)
   // Kept answers follow only the invalidations this process makes or hears. With Redis, one lost broadcast would
   // leave another instance's answers in place until they expire: the L1 bounds that by its short life, they do not yet.
-  const cached = cacheConfig(e)
-  const cache = withRedis ? { ...cached, responses: null } : cached
-  if (withRedis && cached.responsesRequested) {
+  if (e.RESPONSE_CACHE_ENABLED === true && (redis.url !== null || cache.clusterNodes !== null)) {
     throw new BffError('BFF_ERR_CONFIG_INVALID', 'Invalid configuration: RESPONSE_CACHE_ENABLED=true needs the embedded store for now; unset REDIS_URL / REDIS_CLUSTER_NODES, or set RESPONSE_CACHE_ENABLED=false')
   }
   return deepFreeze<Config>({

@@ -61,6 +61,10 @@ function answerKey(viewer: Viewer, operationName: string | null | undefined, que
   return `${viewer.subject ?? ''}\u0000${scopes}\u0000${operationName ?? ''}\u0000${JSON.stringify(variables ?? null)}\u0000${query}`
 }
 
+/** An answer of serialized `data` alone, with this request's `extensions.cost` when there is one. */
+const answerBody = (data: string, costExtensions: Record<string, unknown> | undefined): string =>
+  costExtensions === undefined ? `{"data":${data}}` : `{"data":${data},"extensions":${JSON.stringify(costExtensions)}}`
+
 /**
  * GraphQL over HTTP per the GraphQL-over-HTTP spec: content negotiation,
  * request parameters, request errors in GraphQL shape, and the status of each
@@ -180,20 +184,18 @@ export function createGraphQLOverHttp(app: FastifyInstance, options: GraphQLOver
     span?.setAttributes(name === null ? { 'graphql.operation.type': type } : { 'graphql.operation.type': type, 'graphql.operation.name': name })
     // A repeat by the same viewer of a query whose answer is kept: no execution at all. POST only:
     // GET answers carry validators and Cache-Control, made from the execution.
-    const keepKey = kept !== null && method === 'POST' && type === 'query' ? answerKey(request.viewer, params.operationName, query, resolved.variables) : null
+    const keeper = kept !== null && method === 'POST' && type === 'query' ? { kept, key: answerKey(request.viewer, params.operationName, query, resolved.variables) } : null
     const startedAt = performance.now()
-    if (keepKey !== null) {
-      const data = kept?.get(keepKey, Date.now())
-      if (data !== undefined) {
-        span?.setAttributes({ 'bff.response_cache': 'hit' })
-        app.telemetry.metrics.operation(type, name, 'ok', (performance.now() - startedAt) / 1_000)
-        reply.code(200).type(`${mediaType}; charset=utf-8`).header('cache-control', NOT_STORED)
-        appendVary(reply, 'Accept', 'Authorization')
-        return reply.send(costExtensions === undefined ? `{"data":${data}}` : `{"data":${data},"extensions":${JSON.stringify(costExtensions)}}`)
-      }
+    const keptData = keeper?.kept.get(keeper.key, Date.now())
+    if (keptData !== undefined) {
+      span?.setAttributes({ 'bff.response_cache': 'hit' })
+      app.telemetry.metrics.operation(type, name, 'ok', (performance.now() - startedAt) / 1_000)
+      reply.code(200).type(`${mediaType}; charset=utf-8`).header('cache-control', NOT_STORED)
+      appendVary(reply, 'Accept', 'Authorization')
+      return reply.send(answerBody(keptData, costExtensions))
     }
-    const trail = keepKey === null ? null : new ReadTrail()
-    const since = kept?.mark() ?? 0
+    const trail = keeper === null ? null : new ReadTrail()
+    const since = keeper?.kept.mark() ?? 0
     let outcome: OperationOutcome = 'error'
     // The deadline starts once the operation is known: every downstream leg inherits what is left of it.
     const context = app.operationContexts.http(reply, span, trail)
@@ -207,9 +209,15 @@ export function createGraphQLOverHttp(app: FastifyInstance, options: GraphQLOver
       reply.code(status).type(`${mediaType}; charset=utf-8`)
       appendVary(reply, 'Accept', 'Authorization')
       const errors = result.errors !== undefined && result.errors.length > 0
-      // Partial answers and those with notes (a stale entry served) are never repeated.
-      const keepable = keepKey !== null && !errors && result.extensions === undefined ? context.keepableTrail() : null
-      if (keepable !== null && keepKey !== null) kept?.keep(keepKey, JSON.stringify(result.data), keepable, since, Date.now())
+      // Partial answers and those with notes (a stale entry served) are never repeated. A keepable
+      // answer is a POST (not stored by HTTP caches): its data is serialized once, for both.
+      const keepable = keeper !== null && !errors && result.extensions === undefined ? context.keepableTrail() : null
+      if (keeper !== null && keepable !== null) {
+        const data = JSON.stringify(result.data)
+        keeper.kept.keep(keeper.key, data, keepable, since, Date.now())
+        reply.header('cache-control', NOT_STORED)
+        return reply.send(answerBody(data, costExtensions))
+      }
       const cacheControl = method === 'GET' && !errors ? cacheControlFor(cachePolicy(schema, admitted.document, resolved.operation), hasToken(request)) : NOT_STORED
       reply.header('cache-control', cacheControl)
       if (cacheControl === NOT_STORED) return reply.send(body)

@@ -106,9 +106,9 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
   // Set right below; nothing is broadcast before the cache exists.
   let bus: InvalidationBus | null = null
 
-  // Embedded store only (load-config.ts refuses it with Redis).
+  // Embedded store only: the config leaves it off with Redis, and refuses it when asked for beside Redis.
   const responseCache =
-    settings.responses === null || store === null || guarded !== null ? null : createResponseCache({ maxEntries: settings.responses.maxEntries, maxLength: MAX_KEPT_ANSWER_LENGTH, maxHoldMs: MAX_KEPT_ANSWER_HOLD_MS })
+    settings.responses === null ? null : createResponseCache({ maxEntries: settings.responses.maxEntries, maxLength: MAX_KEPT_ANSWER_LENGTH, maxHoldMs: MAX_KEPT_ANSWER_HOLD_MS })
 
   const cache = createEntityCache({
     resources: RESOURCES,
