@@ -10,6 +10,7 @@ import { createLiveEvents, overflowPolicies } from '../subscriptions/live-events
 import { createSubscriptionStats, type SubscriptionStatsSnapshot } from '../subscriptions/subscription-stats.js'
 import { allowAllConnections, createWsHandler, type AuthorizeConnection } from '../subscriptions/ws-handler.js'
 import { authorizeByToken } from '../subscriptions/connection-auth.js'
+import { addedUpgradeListeners, isUpgrade, trackUpgradeSockets, type UpgradeSockets } from '../subscriptions/upgrade-sockets.js'
 
 export interface SubscriptionsPluginOptions {
   readonly settings: SubscriptionsConfig
@@ -47,6 +48,8 @@ async function subscriptions(app: FastifyInstance, options: SubscriptionsPluginO
   const hub = createEventHub(app.domainEvents)
   const policies = overflowPolicies(settings.bufferEvents)
 
+  const listenersBefore = app.server.listeners('upgrade')
+  let upgrades: UpgradeSockets | undefined
   await app.register(fastifyWebsocket, {
     options: { maxPayload: settings.maxPayloadBytes, handleProtocols },
     // The default handler terminates the socket, which would cut off the close code ws is sending (e.g. 1009).
@@ -55,13 +58,21 @@ async function subscriptions(app: FastifyInstance, options: SubscriptionsPluginO
       if (socket.readyState === socket.OPEN) socket.close(CloseCode.InternalServerError, 'Internal server error')
     },
     async preClose() {
+      upgrades?.stopRouting()
       registry.stopAccepting()
       hub.close()
       const drained = await stats.idle(settings.drainTimeoutMs)
       if (!drained) log.warn({ inFlight: stats.snapshot().inFlight }, 'closing websockets with events still in flight')
       const restart = closeFor('SERVER_RESTARTING')
       await registry.closeAll(restart.code, restart.reason, settings.drainTimeoutMs)
+      upgrades?.destroyAll()
     },
+  })
+  upgrades = trackUpgradeSockets(app.server, addedUpgradeListeners(app.server, listenersBefore))
+  // A hook that refuses an upgrade (load shedding's 503) runs before the plugin's, which would have ended the socket.
+  app.addHook('onResponse', (request, _reply, done) => {
+    if (isUpgrade(request.raw)) request.raw.socket.destroy()
+    done()
   })
 
   const wsHandler = createWsHandler({

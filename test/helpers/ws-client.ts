@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto'
+import { connect, type Socket } from 'node:net'
 import { createClient, type Client, type ClientOptions, type FormattedExecutionResult } from 'graphql-ws'
 import WebSocket from 'ws'
 
@@ -136,4 +138,46 @@ export function subscribe(client: Client, query: string, variables: Record<strin
       return received
     },
   }
+}
+
+/** A websocket handshake on a bare TCP socket: sees the status line, and whether the server ends the connection. */
+export interface RawUpgrade {
+  readonly socket: Socket
+  /** The status of the server's first answer (101, or the refusal's). */
+  readonly status: Promise<number>
+  /** Whether the server has ended or dropped the connection. */
+  ended(): boolean
+}
+
+export function rawUpgrade(wsUrl: string): RawUpgrade {
+  const url = new URL(wsUrl)
+  const socket = connect(Number(url.port), url.hostname)
+  let received = ''
+  let ended = false
+  socket.on('end', () => (ended = true))
+  socket.on('close', () => (ended = true))
+  socket.on('error', () => undefined)
+  const status = new Promise<number>((resolve, reject) => {
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1')
+      const match = /^HTTP\/1\.1 (\d{3})/.exec(received)
+      if (match) resolve(Number(match[1]))
+    })
+    socket.once('close', () => reject(new Error(`connection closed before a status line: ${JSON.stringify(received.slice(0, 80))}`)))
+  })
+  status.catch(() => undefined)
+  socket.write(
+    [
+      `GET ${url.pathname} HTTP/1.1`,
+      `Host: ${url.host}`,
+      'Upgrade: websocket',
+      'Connection: Upgrade',
+      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
+      'Sec-WebSocket-Version: 13',
+      'Sec-WebSocket-Protocol: graphql-transport-ws',
+      '',
+      '',
+    ].join('\r\n'),
+  )
+  return { socket, status, ended: () => ended }
 }

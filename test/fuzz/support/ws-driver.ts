@@ -164,7 +164,11 @@ async function play(connection: Connection, step: WsStep, paced: boolean, pendin
 
 export async function runWsSequence(url: string, sequence: WsSequence): Promise<Outcome> {
   const opened = await open(url, sequence.protocols)
-  if (typeof opened === 'string') return { status: opened, codes: [], uncoded: 0, slowestMs: 0 }
+  if (typeof opened === 'string') {
+    // A handshake the server never answered is a hung request, not an outcome.
+    const unanswered = opened === 'no handshake' ? `no handshake within ${RESPONSE_BUDGET_MS} ms` : undefined
+    return { status: opened, codes: [], uncoded: 0, slowestMs: 0, unanswered }
+  }
   const connection = opened
   const pending = new Map<string, number>()
   try {

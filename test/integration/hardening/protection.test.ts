@@ -1,7 +1,7 @@
 import { connect } from 'node:net'
 import { request } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
-import { connectRaw } from '../../helpers/ws-client.js'
+import { connectRaw, rawUpgrade } from '../../helpers/ws-client.js'
 import { gql, mockStats, setFaults, startStack, type Stack } from '../../helpers/stack.js'
 import { waitFor } from '../../helpers/wait-for.js'
 import { captureLogs, readiness } from '../resilience/helpers.js'
@@ -111,7 +111,7 @@ describe('slow clients', () => {
 })
 
 describe('load shedding', () => {
-  it('answers 503 SERVER_OVERLOADED with Retry-After while the event loop lags, with health answering and saying why', async () => {
+  it('answers 503 SERVER_OVERLOADED with Retry-After while the event loop lags (websocket upgrades too, their connection closed), with health answering and saying why', async () => {
     stack = await startStack({ PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '40', PRESSURE_SAMPLE_INTERVAL_MS: '50', PRESSURE_RETRY_AFTER_S: '3' })
     const s = stack
     // The app runs in this process: blocking it here is the lagging event loop.
@@ -140,6 +140,18 @@ describe('load shedding', () => {
       })
       expect(ready.status).toBe(503)
       expect(ready.body.pressure?.over).toEqual(['eventLoopDelay'])
+      const upgrade = await waitFor(
+        async () => {
+          const attempt = rawUpgrade(`${s.bffUrl.replace(/^http/, 'ws')}/graphql`)
+          const status = await attempt.status.catch(() => 0)
+          if (status !== 503) attempt.socket.destroy()
+          return status === 503 ? attempt : null
+        },
+        { message: 'a websocket upgrade to be shed' },
+      )
+      // The client only half-closes: the server must end the refused connection itself.
+      upgrade.socket.end()
+      await waitFor(() => upgrade.ended(), { message: 'the server to close the shed upgrade' })
     } finally {
       clearInterval(lag)
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { gql } from '../../helpers/stack.js'
-import { connectRaw, subscribe, type RawClient } from '../../helpers/ws-client.js'
+import { waitFor } from '../../helpers/wait-for.js'
+import { connectRaw, rawUpgrade, subscribe, type RawClient } from '../../helpers/ws-client.js'
 import { startBff, startTestMocks, wsClientFor, type BffOptions } from './harness.js'
 
 const STOCK = 'subscription { stockChanged(productIds: ["1"]) { eventId } }'
@@ -143,6 +144,28 @@ describe('graphql-transport-ws protocol rules and limits', () => {
     // Ended by the close (retries exhausted here), not by a `complete`, which the client would not retry.
     expect(await probe.ended).toMatchObject({ code: 1012 })
     expect(closes).toEqual([1012])
+  })
+
+  it('an upgrade during a graceful shutdown is refused with 503 and its connection closed, and the shutdown completes', async () => {
+    const instance = await bff({ env: { SUBSCRIPTION_DRAIN_TIMEOUT_MS: '4000' } })
+    // A peer that never answers the close frame keeps the shutdown draining until the timeout.
+    const held = rawUpgrade(instance.wsUrl)
+    expect(await held.status).toBe(101)
+    const closing = instance.close()
+    const refused = await waitFor(
+      async () => {
+        const attempt = rawUpgrade(instance.wsUrl)
+        const status = await attempt.status.catch(() => 0)
+        if (status !== 503) attempt.socket.destroy()
+        return status === 503 ? attempt : null
+      },
+      { message: 'an upgrade refused by the closing server' },
+    )
+    // A client that only half-closes: the server must end the connection itself.
+    refused.socket.end()
+    await waitFor(() => refused.ended(), { message: 'the server to close the refused connection' })
+    await closing
+    await waitFor(() => held.ended(), { message: 'the silent peer to be dropped once the drain timed out' })
   })
 
   it('a subscription POSTed over HTTP is pointed at the websocket endpoint', async () => {
