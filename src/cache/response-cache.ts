@@ -15,6 +15,8 @@ export interface ResponseCacheOptions {
   readonly maxLength: number
   /** Longest an answer is kept (ms), however fresh its entries: an answer that read none (`{ __typename }`, a field of the viewer) would otherwise never expire. */
   readonly maxHoldMs: number
+  /** Whether answers are kept and served from the start; see `suspend`. @default true */
+  readonly active?: undefined | boolean
 }
 
 /**
@@ -46,6 +48,14 @@ export interface ResponseCache {
   drop(entityKeys: readonly string[]): void
   /** Drops everything (namespace flush). */
   clear(): void
+  /**
+   * Drops everything, and keeps and serves nothing until `resume`: with
+   * Redis, while this instance cannot hear the others' invalidations (as
+   * the L1 does, and for the same reason).
+   */
+  suspend(): void
+  resume(): void
+  readonly active: boolean
   readonly size: number
   /** Lookups answered and not, answers kept, and answers dropped by invalidations, since start. */
   stats(): { readonly hits: number; readonly misses: number; readonly kept: number; readonly dropped: number }
@@ -66,10 +76,17 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
   }
   const answers = new LRUCache<string, Kept>({ max: maxEntries, dispose: (kept, key) => untag(key, kept) })
   let generation = 0
+  let active = options.active ?? true
   const counted = { hits: 0, misses: 0, kept: 0, dropped: 0 }
+  const clear = (): void => {
+    generation += 1
+    answers.clear()
+    byEntity.clear()
+  }
 
   return {
     get(key, nowMs) {
+      if (!active) return undefined
       const kept = answers.get(key)
       if (kept !== undefined && kept.until > nowMs) {
         counted.hits += 1
@@ -81,7 +98,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     },
     mark: () => generation,
     keep(key, data, trail, since, nowMs) {
-      if (since !== generation || trail.spoiled || trail.freshUntil <= nowMs || data.length > maxLength) return
+      if (!active || since !== generation || trail.spoiled || trail.freshUntil <= nowMs || data.length > maxLength) return
       // The trail is the operation's own and ends with it: its set of keys is taken, not copied.
       const kept: Kept = { data, until: Math.min(trail.freshUntil, nowMs + maxHoldMs), keys: trail.keys }
       answers.set(key, kept)
@@ -101,10 +118,18 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
         for (const key of [...tagged]) if (answers.delete(key)) counted.dropped += 1
       }
     },
-    clear() {
-      generation += 1
-      answers.clear()
-      byEntity.clear()
+    clear,
+    suspend() {
+      active = false
+      clear()
+    },
+    resume() {
+      // What was read while suspended may predate an invalidation nobody told us about.
+      clear()
+      active = true
+    },
+    get active() {
+      return active
     },
     get size() {
       return answers.size

@@ -72,8 +72,8 @@ export const cacheVars = {
   /** Longest an entity stays in the L1, in ms (never past its freshness). */
   CACHE_L1_TTL_MS: int(1, 60_000).default(1_000),
   /**
-   * Keep whole query answers read only from fresh cache entries, tagged with them. Unset: on with the
-   * embedded store, off with Redis (not supported there yet; true with Redis is refused).
+   * Keep whole query answers read only from fresh cache entries, tagged with them. Unset: on, except with
+   * Redis and no L1 (CACHE_L1_MAX_ENTRIES=0), where true is refused: with Redis they live behind the L1.
    */
   RESPONSE_CACHE_ENABLED: bool.optional(),
   /** Answers kept at most; the least recently used beyond are dropped. */
@@ -119,7 +119,7 @@ export interface CacheConfig {
   readonly l1MaxEntries: number
   /** Longest life of an L1 entry (ms); never past the entry's freshness. */
   readonly l1TtlMs: number
-  /** Whole answers kept in front of execution (response-cache.ts); null: off (always with Redis, for now). */
+  /** Whole answers kept in front of execution (response-cache.ts); null: off (always with Redis and no L1). */
   readonly responses: { readonly maxEntries: number } | null
 }
 
@@ -155,6 +155,7 @@ export function cacheConfig(e: z.output<z.ZodObject<typeof cacheVars>>, redisUrl
     leaseWaitMs: e.CACHE_LEASE_WAIT_MS,
     l1MaxEntries: e.CACHE_L1_MAX_ENTRIES,
     l1TtlMs: e.CACHE_L1_TTL_MS,
-    responses: e.RESPONSE_CACHE_ENABLED !== false && e.CACHE_ENABLED && !withRedis ? { maxEntries: e.RESPONSE_CACHE_MAX_ENTRIES } : null,
+    responses:
+      e.RESPONSE_CACHE_ENABLED !== false && e.CACHE_ENABLED && (!withRedis || e.CACHE_L1_MAX_ENTRIES > 0) ? { maxEntries: e.RESPONSE_CACHE_MAX_ENTRIES } : null,
   }
 }

@@ -81,9 +81,9 @@ export function loadConfig(env: EnvSource = process.env): Config {
   const redis = redisConfig(e)
   const cache = cacheConfig(e, redis.url !== null)
   // Kept answers follow only the invalidations this process makes or hears. With Redis, one lost broadcast would
-  // leave another instance's answers in place until they expire: the L1 bounds that by its short life, they do not yet.
-  if (e.RESPONSE_CACHE_ENABLED === true && (redis.url !== null || cache.clusterNodes !== null)) {
-    throw new BffError('BFF_ERR_CONFIG_INVALID', 'Invalid configuration: RESPONSE_CACHE_ENABLED=true needs the embedded store for now; unset REDIS_URL / REDIS_CLUSTER_NODES, or set RESPONSE_CACHE_ENABLED=false')
+  // leave another instance's answers in place until they expire: they live behind the L1, which bounds that by its short life.
+  if (e.RESPONSE_CACHE_ENABLED === true && cache.responses === null && (redis.url !== null || cache.clusterNodes !== null)) {
+    throw new BffError('BFF_ERR_CONFIG_INVALID', 'Invalid configuration: RESPONSE_CACHE_ENABLED=true with Redis needs the L1 (CACHE_L1_MAX_ENTRIES > 0); or set RESPONSE_CACHE_ENABLED=false')
   }
   return deepFreeze<Config>({
     server: serverConfig(e),

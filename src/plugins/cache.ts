@@ -106,9 +106,17 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
   // Set right below; nothing is broadcast before the cache exists.
   let bus: InvalidationBus | null = null
 
-  // Embedded store only: the config leaves it off with Redis, and refuses it when asked for beside Redis.
+  // With Redis they live behind the L1 (the config refuses them without one): no longer than its entries,
+  // and only while it is in use, so a lost invalidation leaves a stale answer no longer than a stale L1 entry.
   const responseCache =
-    settings.responses === null ? null : createResponseCache({ maxEntries: settings.responses.maxEntries, maxLength: MAX_KEPT_ANSWER_LENGTH, maxHoldMs: MAX_KEPT_ANSWER_HOLD_MS })
+    settings.responses === null
+      ? null
+      : createResponseCache({
+          maxEntries: settings.responses.maxEntries,
+          maxLength: MAX_KEPT_ANSWER_LENGTH,
+          maxHoldMs: near === null ? MAX_KEPT_ANSWER_HOLD_MS : Math.min(MAX_KEPT_ANSWER_HOLD_MS, settings.l1TtlMs),
+          active: near?.active ?? true,
+        })
 
   const cache = createEntityCache({
     resources: RESOURCES,
@@ -152,7 +160,15 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
       connect: near === null ? undefined : (attempt) => openSubscriberConnection(client, attempt),
       reconnectDelayMs: (failures) => reconnectDelayMs(failures, settings.redisReconnectMaxMs),
       onInvalidation: (invalidation) => cache.heard(invalidation),
-      onListening: (listening) => (listening ? near?.resume() : near?.suspend()),
+      onListening: (listening) => {
+        if (listening) {
+          near?.resume()
+          responseCache?.resume()
+        } else {
+          near?.suspend()
+          responseCache?.suspend()
+        }
+      },
       log,
     })
   }
@@ -184,6 +200,7 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
       ...(guarded === null ? {} : { breaker, connected }),
       evictionEvents: evictions?.status ?? 'n/a',
       l1: { enabled: near !== null, active: near?.active ?? false, entries: near?.size ?? 0, received: bus?.received ?? 0 },
+      responses: responseCache === null ? { enabled: false } : { enabled: true, active: responseCache.active, entries: responseCache.size, ...responseCache.stats() },
       resources: Object.fromEntries(Object.entries(policies).map(([label, policy]) => [label, { ...policy, ...stats[label] }])),
     }
   })

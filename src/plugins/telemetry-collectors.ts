@@ -103,6 +103,36 @@ export function registerCollectedMetrics(app: FastifyInstance, metrics: Metrics)
       return state === null ? [] : [[{}, BREAKER_GAUGE[state]]]
     },
   })
+  const kept = app.responseCache
+  if (kept !== null) {
+    metrics.collect({
+      name: 'bff_response_cache_lookups_total',
+      help: 'Kept-answer lookups of POST queries by result: hit (answered without executing), miss.',
+      kind: 'counter',
+      labelNames: ['result'],
+      read: () => {
+        const s = kept.stats()
+        return [
+          [{ result: 'hit' }, s.hits],
+          [{ result: 'miss' }, s.misses],
+        ]
+      },
+    })
+    metrics.collect({
+      name: 'bff_response_cache_answers_total',
+      help: 'Answers kept, and kept answers dropped by an invalidation of what they were read from.',
+      kind: 'counter',
+      labelNames: ['event'],
+      read: () => {
+        const s = kept.stats()
+        return [
+          [{ event: 'kept' }, s.kept],
+          [{ event: 'dropped' }, s.dropped],
+        ]
+      },
+    })
+    metrics.collect({ name: 'bff_response_cache_entries', help: 'Answers kept now.', kind: 'gauge', labelNames: [], read: () => [[{}, kept.size]] })
+  }
 
   const subs = () => app.subscriptions.stats()
   metrics.collect({

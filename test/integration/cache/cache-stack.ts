@@ -171,6 +171,8 @@ export interface CacheReadiness {
   readonly degraded: boolean
   readonly breaker?: string
   readonly l1: { readonly enabled: boolean; readonly active: boolean; readonly entries: number; readonly received: number }
+  /** Kept answers (response-cache.ts); the counters only while enabled. */
+  readonly responses: { readonly enabled: boolean; readonly active?: boolean; readonly entries?: number; readonly hits?: number; readonly kept?: number; readonly dropped?: number }
   readonly resources: Readonly<Record<string, Readonly<Record<string, number | string | boolean>>>>
 }
 

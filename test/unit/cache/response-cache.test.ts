@@ -47,4 +47,20 @@ describe('response cache', () => {
     answers.drop(['e-c'])
     expect(answers.stats().dropped).toBe(0)
   })
+
+  it('keeps and serves nothing while suspended, and forgets on suspend and on resume what was kept before', () => {
+    const answers = createResponseCache({ ...options, active: false })
+    answers.keep('a', '1', trailOf({ e1: 500 }), answers.mark(), 0)
+    expect(answers.get('a', 1)).toBeUndefined()
+    answers.resume()
+    answers.keep('a', '1', trailOf({ e1: 500 }), answers.mark(), 0)
+    expect(answers.get('a', 1)).toBe('1')
+    answers.suspend()
+    expect([answers.active, answers.size, answers.get('a', 1)]).toEqual([false, 0, undefined])
+    // An operation that began before the suspension finishes after it: not kept.
+    const since = answers.mark()
+    answers.resume()
+    answers.keep('b', '2', trailOf({ e1: 500 }), since, 1)
+    expect(answers.get('b', 2)).toBeUndefined()
+  })
 })

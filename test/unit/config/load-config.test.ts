@@ -15,14 +15,17 @@ describe('loadConfig', () => {
     expect(config.redis.url).toBeNull()
   })
 
-  it('keeps whole answers by default with the embedded store, not with Redis, and refuses to when asked to with Redis', () => {
+  it('keeps whole answers by default, with Redis only behind the L1, and refuses to when asked to with Redis and no L1', () => {
     expect(loadConfig({ AUTH_DISABLED: 'true' }).cache.responses).toEqual({ maxEntries: 10_000 })
     expect(loadConfig({ AUTH_DISABLED: 'true', RESPONSE_CACHE_ENABLED: 'false' }).cache.responses).toBeNull()
     expect(loadConfig({ AUTH_DISABLED: 'true', CACHE_ENABLED: 'false' }).cache.responses).toBeNull()
     for (const redis of [{ REDIS_URL: 'redis://127.0.0.1:6379' }, { REDIS_CLUSTER_NODES: '127.0.0.1:7000' }]) {
-      expect(loadConfig({ AUTH_DISABLED: 'true', ...redis }).cache.responses).toBeNull()
-      expect(() => loadConfig({ AUTH_DISABLED: 'true', RESPONSE_CACHE_ENABLED: 'true', ...redis })).toThrow(
-        expect.objectContaining({ code: 'BFF_ERR_CONFIG_INVALID', message: expect.stringMatching(/RESPONSE_CACHE_ENABLED=true needs the embedded store/) }),
+      expect(loadConfig({ AUTH_DISABLED: 'true', ...redis }).cache.responses).toEqual({ maxEntries: 10_000 })
+      expect(loadConfig({ AUTH_DISABLED: 'true', CACHE_L1_MAX_ENTRIES: '1', ...redis }).cache.responses).toEqual({ maxEntries: 10_000 })
+      expect(loadConfig({ AUTH_DISABLED: 'true', CACHE_L1_MAX_ENTRIES: '0', ...redis }).cache.responses).toBeNull()
+      expect(loadConfig({ AUTH_DISABLED: 'true', RESPONSE_CACHE_ENABLED: 'false', ...redis }).cache.responses).toBeNull()
+      expect(() => loadConfig({ AUTH_DISABLED: 'true', RESPONSE_CACHE_ENABLED: 'true', CACHE_L1_MAX_ENTRIES: '0', ...redis })).toThrow(
+        expect.objectContaining({ code: 'BFF_ERR_CONFIG_INVALID', message: expect.stringMatching(/RESPONSE_CACHE_ENABLED=true with Redis needs the L1/) }),
       )
     }
   })
