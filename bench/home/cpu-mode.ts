@@ -28,6 +28,8 @@ interface Round {
   readonly serverCpuPercent: number
   readonly mocksCpuPercent: number
   readonly callsPerRequest: number
+  /** Share of answers served from kept answers (response cache); NaN for a server without them. */
+  readonly keptShare: number
   /** Downstream calls per answered request, by service. */
   readonly callsByService: Readonly<Record<string, number>>
   readonly p50Ms: number
@@ -36,6 +38,18 @@ interface Round {
   readonly failures: readonly [non2xx: number, socket: number, graphql: number]
   /** Answers holding DOWNSTREAM_OVERLOADED / DOWNSTREAM_TIMEOUT, when the generator reads bodies. */
   readonly codes: readonly [overloaded: number, timedOut: number]
+}
+
+/** Kept-answer hits so far, from the BFF's readiness; null for a server without them (the baseline, or kept answers off). */
+async function keptHits(origin: string): Promise<number | null> {
+  try {
+    const response = await fetch(`${origin}/health/ready`)
+    const body = (await response.json()) as { cache?: { responses?: { hits?: unknown } } }
+    const hits = body.cache?.responses?.hits
+    return typeof hits === 'number' ? hits : null
+  } catch {
+    return null
+  }
 }
 
 async function measure(
@@ -47,10 +61,12 @@ async function measure(
   bearerToken: string | undefined,
 ): Promise<Round> {
   const before = await readSettledStats(mocks.urls)
+  const keptBefore = await keptHits(server.origin)
   const cpuBefore = { server: cpuTimeMs(server.child.pid), mocks: cpuTimeMs(mocks.child.pid) }
   const result = await run({ origin: server.origin, kind, connections: options.connections, durationS: options.durationS, bearerToken })
   const cpuAfter = { server: cpuTimeMs(server.child.pid), mocks: cpuTimeMs(mocks.child.pid) }
   const after = await readSettledStats(mocks.urls)
+  const keptAfter = await keptHits(server.origin)
   const wallMs = result.durationS * 1_000
   return {
     reqPerS: result.reqPerS,
@@ -58,6 +74,7 @@ async function measure(
     serverCpuPercent: ((cpuAfter.server - cpuBefore.server) / wallMs) * 100,
     mocksCpuPercent: ((cpuAfter.mocks - cpuBefore.mocks) / wallMs) * 100,
     callsPerRequest: totalCalls(callsBetween(before, after)) / result.requests,
+    keptShare: keptBefore === null || keptAfter === null ? Number.NaN : (keptAfter - keptBefore) / result.requests,
     callsByService: Object.fromEntries(Object.entries(callsBetween(before, after)).map(([service, calls]) => [service, calls / result.requests])),
     p50Ms: result.latencyMs.p50,
     p99Ms: result.latencyMs.p99,
@@ -74,6 +91,7 @@ function roundRow(label: string, r: Round): string[] {
     fixed(r.serverCpuPercent, 0),
     fixed(r.mocksCpuPercent, 0),
     fixed(r.callsPerRequest, 2),
+    Number.isNaN(r.keptShare) ? '-' : fixed(r.keptShare, 2),
     fixed(r.p50Ms, 1),
     fixed(r.p99Ms, 1),
     r.failures.join('/'),
@@ -91,6 +109,7 @@ function medianRound(rounds: readonly Round[]): Round {
     serverCpuPercent: mid((r) => r.serverCpuPercent),
     mocksCpuPercent: mid((r) => r.mocksCpuPercent),
     callsPerRequest: mid((r) => r.callsPerRequest),
+    keptShare: mid((r) => r.keptShare),
     callsByService: Object.fromEntries(Object.keys(rounds[0]?.callsByService ?? {}).map((service) => [service, mid((r) => r.callsByService[service] ?? 0)])),
     p50Ms: mid((r) => r.p50Ms),
     p99Ms: mid((r) => r.p99Ms),
@@ -190,7 +209,7 @@ export async function runCpuMode(options: BenchOptions): Promise<void> {
   }
 
   const rounds = new Map<Target, Round[]>(targets.map((t) => [t, []]))
-  const header = ['', 'req/s', 'CPU ms/req', 'server CPU %', 'mocks CPU %', 'calls/req', 'p50 ms', 'p99 ms', 'non2xx/socket/gql errors', 'of which overloaded/timeout']
+  const header = ['', 'req/s', 'CPU ms/req', 'server CPU %', 'mocks CPU %', 'calls/req', 'kept share', 'p50 ms', 'p99 ms', 'non2xx/socket/gql errors', 'of which overloaded/timeout']
   const rows: string[][] = [header]
   for (let i = 1; i <= options.rounds; i++) {
     for (const target of targets) {
