@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache'
 import { deepFreeze } from '../lib/deep-freeze.js'
+import { createDropLedger } from './drop-ledger.js'
 import type { Entry } from './envelope.js'
 
 export interface NearStoreOptions {
@@ -75,16 +76,10 @@ export function createNearStore(options: NearStoreOptions = {}): NearStore {
   // Expired entries are dropped when read; no timers per entry, and the clock is the caller's.
   const held = new LRUCache<string, Held>({ max: maxEntries })
   let active = options.active ?? true
-  let generation = 0
-  // Reads marked before `floor` may have missed an invalidation that is no longer remembered.
-  let floor = 0
-  // Key → generation of its last invalidation, oldest first (re-set keys move to the end).
-  const invalidated = new Map<string, number>()
+  const drops = createDropLedger(REMEMBERED_INVALIDATIONS)
 
   const forgetAll = (): void => {
-    generation += 1
-    floor = generation
-    invalidated.clear()
+    drops.reset()
     held.clear()
   }
 
@@ -95,7 +90,7 @@ export function createNearStore(options: NearStoreOptions = {}): NearStore {
     get size() {
       return held.size
     },
-    mark: () => generation,
+    mark: drops.mark,
     get(key, nowMs) {
       if (!active) return undefined
       const found = held.get(key)
@@ -105,27 +100,14 @@ export function createNearStore(options: NearStoreOptions = {}): NearStore {
       return undefined
     },
     fill(key, entry, nowMs, since) {
-      if (!active || since < floor || nowMs >= entry.freshUntil) return
-      if (since !== generation) {
-        const at = invalidated.get(key)
-        if (at !== undefined && at > since) return
-      }
+      if (!active || nowMs >= entry.freshUntil || drops.droppedSince(since, [key])) return
       deepFreeze(entry.value)
       held.set(key, { entry, until: Math.min(nowMs + ttlMs, entry.freshUntil) })
     },
     delete(keys) {
       if (keys.length === 0) return
-      generation += 1
-      for (const key of keys) {
-        held.delete(key)
-        invalidated.delete(key)
-        invalidated.set(key, generation)
-      }
-      for (const [oldest, at] of invalidated) {
-        if (invalidated.size <= REMEMBERED_INVALIDATIONS) break
-        invalidated.delete(oldest)
-        floor = Math.max(floor, at)
-      }
+      for (const key of keys) held.delete(key)
+      drops.dropped(keys)
     },
     clear: forgetAll,
     suspend() {

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache'
+import { createDropLedger } from './drop-ledger.js'
 import type { ReadTrail } from './read-trail.js'
 
 /** A kept answer: the serialized `data` of a query, and until when it may be served. */
@@ -39,9 +40,9 @@ export interface ResponseCache {
   mark(): number
   /**
    * Keeps `data` (serialized) as read along `trail`. Ignored when the trail is
-   * spoiled or already stale, or when anything was dropped since `since` was
-   * marked: an invalidation that landed while the operation ran may concern
-   * what it read, and its answer would outlive the change.
+   * spoiled or already stale, or when an entry it read was dropped since
+   * `since` was marked (or everything was): that invalidation landed while
+   * the operation ran, and its answer may hold the old value.
    */
   keep(key: string, data: string, trail: ReadTrail, since: number, nowMs: number): void
   /** Drops every answer read from any of these entity-cache keys. */
@@ -61,6 +62,9 @@ export interface ResponseCache {
   stats(): { readonly hits: number; readonly misses: number; readonly kept: number; readonly dropped: number }
 }
 
+/** Dropped entity keys remembered for the keep check; an operation overlapping more drops than this keeps nothing. */
+const REMEMBERED_DROPS = 10_000
+
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
   const { maxEntries, maxLength, maxHoldMs } = options
   if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) throw new TypeError(`createResponseCache: maxEntries must be a positive integer, got ${String(maxEntries)}`)
@@ -75,11 +79,11 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     }
   }
   const answers = new LRUCache<string, Kept>({ max: maxEntries, dispose: (kept, key) => untag(key, kept) })
-  let generation = 0
+  const drops = createDropLedger(REMEMBERED_DROPS)
   let active = options.active ?? true
   const counted = { hits: 0, misses: 0, kept: 0, dropped: 0 }
   const clear = (): void => {
-    generation += 1
+    drops.reset()
     answers.clear()
     byEntity.clear()
   }
@@ -96,9 +100,9 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       counted.misses += 1
       return undefined
     },
-    mark: () => generation,
+    mark: drops.mark,
     keep(key, data, trail, since, nowMs) {
-      if (!active || since !== generation || trail.spoiled || trail.freshUntil <= nowMs || data.length > maxLength) return
+      if (!active || trail.spoiled || trail.freshUntil <= nowMs || data.length > maxLength || drops.droppedSince(since, trail.keys)) return
       // The trail is the operation's own and ends with it: its set of keys is taken, not copied.
       const kept: Kept = { data, until: Math.min(trail.freshUntil, nowMs + maxHoldMs), keys: trail.keys }
       answers.set(key, kept)
@@ -110,7 +114,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       }
     },
     drop(entityKeys) {
-      generation += 1
+      drops.dropped(entityKeys)
       for (const entityKey of entityKeys) {
         const tagged = byEntity.get(entityKey)
         if (tagged === undefined) continue
