@@ -72,6 +72,12 @@ export const cacheVars = {
   /** Longest an entity stays in the L1, in ms (never past its freshness). */
   CACHE_L1_TTL_MS: int(1, 60_000).default(1_000),
   /**
+   * Heartbeat on the invalidation channel, in ms: the L1 (and kept answers) are bypassed once nothing
+   * was heard on it for three periods, though subscribed (a frozen Redis, a dead link TCP has not
+   * noticed). 0: no heartbeat; then only a dropped connection is noticed.
+   */
+  CACHE_L1_HEARTBEAT_MS: int(0, 10_000).default(250),
+  /**
    * Keep whole query answers read only from fresh cache entries, tagged with them. Unset: on, except with
    * Redis and no L1 (CACHE_L1_MAX_ENTRIES=0), where true is refused: with Redis they live behind the L1.
    */
@@ -119,6 +125,8 @@ export interface CacheConfig {
   readonly l1MaxEntries: number
   /** Longest life of an L1 entry (ms); never past the entry's freshness. */
   readonly l1TtlMs: number
+  /** Heartbeat period on the invalidation channel (ms); 0: none. */
+  readonly l1HeartbeatMs: number
   /** Whole answers kept in front of execution (response-cache.ts); null: off (always with Redis and no L1). */
   readonly responses: { readonly maxEntries: number } | null
 }
@@ -155,6 +163,7 @@ export function cacheConfig(e: z.output<z.ZodObject<typeof cacheVars>>, redisUrl
     leaseWaitMs: e.CACHE_LEASE_WAIT_MS,
     l1MaxEntries: e.CACHE_L1_MAX_ENTRIES,
     l1TtlMs: e.CACHE_L1_TTL_MS,
+    l1HeartbeatMs: e.CACHE_L1_HEARTBEAT_MS,
     responses:
       e.RESPONSE_CACHE_ENABLED !== false && e.CACHE_ENABLED && (!withRedis || e.CACHE_L1_MAX_ENTRIES > 0) ? { maxEntries: e.RESPONSE_CACHE_MAX_ENTRIES } : null,
   }

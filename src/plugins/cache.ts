@@ -158,6 +158,8 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
       channel: `${settings.keyPrefix}l1:invalidate`,
       send: (channel, payload) => guard.run('broadcast', () => client.publish(channel, payload)),
       connect: near === null ? undefined : (attempt) => openSubscriberConnection(client, attempt),
+      heartbeatMs: settings.l1HeartbeatMs,
+      sendBeat: (channel, payload) => client.publish(channel, payload),
       reconnectDelayMs: (failures) => reconnectDelayMs(failures, settings.redisReconnectMaxMs),
       onInvalidation: (invalidation) => cache.heard(invalidation),
       onListening: (listening) => {

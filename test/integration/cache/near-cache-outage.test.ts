@@ -13,7 +13,7 @@ describe('L1 while its invalidation subscriber is down', () => {
   beforeAll(async () => {
     backing = await startBacking('redis')
     stack = await startCacheStack(
-      { ...backing.env, CACHE_KEY_PREFIX: 'l1-outage:', CACHE_L1_TTL_MS: '60000' },
+      { ...backing.env, CACHE_KEY_PREFIX: 'l1-outage:', CACHE_L1_TTL_MS: '60000', CACHE_L1_HEARTBEAT_MS: '100' },
       { logger: { level: 'info', stream: { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) } } },
     )
   })
@@ -68,6 +68,27 @@ describe('L1 while its invalidation subscriber is down', () => {
       hits: 1,
     })
     // One line when it stopped, one when it resumed, however many reconnect attempts failed between.
-    expect({ bypassed: logged(logStart, 'l1 cache bypassed'), resumed: logged(logStart, 'l1 cache resumed') }).toEqual({ bypassed: 1, resumed: 1 })
+    expect({ bypassed: logged(logStart, 'l1 cache bypassed: not subscribed'), resumed: logged(logStart, 'l1 cache resumed: subscribed') }).toEqual({ bypassed: 1, resumed: 1 })
+  })
+
+  it('bypasses the L1 and kept answers while Redis is frozen (subscribed, but the channel silent), and uses them again once it answers', async () => {
+    await query('802')
+    await query('802')
+    expect((await l1()).active).toBe(true)
+    const logStart = logs.length
+    backing.server?.freeze()
+    try {
+      // The subscriber's TCP connection stays open: only the heartbeat can tell.
+      await waitFor(async () => !(await l1()).active, { timeoutMs: 5_000, message: 'the L1 to be bypassed while Redis is frozen' })
+      const ready = await cacheReadiness(stack)
+      expect({ entries: ready.l1.entries, responses: ready.responses.active, kept: ready.responses.entries }).toEqual({ entries: 0, responses: false, kept: 0 })
+    } finally {
+      backing.server?.resume()
+    }
+    await waitFor(async () => {
+      const ready = await cacheReadiness(stack)
+      return ready.l1.active && ready.responses.active === true
+    }, { timeoutMs: 10_000, message: 'the L1 and kept answers to be used again' })
+    expect({ silent: logged(logStart, 'l1 cache bypassed: nothing heard'), resumed: logged(logStart, 'l1 cache resumed: the invalidation channel') }).toEqual({ silent: 1, resumed: 1 })
   })
 })

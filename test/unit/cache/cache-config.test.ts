@@ -13,6 +13,7 @@ describe('cache configuration', () => {
       leaseWaitMs: 200,
       l1MaxEntries: 10_000,
       l1TtlMs: 1_000,
+      l1HeartbeatMs: 250,
     })
   })
 
