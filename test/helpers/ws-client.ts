@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { connect, type Socket } from 'node:net'
 import { createClient, type Client, type ClientOptions, type FormattedExecutionResult } from 'graphql-ws'
 import WebSocket from 'ws'
+import { waitFor } from './wait-for.js'
 
 /**
  * Queue-based websocket clients for tests: every message and close is queued
@@ -180,4 +181,23 @@ export function rawUpgrade(wsUrl: string): RawUpgrade {
     ].join('\r\n'),
   )
   return { socket, status, ended: () => ended }
+}
+
+/**
+ * Handshakes until one is refused with `status`, then half-closes it as a
+ * lazy client would and waits for the server to end the connection itself:
+ * a refused upgrade's socket is the server's to close.
+ */
+export async function expectRefusedUpgradeClosed(wsUrl: string, status: number, what: string): Promise<void> {
+  const refused = await waitFor(
+    async () => {
+      const attempt = rawUpgrade(wsUrl)
+      const answered = await attempt.status.catch(() => 0)
+      if (answered !== status) attempt.socket.destroy()
+      return answered === status ? attempt : null
+    },
+    { message: `${what} to be refused with ${status}` },
+  )
+  refused.socket.end()
+  await waitFor(() => refused.ended(), { message: `the server to close the connection of ${what}` })
 }

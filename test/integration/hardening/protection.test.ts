@@ -1,7 +1,7 @@
 import { connect } from 'node:net'
 import { request } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
-import { connectRaw, rawUpgrade } from '../../helpers/ws-client.js'
+import { connectRaw, expectRefusedUpgradeClosed } from '../../helpers/ws-client.js'
 import { gql, mockStats, setFaults, startStack, type Stack } from '../../helpers/stack.js'
 import { waitFor } from '../../helpers/wait-for.js'
 import { captureLogs, readiness } from '../resilience/helpers.js'
@@ -140,18 +140,7 @@ describe('load shedding', () => {
       })
       expect(ready.status).toBe(503)
       expect(ready.body.pressure?.over).toEqual(['eventLoopDelay'])
-      const upgrade = await waitFor(
-        async () => {
-          const attempt = rawUpgrade(`${s.bffUrl.replace(/^http/, 'ws')}/graphql`)
-          const status = await attempt.status.catch(() => 0)
-          if (status !== 503) attempt.socket.destroy()
-          return status === 503 ? attempt : null
-        },
-        { message: 'a websocket upgrade to be shed' },
-      )
-      // The client only half-closes: the server must end the refused connection itself.
-      upgrade.socket.end()
-      await waitFor(() => upgrade.ended(), { message: 'the server to close the shed upgrade' })
+      await expectRefusedUpgradeClosed(`${s.bffUrl.replace(/^http/, 'ws')}/graphql`, 503, 'a websocket upgrade while shedding')
     } finally {
       clearInterval(lag)
     }

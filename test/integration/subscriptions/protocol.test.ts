@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { gql } from '../../helpers/stack.js'
 import { waitFor } from '../../helpers/wait-for.js'
-import { connectRaw, rawUpgrade, subscribe, type RawClient } from '../../helpers/ws-client.js'
+import { connectRaw, expectRefusedUpgradeClosed, rawUpgrade, subscribe, type RawClient } from '../../helpers/ws-client.js'
 import { startBff, startTestMocks, wsClientFor, type BffOptions } from './harness.js'
 
 const STOCK = 'subscription { stockChanged(productIds: ["1"]) { eventId } }'
@@ -152,18 +152,7 @@ describe('graphql-transport-ws protocol rules and limits', () => {
     const held = rawUpgrade(instance.wsUrl)
     expect(await held.status).toBe(101)
     const closing = instance.close()
-    const refused = await waitFor(
-      async () => {
-        const attempt = rawUpgrade(instance.wsUrl)
-        const status = await attempt.status.catch(() => 0)
-        if (status !== 503) attempt.socket.destroy()
-        return status === 503 ? attempt : null
-      },
-      { message: 'an upgrade refused by the closing server' },
-    )
-    // A client that only half-closes: the server must end the connection itself.
-    refused.socket.end()
-    await waitFor(() => refused.ended(), { message: 'the server to close the refused connection' })
+    await expectRefusedUpgradeClosed(instance.wsUrl, 503, 'an upgrade during the shutdown')
     await closing
     await waitFor(() => held.ended(), { message: 'the silent peer to be dropped once the drain timed out' })
   })
