@@ -69,8 +69,13 @@ export const cacheVars = {
   CACHE_LEASE_WAIT_MS: int(0, 10_000).default(200),
   /** Decoded PUBLIC entities held in the in-process L1 in front of Redis (none with the embedded store); 0 disables the L1. */
   CACHE_L1_MAX_ENTRIES: int(0, 10_000_000).default(10_000),
-  /** Longest an entity stays in the L1, in ms (never past its freshness). */
-  CACHE_L1_TTL_MS: int(1, 60_000).default(1_000),
+  /**
+   * Longest an entity stays in the L1, in ms (never past its freshness). What it alone bounds is an
+   * invalidation heard only over pub/sub whose broadcast was lost; the default is the shortest maxAge of
+   * an L1 resource in the SDL (price and stock), so such a loss is never served longer than a client may
+   * already cache that field (docs/cache.md, "Consistency it gives").
+   */
+  CACHE_L1_TTL_MS: int(1, 60_000).default(5_000),
   /**
    * Heartbeat on the invalidation channel, in ms: the L1 (and kept answers) are bypassed once nothing
    * was heard on it for three periods, though subscribed (a frozen Redis, a dead link TCP has not

@@ -12,7 +12,7 @@ describe('cache configuration', () => {
       ttlOverridesS: {},
       leaseWaitMs: 200,
       l1MaxEntries: 10_000,
-      l1TtlMs: 1_000,
+      l1TtlMs: 5_000,
       l1HeartbeatMs: 250,
     })
   })
