@@ -146,7 +146,7 @@ function pinSelf(): void {
   execFileSync('taskset', ['-a', '-pc', OTHER_CPU, String(process.pid)], { stdio: 'ignore' })
 }
 
-/** The BFFs under test: uncached always; in --pin mode also warm-cache, embedded and (with REDIS_URL) Redis + L1. */
+/** The BFFs under test: uncached always; in --pin mode also warm-cache, embedded and (with REDIS_URL) Redis + L1 and embedded with the event log on Redis. */
 async function startBffs(options: BenchOptions, mocks: MocksProcess, cpus: string | undefined): Promise<Target[]> {
   const variants: { label: string; cache: boolean; extra: Readonly<Record<string, string>> }[] = [{ label: options.cache ? 'bff (cache on)' : 'bff', cache: options.cache, extra: {} }]
   for (const extra of options.variants) {
@@ -155,7 +155,11 @@ async function startBffs(options: BenchOptions, mocks: MocksProcess, cpus: strin
   if (options.pin && options.variants.length === 0) {
     if (!options.cache) variants.push({ label: 'bff warm (embedded)', cache: true, extra: {} })
     const redisUrl = process.env['REDIS_URL']
-    if (redisUrl !== undefined && redisUrl !== '') variants.push({ label: 'bff warm (Redis + L1)', cache: true, extra: { REDIS_URL: redisUrl } })
+    if (redisUrl !== undefined && redisUrl !== '') {
+      variants.push({ label: 'bff warm (Redis + L1)', cache: true, extra: { REDIS_URL: redisUrl } })
+      // The embedded store where the services' events reach it, as in `npm start`; its mocks run apart here.
+      variants.push({ label: 'bff warm (embedded, log on Redis)', cache: true, extra: { REDIS_URL: redisUrl, CACHE_STORE: 'memory' } })
+    }
   }
   const targets: Target[] = []
   for (const [i, variant] of variants.entries()) {

@@ -20,7 +20,8 @@ export interface BenchOptions {
   /**
    * cpu mode: the servers under test on core 0 (`taskset -c 0`), mocks and
    * load generator on core 1, 3 rounds by default, and the warm-cache BFF
-   * measured beside the uncached one (plus Redis + L1 when REDIS_URL is set).
+   * measured beside the uncached one (plus, when REDIS_URL is set, Redis + L1 and the embedded store with
+   * the event log on Redis).
    */
   readonly pin: boolean
   /** Verify a real bearer token on every request (BFF and baseline alike); off: AUTH_DISABLED=true. */
@@ -50,7 +51,8 @@ export const USAGE = `Usage: npm run bench -- [flags]        (npm run bench:cpu 
   --profile <dir>      run the servers under node --cpu-prof, profiles written to <dir>
   --cache              leave the BFF's entity cache on (default: CACHE_ENABLED=false, every query fans out)
   --pin                cpu mode: servers under test pinned to core 0, mocks and load on core 1; adds the
-                       warm-cache BFF (embedded store, and Redis + L1 when REDIS_URL is set); 3 rounds
+                       warm-cache BFF (embedded store; with REDIS_URL set also Redis + L1, and the embedded
+                       store hearing the event log on Redis, CACHE_STORE=memory); 3 rounds
   --no-auth            run the BFF with AUTH_DISABLED=true and send no token (default: every request carries
                        a real admin token from the mocks' identity provider, verified by the BFF and the baseline)
   --env KEY=VALUE      extra server environment for what-if runs, repeatable (cpu mode: the baseline

@@ -29,6 +29,12 @@ const clusterNodes = z
 export const cacheVars = {
   /** false: nothing is cached, every read goes downstream (the benchmark's baseline). */
   CACHE_ENABLED: bool.default(true),
+  /**
+   * Where entities are kept. Unset: in Redis when REDIS_URL or REDIS_CLUSTER_NODES is set, else in
+   * process. `memory` with Redis: each instance keeps its own, kept in step by the shared event log
+   * that every instance reads (the event log, rate limits and subscriptions stay on Redis).
+   */
+  CACHE_STORE: z.enum(['redis', 'memory']).optional(),
   /** Starts every cache key, so environments or tenants can share one Redis. No braces (cluster hash tags). */
   CACHE_KEY_PREFIX: z.string().regex(/^[\w.:-]{0,64}$/, 'letters, digits and . : - _ only').default('bff:'),
   /** Version segment of every key; bump it when a cached DTO shape changes incompatibly. */
@@ -95,6 +101,8 @@ export const cacheVars = {
 export interface CacheConfig {
   /** false: nothing is cached. */
   readonly enabled: boolean
+  /** Where entities are kept: Redis (or its cluster), or this process. */
+  readonly store: 'redis' | 'memory'
   /** Key prefix, e.g. `bff:`. */
   readonly keyPrefix: string
   /** Key version segment (`v<n>`). */
@@ -139,9 +147,10 @@ export interface CacheConfig {
 /** `redisUrlSet`: REDIS_URL is set (it belongs to the redis section); with it, or cluster nodes, the store is Redis. */
 export function cacheConfig(e: z.output<z.ZodObject<typeof cacheVars>>, redisUrlSet: boolean): CacheConfig {
   const nodes = e.REDIS_CLUSTER_NODES
-  const withRedis = redisUrlSet || nodes !== undefined
+  const withRedis = (e.CACHE_STORE ?? (redisUrlSet || nodes !== undefined ? 'redis' : 'memory')) === 'redis'
   return {
     enabled: e.CACHE_ENABLED,
+    store: withRedis ? 'redis' : 'memory',
     keyPrefix: e.CACHE_KEY_PREFIX,
     keyVersion: e.CACHE_KEY_VERSION,
     clusterNodes:

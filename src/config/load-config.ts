@@ -80,8 +80,11 @@ export function loadConfig(env: EnvSource = process.env): Config {
   const downstream = downstreamConfig(e)
   const redis = redisConfig(e)
   const cache = cacheConfig(e, redis.url !== null)
+  if (e.CACHE_STORE === 'redis' && redis.url === null && cache.clusterNodes === null) {
+    throw new BffError('BFF_ERR_CONFIG_INVALID', 'Invalid configuration: CACHE_STORE=redis needs REDIS_URL or REDIS_CLUSTER_NODES')
+  }
   // Kept answers follow only the invalidations this process makes or hears. With Redis, one lost broadcast would
-  // leave another instance's answers in place until they expire: they live behind the L1, which bounds that by its short life.
+  // leave another instance's answers in place until they expire: they live behind the L1, which bounds that by its life.
   // Asked for with the cache on and still off: that is only Redis without an L1 (cacheConfig).
   if (e.RESPONSE_CACHE_ENABLED === true && e.CACHE_ENABLED && cache.responses === null) {
     throw new BffError('BFF_ERR_CONFIG_INVALID', 'Invalid configuration: RESPONSE_CACHE_ENABLED=true with Redis needs the L1 (CACHE_L1_MAX_ENTRIES > 0); or set RESPONSE_CACHE_ENABLED=false')

@@ -57,7 +57,9 @@ export interface CachePluginOptions {
 
 /**
  * Builds the entity cache: Redis (behind a deadline and a breaker) when the
- * `redis` plugin has a client, else the bounded in-process LRU. TTLs come
+ * `redis` plugin has a client, else (or with CACHE_STORE=memory) the bounded
+ * in-process LRU, one per instance, kept in step by the event log every
+ * instance reads. TTLs come
  * from the SDL's @cacheControl; domain events invalidate entries. In front of
  * Redis, an in-process L1 of decoded PUBLIC entities: every invalidation is
  * broadcast on `<prefix>l1:invalidate` and the L1 is only used while this
@@ -78,7 +80,7 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
   let store: Store | null = null
   // Set right below; the breaker only calls onRecover after a later outage.
   let recover: () => void = () => undefined
-  if (settings.enabled && app.redis !== null) {
+  if (settings.enabled && settings.store === 'redis' && app.redis !== null) {
     guarded = createGuardedStore({
       inner: createRedisStore({ client: app.redis }),
       timeoutMs: settings.redisTimeoutMs,
@@ -191,7 +193,7 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
 
   app.readiness.register('cache', () => {
     const breaker = app.cacheStats.breakerState() ?? 'closed'
-    const connected = app.redis === null || app.redis.status === 'ready'
+    const connected = guarded === null || app.redis === null || app.redis.status === 'ready'
     const policies = cache.policies()
     const stats = app.cacheStats.counters()
     return {

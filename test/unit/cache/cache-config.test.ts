@@ -17,6 +17,24 @@ describe('cache configuration', () => {
     })
   })
 
+  it('keeps entities where CACHE_STORE says, or in Redis exactly when Redis is configured', () => {
+    const redis = { AUTH_DISABLED: 'true', REDIS_URL: 'redis://127.0.0.1:6379' }
+    expect(loadConfig({ AUTH_DISABLED: 'true' }).cache).toMatchObject({ store: 'memory', responses: { maxEntries: 10_000 } })
+    expect(loadConfig(redis).cache.store).toBe('redis')
+    expect(loadConfig({ AUTH_DISABLED: 'true', REDIS_CLUSTER_NODES: '127.0.0.1:7000' }).cache.store).toBe('redis')
+    // In process beside Redis: kept answers follow the embedded store's rule, with or without an L1.
+    expect(loadConfig({ ...redis, CACHE_STORE: 'memory', CACHE_L1_MAX_ENTRIES: '0' }).cache).toMatchObject({ store: 'memory', responses: { maxEntries: 10_000 } })
+    expect(loadConfig({ ...redis, CACHE_STORE: 'memory', RESPONSE_CACHE_ENABLED: 'true', CACHE_L1_MAX_ENTRIES: '0' }).cache.responses).not.toBeNull()
+    expect(loadConfig({ ...redis, CACHE_STORE: 'redis' }).cache.store).toBe('redis')
+  })
+
+  it('refuses CACHE_STORE=redis without Redis, and values it does not know', () => {
+    expect(() => loadConfig({ AUTH_DISABLED: 'true', CACHE_STORE: 'redis' })).toThrow(
+      expect.objectContaining({ code: 'BFF_ERR_CONFIG_INVALID', message: expect.stringContaining('CACHE_STORE=redis needs REDIS_URL') }),
+    )
+    expect(() => loadConfig({ AUTH_DISABLED: 'true', CACHE_STORE: 'disk' })).toThrow(expect.objectContaining({ code: 'BFF_ERR_CONFIG_INVALID', message: expect.stringContaining('CACHE_STORE') }))
+  })
+
   it('turns the L1 off with CACHE_L1_MAX_ENTRIES=0', () => {
     expect(loadConfig({ AUTH_DISABLED: 'true', CACHE_L1_MAX_ENTRIES: '0', CACHE_L1_TTL_MS: '250' }).cache).toMatchObject({ l1MaxEntries: 0, l1TtlMs: 250 })
   })
