@@ -135,6 +135,8 @@ interface Target {
 const CACHED_WARMUP_FACTOR = 4
 
 /** The core the servers under test get in --pin mode; everything else (bench, mocks, load) runs on the other. */
+/** Seconds of unmeasured load on a server right before each of its measured rounds. */
+const REWARM_S = 2
 const SERVER_CPU = '0'
 const OTHER_CPU = '1'
 
@@ -163,9 +165,12 @@ async function startBffs(options: BenchOptions, mocks: MocksProcess, cpus: strin
   }
   const targets: Target[] = []
   for (const [i, variant] of variants.entries()) {
-    const env = { ...bffEnv(mocks.urls, { ...options, cache: variant.cache }, mocks.authUrl), ...variant.extra }
+    // NODE_ARGS is the bench's own key: node flags for this server (space-separated), not its environment.
+    const { NODE_ARGS: nodeFlags, ...extra } = variant.extra
+    const env = { ...bffEnv(mocks.urls, { ...options, cache: variant.cache }, mocks.authUrl), ...extra }
     log(`${variant.label}: ${describeBffEnv({ ...options, cache: variant.cache })}${variant.extra['REDIS_URL'] === undefined ? '' : ', REDIS_URL set'}`)
-    const server = await startServerProcess({ name: `bff-${i}`, entry: '../../src/server.js', env, nodeArgs: profileArgs(options.profileDir, `bff-${i}-cpu`), cpus })
+    const nodeArgs = [...(nodeFlags === undefined ? [] : nodeFlags.split(' ').filter((flag) => flag !== '')), ...profileArgs(options.profileDir, `bff-${i}-cpu`)]
+    const server = await startServerProcess({ name: `bff-${i}`, entry: '../../src/server.js', env, nodeArgs, cpus })
     targets.push({ label: variant.label, kind: 'bff', server, cached: variant.cache })
   }
   return targets
@@ -205,7 +210,7 @@ export async function runCpuMode(options: BenchOptions): Promise<void> {
   log('baseline answers match the BFF data.home for the sample users')
 
   log(
-    `load: ${load.description}, ${options.connections} connections; warm-up ${options.warmupS} s per server (${options.warmupS * CACHED_WARMUP_FACTOR} s with the cache on); ${options.rounds} rounds × ${options.durationS} s per server`,
+    `load: ${load.description}, ${options.connections} connections; warm-up ${options.warmupS} s per server (${options.warmupS * CACHED_WARMUP_FACTOR} s with the cache on); ${options.rounds} rounds × ${options.durationS} s per server, each after ${REWARM_S} s unmeasured`,
   )
   for (const target of targets) {
     const durationS = target.cached === true ? options.warmupS * CACHED_WARMUP_FACTOR : options.warmupS
@@ -220,6 +225,9 @@ export async function runCpuMode(options: BenchOptions): Promise<void> {
     // slot dearer than the later ones, a bias a fixed order puts on one server only.
     const start = (i - 1) % targets.length
     for (const target of [...targets.slice(start), ...targets.slice(0, start)]) {
+      // A server idle while the others ran starts its next load slower for a few seconds (and the
+      // longer the idle, the slower): unmeasured load first, so each round measures the steady state.
+      await load.run({ origin: target.server.origin, kind: target.kind, connections: options.connections, durationS: REWARM_S, bearerToken })
       const round = await measure(load.run, target.kind, target.server, mocks, options, bearerToken)
       rounds.get(target)?.push(round)
       rows.push(roundRow(`round ${i} ${target.label}`, round))

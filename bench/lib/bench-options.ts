@@ -58,7 +58,8 @@ export const USAGE = `Usage: npm run bench -- [flags]        (npm run bench:cpu 
   --env KEY=VALUE      extra server environment for what-if runs, repeatable (cpu mode: the baseline
                        gets it too; it reads only NODE_OPTIONS among them)
   --variant K=V[,K=V]  cpu mode: one more BFF with this extra environment, in the same interleaved rounds,
-                       with its CPU per request ÷ the first BFF's, round by round; repeatable
+                       with its CPU per request ÷ the first BFF's, round by round; repeatable. NODE_ARGS=
+                       '--flag --flag' gives that BFF node flags (after the shipped ones) instead of env
   --floor              cpu mode: also measure the first BFF answering { __typename } (same headers and
                        token): what a request costs before any field is resolved
 `
