@@ -134,9 +134,9 @@ interface Target {
  */
 const CACHED_WARMUP_FACTOR = 4
 
-/** The core the servers under test get in --pin mode; everything else (bench, mocks, load) runs on the other. */
 /** Seconds of unmeasured load on a server right before each of its measured rounds. */
 const REWARM_S = 2
+/** The core the servers under test get in --pin mode; everything else (bench, mocks, load) runs on the other. */
 const SERVER_CPU = '0'
 const OTHER_CPU = '1'
 
@@ -168,7 +168,9 @@ async function startBffs(options: BenchOptions, mocks: MocksProcess, cpus: strin
     // NODE_ARGS is the bench's own key: node flags for this server (space-separated), not its environment.
     const { NODE_ARGS: nodeFlags, ...extra } = variant.extra
     const env = { ...bffEnv(mocks.urls, { ...options, cache: variant.cache }, mocks.authUrl), ...extra }
-    log(`${variant.label}: ${describeBffEnv({ ...options, cache: variant.cache })}${variant.extra['REDIS_URL'] === undefined ? '' : ', REDIS_URL set'}`)
+    // The variant's own settings over --env's, as the server gets them (REDIS_URL only named).
+    const { REDIS_URL: variantRedisUrl, ...shown } = { ...options.bffEnv, ...extra }
+    log(`${variant.label}: ${describeBffEnv({ ...options, cache: variant.cache, bffEnv: shown })}${variantRedisUrl === undefined ? '' : ', REDIS_URL set'}${nodeFlags === undefined ? '' : `, node ${nodeFlags}`}`)
     const nodeArgs = [...(nodeFlags === undefined ? [] : nodeFlags.split(' ').filter((flag) => flag !== '')), ...profileArgs(options.profileDir, `bff-${i}-cpu`)]
     const server = await startServerProcess({ name: `bff-${i}`, entry: '../../src/server.js', env, nodeArgs, cpus })
     targets.push({ label: variant.label, kind: 'bff', server, cached: variant.cache })

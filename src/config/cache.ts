@@ -144,13 +144,14 @@ export interface CacheConfig {
   readonly responses: { readonly maxEntries: number } | null
 }
 
-/** `redisUrlSet`: REDIS_URL is set (it belongs to the redis section); with it, or cluster nodes, the store is Redis. */
+/** `redisUrlSet`: REDIS_URL is set (it belongs to the redis section); with it, or cluster nodes, the store is Redis unless CACHE_STORE says otherwise. */
 export function cacheConfig(e: z.output<z.ZodObject<typeof cacheVars>>, redisUrlSet: boolean): CacheConfig {
   const nodes = e.REDIS_CLUSTER_NODES
-  const withRedis = (e.CACHE_STORE ?? (redisUrlSet || nodes !== undefined ? 'redis' : 'memory')) === 'redis'
+  const store = e.CACHE_STORE ?? (redisUrlSet || nodes !== undefined ? 'redis' : 'memory')
+  const withRedis = store === 'redis'
   return {
     enabled: e.CACHE_ENABLED,
-    store: withRedis ? 'redis' : 'memory',
+    store,
     keyPrefix: e.CACHE_KEY_PREFIX,
     keyVersion: e.CACHE_KEY_VERSION,
     clusterNodes:

@@ -114,14 +114,20 @@ export async function startCacheStack(
   }
 }
 
+/** A BFF listening on an ephemeral port, and how to stop it. */
+export interface PeerApp {
+  readonly bffUrl: string
+  readonly app: FastifyInstance
+  close(): Promise<void>
+}
+
 /**
- * Another BFF instance over the same mocks and the same Redis, as a second
- * replica behind a load balancer. It tails an event log of its own, which no
- * test appends to: whatever it learns of another instance's invalidations
- * comes through the L1 broadcast.
+ * Another BFF instance over these mocks, configured from `env` as a second
+ * replica behind a load balancer. `eventLog`: the log it tails; without one it
+ * opens the log its config names (Redis Streams with REDIS_URL).
  */
-export async function startPeer(stack: CacheStack, env: Readonly<Record<string, string>>): Promise<CacheStack> {
-  const serviceUrls = Object.fromEntries(SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, stack.mocks.urls[name]]))
+export async function startPeerApp(mocks: Pick<RunningMocks, 'urls'>, env: Readonly<Record<string, string>>, eventLog?: EventLog): Promise<PeerApp> {
+  const serviceUrls = Object.fromEntries(SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, mocks.urls[name]]))
   const config = loadConfig({
     AUTH_DISABLED: 'true',
     HOST: '127.0.0.1',
@@ -137,22 +143,38 @@ export async function startPeer(stack: CacheStack, env: Readonly<Record<string, 
     ...serviceUrls,
     ...env,
   })
-  const eventLog = createMemoryEventLog()
   const app = await buildApp(config, { logger: false, eventLog })
-  const close = async (): Promise<void> => {
-    await app.close()
-    await eventLog.close()
-  }
   try {
     await app.listen({ host: '127.0.0.1', port: 0 })
-    const address = app.server.address()
-    const peer: CacheStack = {
-      bffUrl: `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`,
-      app,
-      mocks: stack.mocks,
-      eventLog,
-      close,
-    }
+  } catch (error) {
+    await app.close()
+    throw error
+  }
+  const address = app.server.address()
+  return { bffUrl: `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`, app, close: () => app.close() }
+}
+
+/**
+ * Another BFF instance over the same mocks and the same Redis, as a second
+ * replica behind a load balancer. It tails an event log of its own, which no
+ * test appends to: whatever it learns of another instance's invalidations
+ * comes through the L1 broadcast.
+ */
+export async function startPeer(stack: CacheStack, env: Readonly<Record<string, string>>): Promise<CacheStack> {
+  const eventLog = createMemoryEventLog()
+  let started: PeerApp
+  try {
+    started = await startPeerApp(stack.mocks, env, eventLog)
+  } catch (error) {
+    await eventLog.close()
+    throw error
+  }
+  const close = async (): Promise<void> => {
+    await started.close()
+    await eventLog.close()
+  }
+  const peer: CacheStack = { bffUrl: started.bffUrl, app: started.app, mocks: stack.mocks, eventLog, close }
+  try {
     await waitFor(async () => {
       const { l1 } = await cacheReadiness(peer)
       return !l1.enabled || l1.active

@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto'
-import type { FastifyInstance } from 'fastify'
 import { request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildApp } from '../../../src/app.js'
-import { loadConfig } from '../../../src/config/load-config.js'
-import { SERVICE_NAMES } from '../../../src/config/services.js'
 import type { EventLog } from '../../../src/events/event-log.js'
 import { createRedisStreamEventLog } from '../../../src/events/redis-stream-event-log.js'
 import { startRedisServer, testClient, type RedisServer } from '../../helpers/redis-server.js'
 import { gql, mockStats, startStack, type Stack } from '../../helpers/stack.js'
 import { waitFor } from '../../helpers/wait-for.js'
+import { startPeerApp, type PeerApp } from './cache-stack.js'
 
 const PRICE = 'query P($id: ID!) { product(id: $id) { id stock price { amount } } }'
 type Priced = { id: string; stock: number; price: { amount: number } }
@@ -42,8 +39,7 @@ describe('entities in process, events from the shared log (CACHE_STORE=memory wi
   let redis: RedisServer
   let serviceLog: EventLog
   let a: Stack
-  let b: FastifyInstance
-  let bUrl: string
+  let b: PeerApp
   const streamKey = `events:${randomUUID()}`
 
   beforeAll(async () => {
@@ -51,11 +47,7 @@ describe('entities in process, events from the shared log (CACHE_STORE=memory wi
     const env = { REDIS_URL: redis.url, CACHE_STORE: 'memory', EVENT_LOG_STREAM_KEY: streamKey, CACHE_KEY_PREFIX: 'mem-log:' }
     serviceLog = createRedisStreamEventLog({ url: redis.url, streamKey, log: { debug: () => undefined, info: () => undefined, warn: () => undefined } })
     a = await startStack({ env, mocks: { eventLog: serviceLog } })
-    const serviceUrls = Object.fromEntries(SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, a.mocks.urls[name]]))
-    b = await buildApp(loadConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', AUTH_DISABLED: 'true', RATE_LIMIT_ENABLED: 'false', ...serviceUrls, ...env }), { logger: false })
-    await b.listen({ host: '127.0.0.1', port: 0 })
-    const address = b.server.address()
-    bUrl = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`
+    b = await startPeerApp(a.mocks, env)
   })
   afterAll(async () => {
     await b?.close()
@@ -65,14 +57,14 @@ describe('entities in process, events from the shared log (CACHE_STORE=memory wi
   })
 
   it('keeps entities in each process, none in Redis, holding event-invalidated ones past their maxAge', async () => {
-    for (const url of [a.bffUrl, bUrl]) {
+    for (const url of [a.bffUrl, b.bffUrl]) {
       const cache = await cacheSection(url)
       expect({ backend: cache.backend, l1: cache.l1.enabled, responses: cache.responses.enabled }).toEqual({ backend: 'memory', l1: false, responses: true })
       // The services' events reach this cache, so stock stays fresh until its event, not for 5 s.
       expect(cache.resources['inventory:stock']?.maxAgeS).toBe(300)
     }
     await priced(a.bffUrl, '41')
-    await priced(bUrl, '41')
+    await priced(b.bffUrl, '41')
     const client = testClient(redis)
     try {
       expect(await client.keys('mem-log:*')).toEqual([])
@@ -84,10 +76,10 @@ describe('entities in process, events from the shared log (CACHE_STORE=memory wi
   it('drops both instances\' copies when the service publishes a change, and each then answers it', async () => {
     const inventory = a.mocks.urls.inventory
     const before = await priced(a.bffUrl, '42')
-    expect(await priced(bUrl, '42')).toEqual(before)
+    expect(await priced(b.bffUrl, '42')).toEqual(before)
     const fetched = (await mockStats(inventory)).byRoute['GET /inventory'] ?? 0
     // Warm on both: no call.
-    expect([await priced(a.bffUrl, '42'), await priced(bUrl, '42')]).toEqual([before, before])
+    expect([await priced(a.bffUrl, '42'), await priced(b.bffUrl, '42')]).toEqual([before, before])
     expect((await mockStats(inventory)).byRoute['GET /inventory'] ?? 0).toBe(fetched)
 
     const changed = await request(`${inventory}/inventory/42`, {
@@ -97,7 +89,7 @@ describe('entities in process, events from the shared log (CACHE_STORE=memory wi
     })
     await changed.body.dump()
     expect(changed.statusCode).toBe(200)
-    for (const url of [a.bffUrl, bUrl]) {
+    for (const url of [a.bffUrl, b.bffUrl]) {
       await waitFor(async () => (await priced(url, '42')).stock === before.stock + 7, { message: `${url} to answer the new stock` })
     }
     // One fetch per instance after the event: each process refills its own copy.
