@@ -90,7 +90,7 @@ export const cacheVars = {
   CACHE_L1_HEARTBEAT_MS: int(0, 10_000).default(250),
   /**
    * Keep whole query answers read only from fresh cache entries, tagged with them. Unset: on, except with
-   * Redis and no L1 (CACHE_L1_MAX_ENTRIES=0), where true is refused: with Redis they live behind the L1.
+   * entities in Redis and no L1 (CACHE_L1_MAX_ENTRIES=0), where true is refused: there they live behind the L1.
    */
   RESPONSE_CACHE_ENABLED: bool.optional(),
   /** Answers kept at most; the least recently used beyond are dropped. */
