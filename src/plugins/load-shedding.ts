@@ -23,9 +23,26 @@ async function loadShedding(app: FastifyInstance, options: LoadSheddingOptions):
   const { pressure } = options
   const status = statusOf('SERVER_OVERLOADED')
   const body = { errors: [{ message: clientMessage('SERVER_OVERLOADED', undefined), extensions: { code: 'SERVER_OVERLOADED' } }] }
+  /**
+   * under-pressure reads a sample interval that holds no delay sample as an
+   * infinite delay. What it proves is a loop held for about one interval (the
+   * delay monitor needs two turns after each reset to record one): over the
+   * limit only when the interval reaches it. Read as infinite, one long
+   * synchronous stretch shed load past a limit set far above it.
+   */
+  const delayOverLimit = (delayMs: number): boolean =>
+    pressure.maxEventLoopDelayMs > 0 &&
+    (Number.isFinite(delayMs) ? delayMs > pressure.maxEventLoopDelayMs : pressure.sampleIntervalMs >= pressure.maxEventLoopDelayMs)
+  const heapOverLimit = (heapUsed: number): boolean => pressure.maxHeapUsedBytes > 0 && heapUsed > pressure.maxHeapUsedBytes
+
   /** under-pressure sends what this returns, or lets the request through when it returns nothing. */
   function shed(request: FastifyRequest, reply: FastifyReply, type: string): typeof body | undefined {
     if (ALWAYS_ANSWERED.has(request.url.split('?')[0] ?? '')) return undefined
+    // under-pressure checks the delay first and stops there, so the heap is checked here when the delay lets a request through.
+    if (type === 'eventLoopDelay') {
+      const usage = app.memoryUsage()
+      if (!delayOverLimit(usage.eventLoopDelay) && !heapOverLimit(usage.heapUsed)) return undefined
+    }
     request.log.warn({ pressure: type, ...app.memoryUsage() }, 'shedding load')
     reply.code(status).header('retry-after', String(pressure.retryAfterS)).type('application/json; charset=utf-8')
     return body
@@ -42,15 +59,16 @@ async function loadShedding(app: FastifyInstance, options: LoadSheddingOptions):
   app.readiness.register('pressure', () => {
     const usage = app.memoryUsage()
     const over = [
-      ...(pressure.maxEventLoopDelayMs > 0 && usage.eventLoopDelay > pressure.maxEventLoopDelayMs ? ['eventLoopDelay'] : []),
-      ...(pressure.maxHeapUsedBytes > 0 && usage.heapUsed > pressure.maxHeapUsedBytes ? ['heapUsedBytes'] : []),
+      ...(delayOverLimit(usage.eventLoopDelay) ? ['eventLoopDelay'] : []),
+      ...(heapOverLimit(usage.heapUsed) ? ['heapUsedBytes'] : []),
     ]
     return {
       // Not ready while shedding: a balancer sends new requests to an instance that can take them.
       ready: over.length === 0,
       shedding: over.length > 0,
       over,
-      eventLoopDelayMs: Math.round(usage.eventLoopDelay * 10) / 10,
+      // null: the last interval held no delay sample (see delayOverLimit).
+      eventLoopDelayMs: Number.isFinite(usage.eventLoopDelay) ? Math.round(usage.eventLoopDelay * 10) / 10 : null,
       heapUsedBytes: usage.heapUsed,
       rssBytes: usage.rssBytes,
       limits: { eventLoopDelayMs: pressure.maxEventLoopDelayMs, heapUsedBytes: pressure.maxHeapUsedBytes },

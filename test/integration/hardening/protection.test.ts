@@ -1,5 +1,6 @@
 import { connect } from 'node:net'
 import { request } from 'undici'
+import type { FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
 import { connectRaw, expectRefusedUpgradeClosed } from '../../helpers/ws-client.js'
 import { gql, mockStats, setFaults, startStack, type Stack } from '../../helpers/stack.js'
@@ -110,6 +111,36 @@ describe('slow clients', () => {
   })
 })
 
+/**
+ * Resolves in the loop turn right after the load-shedding sampler has taken a
+ * sample (its heap reading changes), before the delay monitor has turned twice.
+ */
+function justAfterPressureSample(app: FastifyInstance, timeoutMs = 5_000): Promise<void> {
+  const seen = app.memoryUsage().heapUsed
+  const deadline = Date.now() + timeoutMs
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (app.memoryUsage().heapUsed !== seen) resolve()
+      else if (Date.now() > deadline) reject(new Error('no pressure sample was taken'))
+      else setImmediate(check)
+    }
+    setImmediate(check)
+  })
+}
+
+/** Resolves in the first loop turn in which the sampler reports an interval that held no delay sample at all. */
+function whileDelayUnknown(app: FastifyInstance, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (app.memoryUsage().eventLoopDelay === Infinity) resolve()
+      else if (Date.now() > deadline) reject(new Error('the sampler never reported an empty interval'))
+      else setImmediate(check)
+    }
+    setImmediate(check)
+  })
+}
+
 describe('load shedding', () => {
   it('answers 503 SERVER_OVERLOADED with Retry-After while the event loop lags (websocket upgrades too, their connection closed), with health answering and saying why', async () => {
     stack = await startStack({ PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '40', PRESSURE_SAMPLE_INTERVAL_MS: '50', PRESSURE_RETRY_AFTER_S: '3' })
@@ -147,6 +178,24 @@ describe('load shedding', () => {
     await waitFor(async () => (await request(`${s.bffUrl}/graphql?query=%7B__typename%7D`)).statusCode === 200, {
       message: 'shedding to stop once the loop is idle',
     })
+  })
+
+  it.each([
+    { limitMs: '10000', status: 200, shedding: false, reading: 'proves only a hold of one interval, under the limit: served' },
+    { limitMs: '150', status: 503, shedding: true, reading: 'proves a hold of one interval, which reaches the limit: shed' },
+  ])('an interval with no delay sample (the loop held from just after one sample past the next) $reading', async ({ limitMs, status, shedding }) => {
+    stack = await startStack({ PRESSURE_MAX_EVENT_LOOP_DELAY_MS: limitMs, PRESSURE_SAMPLE_INTERVAL_MS: '150' })
+    const { app } = stack
+    await justAfterPressureSample(app)
+    const until = Date.now() + 400
+    while (Date.now() < until) {
+      // busy: a hold longer than the sample interval, starting before the delay monitor has a sample
+    }
+    await whileDelayUnknown(app)
+    // inject runs without a timer turn, so both requests meet the empty interval's reading.
+    const [query, ready] = await Promise.all([app.inject({ url: '/graphql?query=%7B__typename%7D' }), app.inject({ url: '/health/ready' })])
+    expect(query.statusCode).toBe(status)
+    expect((ready.json() as { pressure?: { shedding?: boolean } }).pressure?.shedding).toBe(shedding)
   })
 })
 
