@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { SignalSource } from '../lib/lazy-abort.js'
 import type { TraceSpan } from '../telemetry/trace-span.js'
 import type { CallBudget } from './call-budget.js'
+import type { HttpCall } from './http-exchange.js'
 import type { Deadline } from './resilience/deadline.js'
 
 /** What every downstream call needs to know about the GraphQL request it serves. */
@@ -68,4 +69,11 @@ export class RequestCallContext implements CallContext {
   get signal(): AbortSignal {
     return this.#abort.signal
   }
+}
+
+/** `x-request-id` always; `authorization` when the caller is signed in (the services check it themselves). */
+export function withCaller(headers: HttpCall['headers'], ctx: CallContext): Readonly<Record<string, string>> {
+  const token = ctx.bearerToken
+  if (token === undefined || token === null) return headers === undefined ? { 'x-request-id': ctx.requestId } : { ...headers, 'x-request-id': ctx.requestId }
+  return { ...headers, 'x-request-id': ctx.requestId, authorization: `Bearer ${token}` }
 }

@@ -1,9 +1,10 @@
 import type { Dispatcher } from 'undici'
 import type { ServiceName } from '../config/services.js'
-import type { CallContext } from './call-context.js'
+import { withCaller, type CallContext } from './call-context.js'
 import { DownstreamError, fromStatus, fromTransportError } from './errors.js'
 import { sendHttp, type HttpCall, type HttpExchange, type HttpReceiver } from './http-exchange.js'
 import { refuseOverBudget } from './resilience/budget-check.js'
+import { AttemptTimer, type TimedAttempt } from './resilience/attempt-timer.js'
 import type { BulkheadEntry } from './resilience/bulkhead.js'
 import type { BreakerPermit } from './resilience/circuit-breaker.js'
 import { deadlineError, timeLimitError } from './resilience/deadline.js'
@@ -24,13 +25,6 @@ export interface CallerSettings {
   readonly random: () => number
 }
 
-/** `x-request-id` always; `authorization` when the caller is signed in (the services check it themselves). */
-function withCaller(headers: HttpCall['headers'], ctx: CallContext): Readonly<Record<string, string>> {
-  const token = ctx.bearerToken
-  if (token === undefined || token === null) return headers === undefined ? { 'x-request-id': ctx.requestId } : { ...headers, 'x-request-id': ctx.requestId }
-  return { ...headers, 'x-request-id': ctx.requestId, authorization: `Bearer ${token}` }
-}
-
 /**
  * One call, outermost first: client abort → retry (GET only, full-jitter
  * backoff, retry budget) → per attempt: deadline check → circuit breaker →
@@ -46,7 +40,7 @@ function withCaller(headers: HttpCall['headers'], ctx: CallContext): Readonly<Re
  * cancellation comes through `ctx.signal`, which the shared cache fetches
  * already scope per flight.
  */
-export class CallRun implements HttpReceiver {
+export class CallRun implements HttpReceiver, TimedAttempt {
   readonly #settings: CallerSettings
   readonly #call: HttpCall
   /** The call's headers plus `x-request-id` (one request followed across services) and the caller's token. */
@@ -69,7 +63,7 @@ export class CallRun implements HttpReceiver {
   #permit: BreakerPermit | null = null
   #entry: BulkheadEntry | null = null
   #exchange: HttpExchange | null = null
-  #attemptTimer: ReturnType<typeof setTimeout> | null = null
+  readonly #timer = new AttemptTimer()
   #sentAt: number | null = null
   /** The attempt waited in the bulkhead's queue before it was sent. */
   #queued = false
@@ -154,7 +148,7 @@ export class CallRun implements HttpReceiver {
     this.#entry = entry
     this.#queued = !entry.running
     // Time waiting for a bulkhead slot counts against the attempt.
-    this.#attemptTimer = setTimeout(() => this.#timedOut(), limit)
+    this.#timer.start(limit, this)
     if (entry.running) this.#send()
   }
 
@@ -188,8 +182,14 @@ export class CallRun implements HttpReceiver {
     this.#attemptFailed(fromTransportError(this.#settings.service, error))
   }
 
-  #timedOut(): void {
-    this.#attemptTimer = null
+  /** TimedAttempt: the request went out. */
+  get sent(): boolean {
+    return this.#sentAt !== null
+  }
+
+  /** TimedAttempt: the attempt's limit ran out. */
+  expired(): void {
+    if (this.#finished || this.#permit === null) return
     const { service, attemptTimeoutMs } = this.#settings
     // Time spent queued in our own bulkhead came out of the attempt: the service had less than its
     // limit, so this timeout is the BFF's load, not the service's fault (no breaker failure, no retry).
@@ -222,10 +222,7 @@ export class CallRun implements HttpReceiver {
 
   /** Releases what the attempt holds and reports its outcome to the breaker, once. */
   #endAttempt(outcome: 'success' | 'failure' | 'ignore'): void {
-    if (this.#attemptTimer !== null) {
-      clearTimeout(this.#attemptTimer)
-      this.#attemptTimer = null
-    }
+    this.#timer.clear()
     const exchange = this.#exchange
     this.#exchange = null
     exchange?.cancel()
