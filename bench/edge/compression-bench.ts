@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   log('edge benchmark: response compression on the home query')
   log(conditions())
   const mocks = await startMocksProcess(LATENCIES)
-  const env = bffEnv(mocks.urls, { mode: 'cpu', durationS, connections, warmupS: 5, rounds, profileDir: null, cache: false, pin: false, auth: false, bffEnv: {}, variants: [], floor: false }, mocks.authUrl)
+  const env = bffEnv(mocks.urls, { cache: false, auth: false, bffEnv: {} }, mocks.authUrl)
   const server = await startServerProcess({ name: 'bff', entry: '../../src/server.js', env })
   for (const variant of VARIANTS) {
     const wire = await bytesOnTheWire(server, variant.headers)

@@ -23,7 +23,7 @@ const UNREACHED_RATE_LIMIT = { RATE_LIMIT_BURST: '1000000000', RATE_LIMIT_POINTS
  * latency and refused calls (p50 ÷ critical path 2.03 at 25, 1.10 at 64;
  * docs/benchmarks.md).
  */
-export function bffEnv(urls: Readonly<Record<ServiceName, string>>, options: BenchOptions, authUrl: string): Record<string, string> {
+export function bffEnv(urls: Readonly<Record<ServiceName, string>>, options: Pick<BenchOptions, 'auth' | 'cache' | 'bffEnv'>, authUrl: string): Record<string, string> {
   return {
     ...downstreamEnv(urls),
     ...authEnv(options.auth ? authUrl : null),
