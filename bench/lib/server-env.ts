@@ -59,6 +59,11 @@ export function describeBffEnv(options: BenchOptions): string {
  *   scavenge: 14 % of a warm query's allocation was promoted, and scavenges
  *   took 25–30 ms, the whole p99 tail at equal load. Without it: 3.7 % and
  *   ~13 ms (docs/benchmarks.md, "Where the tail came from").
+ * - `--no-memory-reducer`: once a process goes quiet, V8's memory reducer
+ *   collects to shrink its heap, and the first seconds of load after that
+ *   cost far more CPU per query while the heap grows back (docs/benchmarks.md,
+ *   "After an idle spell"). The price is the idle heap kept, not a leak: a
+ *   full GC still returns it.
  */
 export const SHIPPED_NODE_FLAGS: readonly string[] = shippedNodeFlags()
 

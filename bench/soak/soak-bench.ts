@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { requestJson, isRecord } from '../lib/admin-client.js'
 import { delay, stopChildrenOnExit } from '../lib/child-processes.js'
 import { USER_COUNT } from '../lib/home-query.js'
+import { SHIPPED_NODE_FLAGS } from '../lib/server-env.js'
 import { runPaced } from '../lib/paced-load.js'
 import { startSoakServer, type SoakServer } from './bff-under-inspector.js'
 import { createEventPusher } from './event-pusher.js'
@@ -186,7 +187,7 @@ async function main(): Promise<void> {
     const result = verdict(start, end)
     const hostileSent = [...outcomes.values()].reduce((sum, byOutcome) => sum + [...byOutcome.values()].reduce((a, b) => a + b, 0), 0)
     process.stdout.write(
-      `\nsoak: ${options.minutes} min budget (load ${loadS} s, settle ${options.settleS} s), npm start's process with ${'--max-semi-space-size=16 --no-allocation-site-pretenuring'} --inspect, LOG_LEVEL=warn${Object.keys(options.bffEnv).length > 0 ? `, ${Object.entries(options.bffEnv).map(([k, v]) => `${k}=${v}`).join(', ')}` : ''}\n` +
+      `\nsoak: ${options.minutes} min budget (load ${loadS} s, settle ${options.settleS} s), npm start's process with ${SHIPPED_NODE_FLAGS.join(' ')} --inspect, LOG_LEVEL=warn${Object.keys(options.bffEnv).length > 0 ? `, ${Object.entries(options.bffEnv).map(([k, v]) => `${k}=${v}`).join(', ')}` : ''}\n` +
         `  subscribers  ${options.subscribers} (churn ${options.churn * 100} % every 30 s, ${pool.failed} failed), ${deliveries} deliveries, ${deliveriesWithErrors} with errors; BFF: ${String(bffStats['eventsDelivered'])} delivered, ${String(bffStats['eventsConflated'])} conflated, ${String(bffStats['eventsDropped'])} dropped\n` +
         `  events       ${pusher.pushed} pushed (${burstResult.started} of them in the burst; ${pusher.failed} failed, ${events.skipped + burstResult.skipped} skipped) + the event generator's 1/s\n` +
         `  home         ${home.requests} queries, ${home.reqPerS.toFixed(1)}/s, p50 ${home.latencyMs.p50.toFixed(1)} ms, p99 ${home.latencyMs.p99.toFixed(1)} ms, ${home.non2xx} non-2xx, ${home.graphqlErrors} with errors, ${home.socketErrors} socket errors\n` +
