@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util'
 import { request } from 'undici'
 import { runAutocannon } from '../lib/autocannon-load.js'
 import { stopAll, stopChildrenOnExit } from '../lib/child-processes.js'
-import { HOME_SERVICES, type Latencies } from '../lib/critical-path.js'
+import { CPU_MODE_LATENCIES } from '../lib/critical-path.js'
 import { homeRequestBody } from '../lib/home-query.js'
 import { startMocksProcess } from '../lib/mocks-process.js'
 import { cpuTimeMs } from '../lib/process-cpu.js'
@@ -20,7 +20,6 @@ import { bffEnv } from '../lib/server-env.js'
 import { startServerProcess, type ServerProcess } from '../lib/server-process.js'
 import { median } from '../lib/summary-stats.js'
 
-const LATENCIES: Latencies = Object.fromEntries(HOME_SERVICES.map((name) => [name, 1])) as Record<(typeof HOME_SERVICES)[number], number>
 const VARIANTS = [
   { label: 'identity', headers: {} },
   { label: 'gzip', headers: { 'accept-encoding': 'gzip' } },
@@ -50,7 +49,7 @@ async function main(): Promise<void> {
   const connections = Number(values.connections ?? 50)
   log('edge benchmark: response compression on the home query')
   log(conditions())
-  const mocks = await startMocksProcess(LATENCIES)
+  const mocks = await startMocksProcess(CPU_MODE_LATENCIES)
   const env = bffEnv(mocks.urls, { cache: false, auth: false, bffEnv: {} }, mocks.authUrl)
   const server = await startServerProcess({ name: 'bff', entry: '../../src/server.js', env })
   for (const variant of VARIANTS) {

@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util'
 import { stopAll, stopChildrenOnExit } from '../lib/child-processes.js'
-import { HOME_SERVICES, type Latencies } from '../lib/critical-path.js'
+import { CPU_MODE_LATENCIES } from '../lib/critical-path.js'
 import { authEnv, benchToken, downstreamEnv, startMocksProcess } from '../lib/mocks-process.js'
 import { cpuTimeMs } from '../lib/process-cpu.js'
 import { conditions, fixed, log, table } from '../lib/report-format.js'
@@ -19,7 +19,6 @@ import { externalLoad } from './load-generator.js'
 import { checkBff } from './sanity-check.js'
 
 const signals = stopChildrenOnExit('auth-ab')
-const LATENCIES = Object.fromEntries(HOME_SERVICES.map((name) => [name, 1])) as Latencies
 const TARGET_RATIO = 1.05
 
 async function main(): Promise<void> {
@@ -29,7 +28,7 @@ async function main(): Promise<void> {
   const connections = Number(values.connections ?? 50)
   log('auth on vs off: CPU per uncached home query')
   log(conditions())
-  const mocks = await startMocksProcess(LATENCIES)
+  const mocks = await startMocksProcess(CPU_MODE_LATENCIES)
   const base = { ...downstreamEnv(mocks.urls), LOG_LEVEL: 'warn', GRAPHIQL_ENABLED: 'false', CACHE_ENABLED: 'false', RATE_LIMIT_BURST: '1000000000', RATE_LIMIT_POINTS_PER_SECOND: '1000000000' }
   const token = await benchToken(mocks, true)
   const servers: Record<'on' | 'off', ServerProcess> = {

@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process'
 import type { BenchOptions } from '../lib/bench-options.js'
-import { HOME_SERVICES, type Latencies } from '../lib/critical-path.js'
+import { CPU_MODE_LATENCIES, HOME_SERVICES } from '../lib/critical-path.js'
+import { OTHER_CPU, pinSelf, SERVER_CPU } from '../lib/pinning.js'
 import { externalLoad, type ExternalLoad } from './load-generator.js'
 import type { TargetKind } from '../lib/load-result.js'
 import { callsBetween, readSettledStats, totalCalls } from '../lib/mock-stats.js'
@@ -14,12 +14,6 @@ import { median } from '../lib/summary-stats.js'
 
 /** The issue's target: at least 0.8× the hand-written baseline's throughput. */
 const TARGET_THROUGHPUT_RATIO = 0.8
-
-/** ~1 ms everywhere: downstream waits stop mattering and the servers' own CPU decides throughput. */
-const CPU_MODE_LATENCIES: Latencies = Object.fromEntries(HOME_SERVICES.map((name) => [name, 1])) as Record<
-  (typeof HOME_SERVICES)[number],
-  number
->
 
 interface Round {
   readonly reqPerS: number
@@ -136,17 +130,6 @@ const CACHED_WARMUP_FACTOR = 4
 
 /** Seconds of unmeasured load on a server right before each of its measured rounds. */
 const REWARM_S = 2
-/** The core the servers under test get in --pin mode; everything else (bench, mocks, load) runs on the other. */
-const SERVER_CPU = '0'
-const OTHER_CPU = '1'
-
-/**
- * Pins this process (all its threads) to the other core; the mocks and the
- * load generator it starts afterwards inherit the affinity.
- */
-function pinSelf(): void {
-  execFileSync('taskset', ['-a', '-pc', OTHER_CPU, String(process.pid)], { stdio: 'ignore' })
-}
 
 /** The BFFs under test: uncached always; in --pin mode also warm-cache, embedded and (with REDIS_URL) Redis + L1 and embedded with the event log on Redis. */
 async function startBffs(options: BenchOptions, mocks: MocksProcess, cpus: string | undefined): Promise<Target[]> {

@@ -17,14 +17,14 @@
  * `--node-args ""` runs two identical BFFs: the A/A control of what this
  * machine resolves.
  */
-import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { externalLoad } from '../home/load-generator.js'
-import { HOME_SERVICES, type Latencies } from '../lib/critical-path.js'
+import { CPU_MODE_LATENCIES } from '../lib/critical-path.js'
 import { delay, stopChildrenOnExit, stopAll } from '../lib/child-processes.js'
 import { benchToken, startMocksProcess } from '../lib/mocks-process.js'
 import type { TargetKind } from '../lib/load-result.js'
+import { OTHER_CPU, pinSelf, SERVER_CPU } from '../lib/pinning.js'
 import { cpuTimeMs } from '../lib/process-cpu.js'
 import { conditions, fixed, log, table } from '../lib/report-format.js'
 import { bffEnv, SHIPPED_NODE_FLAGS } from '../lib/server-env.js'
@@ -32,9 +32,6 @@ import { startServerProcess, type ServerProcess } from '../lib/server-process.js
 import { median } from '../lib/summary-stats.js'
 
 const CONNECTIONS = 50
-const SERVER_CPU = '0'
-const OTHER_CPU = '1'
-const LATENCIES: Latencies = Object.fromEntries(HOME_SERVICES.map((name) => [name, 1])) as Record<(typeof HOME_SERVICES)[number], number>
 
 interface Options {
   readonly cycles: number
@@ -89,11 +86,11 @@ interface Burst {
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2))
   const signals = stopChildrenOnExit('idle-burst bench')
-  execFileSync('taskset', ['-a', '-pc', OTHER_CPU, String(process.pid)], { stdio: 'ignore' })
+  pinSelf()
   const load = externalLoad()
   log(`idle-then-burst bench: BFFs on core ${SERVER_CPU}; bench, mocks and ${load.description} on core ${OTHER_CPU}`)
   log(conditions())
-  const mocks = await startMocksProcess(LATENCIES)
+  const mocks = await startMocksProcess(CPU_MODE_LATENCIES)
   const bearerToken = await benchToken(mocks, true)
   const env = bffEnv(mocks.urls, { auth: true, cache: false, bffEnv: {} }, mocks.authUrl)
   const targets: { label: string; kind: TargetKind; server: ServerProcess }[] = [

@@ -20,6 +20,9 @@ export const LATENCY_MODE_LATENCIES: Latencies = {
   recommendations: 50,
 }
 
+/** ~1 ms everywhere: downstream waits stop mattering and the servers' own CPU decides throughput. */
+export const CPU_MODE_LATENCIES: Latencies = Object.fromEntries(HOME_SERVICES.map((name) => [name, 1])) as Record<HomeService, number>
+
 export interface CriticalPath {
   readonly ms: number
   /** e.g. "recommendations → max(catalog, inventory)" */

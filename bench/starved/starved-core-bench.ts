@@ -17,23 +17,20 @@
  * concurrency limit each service had during the round (readiness, sampled
  * every 250 ms).
  */
-import { execFileSync } from 'node:child_process'
 import { parseArgs } from 'node:util'
 import { externalLoad } from '../home/load-generator.js'
 import { isRecord, requestJson } from '../lib/admin-client.js'
 import { keyValue } from '../lib/bench-options.js'
 import { delay, spawnChild, stopAll, stopChildrenOnExit } from '../lib/child-processes.js'
-import { HOME_SERVICES, type Latencies } from '../lib/critical-path.js'
+import { CPU_MODE_LATENCIES } from '../lib/critical-path.js'
 import { benchToken, startMocksProcess } from '../lib/mocks-process.js'
+import { OTHER_CPU, pinSelf, SERVER_CPU } from '../lib/pinning.js'
 import { cpuTimeMs } from '../lib/process-cpu.js'
 import { conditions, fixed, log, table } from '../lib/report-format.js'
 import { bffEnv } from '../lib/server-env.js'
 import { startServerProcess, type ServerProcess } from '../lib/server-process.js'
 
 const CONNECTIONS = 50
-const SERVER_CPU = '0'
-const OTHER_CPU = '1'
-const LATENCIES: Latencies = Object.fromEntries(HOME_SERVICES.map((name) => [name, 1])) as Record<(typeof HOME_SERVICES)[number], number>
 
 function parseOptions(argv: readonly string[]): { rounds: number; durationS: number; loops: number; variant: Readonly<Record<string, string>> | null } {
   const { values } = parseArgs({ args: [...argv], strict: true, options: { rounds: { type: 'string' }, duration: { type: 'string' }, loops: { type: 'string' }, variant: { type: 'string' } } })
@@ -75,11 +72,11 @@ async function lowestLimits<T>(origin: string, during: Promise<T>): Promise<{ re
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2))
   stopChildrenOnExit('starved-core bench')
-  execFileSync('taskset', ['-a', '-pc', OTHER_CPU, String(process.pid)], { stdio: 'ignore' })
+  pinSelf()
   const load = externalLoad()
   log(`starved-core bench: BFF and ${options.loops} busy loop(s) on core ${SERVER_CPU}; bench, mocks and ${load.description} on core ${OTHER_CPU}`)
   log(conditions())
-  const mocks = await startMocksProcess(LATENCIES)
+  const mocks = await startMocksProcess(CPU_MODE_LATENCIES)
   const bearerToken = await benchToken(mocks, true)
   const env = bffEnv(mocks.urls, { auth: true, cache: false, bffEnv: {} }, mocks.authUrl)
   const bffs: { label: string; server: ServerProcess }[] = [{ label: 'bff (defaults)', server: await startServerProcess({ name: 'bff', entry: '../../src/server.js', env, cpus: SERVER_CPU }) }]
