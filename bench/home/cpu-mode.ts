@@ -8,7 +8,7 @@ import { benchToken, startMocksProcess, type MocksProcess } from '../lib/mocks-p
 import { cpuTimeMs } from '../lib/process-cpu.js'
 import { conditions, fixed, log, table } from '../lib/report-format.js'
 import { checkBaselineMatchesBff } from './sanity-check.js'
-import { bffEnv, describeBffEnv, profileArgs } from '../lib/server-env.js'
+import { bffEnv, describeBffEnv, nodeFlagsOf, profileArgs } from '../lib/server-env.js'
 import { startServerProcess, type ServerProcess } from '../lib/server-process.js'
 import { median } from '../lib/summary-stats.js'
 
@@ -154,7 +154,7 @@ async function startBffs(options: BenchOptions, mocks: MocksProcess, cpus: strin
     // The variant's own settings over --env's, as the server gets them (REDIS_URL only named).
     const { REDIS_URL: variantRedisUrl, ...shown } = { ...options.bffEnv, ...extra }
     log(`${variant.label}: ${describeBffEnv({ ...options, cache: variant.cache, bffEnv: shown })}${variantRedisUrl === undefined ? '' : ', REDIS_URL set'}${nodeFlags === undefined ? '' : `, node ${nodeFlags}`}`)
-    const nodeArgs = [...(nodeFlags === undefined ? [] : nodeFlags.split(' ').filter((flag) => flag !== '')), ...profileArgs(options.profileDir, `bff-${i}-cpu`)]
+    const nodeArgs = [...nodeFlagsOf(nodeFlags), ...profileArgs(options.profileDir, `bff-${i}-cpu`)]
     const server = await startServerProcess({ name: `bff-${i}`, entry: '../../src/server.js', env, nodeArgs, cpus })
     targets.push({ label: variant.label, kind: 'bff', server, cached: variant.cache })
   }

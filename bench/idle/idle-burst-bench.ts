@@ -27,7 +27,7 @@ import type { TargetKind } from '../lib/load-result.js'
 import { OTHER_CPU, pinSelf, SERVER_CPU } from '../lib/pinning.js'
 import { cpuTimeMs } from '../lib/process-cpu.js'
 import { conditions, fixed, log, table } from '../lib/report-format.js'
-import { bffEnv, SHIPPED_NODE_FLAGS } from '../lib/server-env.js'
+import { bffEnv, nodeFlagsOf, SHIPPED_NODE_FLAGS } from '../lib/server-env.js'
 import { startServerProcess, type ServerProcess } from '../lib/server-process.js'
 import { median } from '../lib/summary-stats.js'
 
@@ -63,7 +63,7 @@ function parseOptions(argv: readonly string[]): Options {
     idleS: positive(values.idle, 40, 'idle'),
     burstS: positive(values.burst, 5, 'burst'),
     warmupS: positive(values.warmup, 10, 'warmup'),
-    nodeArgs: (values['node-args'] ?? '--no-memory-reducer').split(' ').filter((flag) => flag !== ''),
+    nodeArgs: nodeFlagsOf(values['node-args'] ?? '--no-memory-reducer'),
   }
 }
 

@@ -67,6 +67,11 @@ export function describeBffEnv(options: BenchOptions): string {
  */
 export const SHIPPED_NODE_FLAGS: readonly string[] = shippedNodeFlags()
 
+/** Node flags given as one space-separated string (`--node-args`, a variant's `NODE_ARGS`); none for undefined. */
+export function nodeFlagsOf(text: string | undefined): string[] {
+  return text === undefined ? [] : text.split(' ').filter((flag) => flag !== '')
+}
+
 /** `node --cpu-prof` flags writing into `<profileDir>/<name>/` (on a graceful exit only), or none. */
 export function profileArgs(profileDir: string | null, name: string): readonly string[] {
   return profileDir === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, name)}`]

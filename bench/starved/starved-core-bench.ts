@@ -27,7 +27,7 @@ import { benchToken, startMocksProcess } from '../lib/mocks-process.js'
 import { OTHER_CPU, pinSelf, SERVER_CPU } from '../lib/pinning.js'
 import { cpuTimeMs } from '../lib/process-cpu.js'
 import { conditions, fixed, log, table } from '../lib/report-format.js'
-import { bffEnv } from '../lib/server-env.js'
+import { bffEnv, nodeFlagsOf } from '../lib/server-env.js'
 import { startServerProcess, type ServerProcess } from '../lib/server-process.js'
 
 const CONNECTIONS = 50
@@ -82,10 +82,9 @@ async function main(): Promise<void> {
   const bffs: { label: string; server: ServerProcess }[] = [{ label: 'bff (defaults)', server: await startServerProcess({ name: 'bff', entry: '../../src/server.js', env, cpus: SERVER_CPU }) }]
   if (options.variant !== null) {
     const { NODE_ARGS: nodeFlags, ...extra } = options.variant
-    const nodeArgs = nodeFlags === undefined ? [] : nodeFlags.split(' ').filter((flag) => flag !== '')
     bffs.push({
       label: `bff ${Object.entries(options.variant).map(([k, v]) => `${k}=${v}`).join(',')}`,
-      server: await startServerProcess({ name: 'bff-variant', entry: '../../src/server.js', env: { ...env, ...extra }, nodeArgs, cpus: SERVER_CPU }),
+      server: await startServerProcess({ name: 'bff-variant', entry: '../../src/server.js', env: { ...env, ...extra }, nodeArgs: nodeFlagsOf(nodeFlags), cpus: SERVER_CPU }),
     })
   }
   // The starving neighbours: busy loops sharing the BFF's core for the whole run.

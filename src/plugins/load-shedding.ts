@@ -38,12 +38,10 @@ async function loadShedding(app: FastifyInstance, options: LoadSheddingOptions):
   /** under-pressure sends what this returns, or lets the request through when it returns nothing. */
   function shed(request: FastifyRequest, reply: FastifyReply, type: string): typeof body | undefined {
     if (ALWAYS_ANSWERED.has(request.url.split('?')[0] ?? '')) return undefined
+    const usage = app.memoryUsage()
     // under-pressure checks the delay first and stops there, so the heap is checked here when the delay lets a request through.
-    if (type === 'eventLoopDelay') {
-      const usage = app.memoryUsage()
-      if (!delayOverLimit(usage.eventLoopDelay) && !heapOverLimit(usage.heapUsed)) return undefined
-    }
-    request.log.warn({ pressure: type, ...app.memoryUsage() }, 'shedding load')
+    if (type === 'eventLoopDelay' && !delayOverLimit(usage.eventLoopDelay) && !heapOverLimit(usage.heapUsed)) return undefined
+    request.log.warn({ pressure: type, ...usage }, 'shedding load')
     reply.code(status).header('retry-after', String(pressure.retryAfterS)).type('application/json; charset=utf-8')
     return body
   }
