@@ -16,8 +16,10 @@ const PAGE_TIMEOUT_MS = 15_000
  * The README's picture is rewritten only when asked (DOCS_SCREENSHOTS=1): a test run must not leave
  * the checkout changed. Otherwise the same screenshot goes to a temporary file.
  */
-const SCREENSHOT =
-  process.env['DOCS_SCREENSHOTS'] === '1' ? fileURLToPath(new URL('../../docs/img/dashboard.png', import.meta.url)) : join(tmpdir(), `bff-dashboard-${process.pid}.png`)
+const WRITES_DOCS_SCREENSHOT = process.env['DOCS_SCREENSHOTS'] === '1'
+const SCREENSHOT = WRITES_DOCS_SCREENSHOT
+  ? fileURLToPath(new URL('../../docs/img/dashboard.png', import.meta.url))
+  : join(tmpdir(), `bff-dashboard-${process.pid}.png`)
 
 /** Home queries one after another until stopped, at most `max` of them: traffic for the tiles. */
 function traffic(stack: Parameters<typeof gql>[0], max: number): { stop(): Promise<void> } {
@@ -89,7 +91,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'dashboard in Chromium' : `dashboard
     expect(await breakerOf('users')).toBe('closed')
     // The README's picture: one service failing beside six healthy ones.
     await page.screenshot({ path: SCREENSHOT })
-    if (process.env['DOCS_SCREENSHOTS'] !== '1') onTestFinished(() => rmSync(SCREENSHOT, { force: true }))
+    if (!WRITES_DOCS_SCREENSHOT) onTestFinished(() => rmSync(SCREENSHOT, { force: true }))
 
     await setFaults(stack.mocks.urls.recommendations, { errorRate: 0 })
     await waitFor(async () => (await breakerOf('recommendations')) === 'closed', { timeoutMs: 10_000, intervalMs: 50, message: 'the recommendations tile to return to closed' })
