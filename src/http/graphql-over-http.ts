@@ -240,6 +240,12 @@ export function createGraphQLOverHttp(app: FastifyInstance, options: GraphQLOver
         )
         return documentErrors(request, reply, mediaType, errors)
       }
+      // graphql-js' single-root-field rule throws, rather than reports, a conditional root field in
+      // any subscription of the document, not only the one run: admission reports it as invalid.
+      if (error instanceof GraphQLError) {
+        const invalid = admission.invalid(schema, admitted.document)
+        if (invalid.length > 0) return documentErrors(request, reply, mediaType, invalid)
+      }
       throw error
     } finally {
       app.telemetry.metrics.operation(type, name, outcome, (performance.now() - startedAt) / 1_000)

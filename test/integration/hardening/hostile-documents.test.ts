@@ -166,6 +166,24 @@ describe('hostile documents', () => {
     expect(codes(plain.body)).toEqual(['BAD_REQUEST'])
   })
 
+  it('refuses a document holding such a subscription as invalid, not with a 500, when the operation run is a query', async () => {
+    const runQ = async (subscription: string) => {
+      const response = await request(`${stack.bffUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+        body: JSON.stringify({ query: `${subscription}\nquery Q { product(id: "1") { id } }`, variables: { v: true }, operationName: 'Q' }),
+      })
+      return { status: response.statusCode, body: (await response.body.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] } }
+    }
+    const conditional = await runQ('subscription S($v: Boolean!) { stockChanged(productIds: ["1"]) @include(if: $v) { eventId } }')
+    expect(conditional.status).toBe(400)
+    expect(codes(conditional.body)).toEqual(['GRAPHQL_VALIDATION_FAILED'])
+    // Just inside: the same document with an unconditional root field is valid, and Q runs.
+    const plain = await runQ('subscription S { stockChanged(productIds: ["1"]) { eventId } }')
+    expect(plain.status).toBe(200)
+    expect(plain.body).toEqual({ data: { product: { id: '1' } } })
+  })
+
   it('applies the default of a non-null variable on every run, compiled or not', async () => {
     // graphql-jit's coercion dropped it once the query was compiled: the second run answered BAD_USER_INPUT.
     for (let run = 0; run < 3; run++) {
