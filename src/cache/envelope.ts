@@ -66,6 +66,20 @@ export function decodeEntry<T>(raw: string, schema: ValueCheck<T>): Entry<T> | n
   return schema.is(value) ? { value, freshUntil, keepUntil } : null
 }
 
+/** Where the value begins in an encoded entry: past `[freshUntil,keepUntil,`. */
+const valueStart = (raw: string): number => raw.indexOf(',', raw.indexOf(',') + 1) + 1
+
+/**
+ * Whether two encoded entries hold the same value, whatever their deadlines: a
+ * refetch that brought back what was cached changes nothing anyone read.
+ * Values are compared as written (one serializer, one field order per DTO).
+ */
+export function sameEntryValue(a: string, b: string): boolean {
+  const fromA = valueStart(a)
+  const fromB = valueStart(b)
+  return fromA > 0 && fromB > 0 && a.length - fromA === b.length - fromB && a.startsWith(b.slice(fromB), fromA)
+}
+
 /** What a decoder answers for a stored value that does not decode (counted as a cache error, read as a miss). */
 export const INVALID_ENTRY: unique symbol = Symbol('invalid entry')
 

@@ -12,6 +12,11 @@ export interface MemoryStoreOptions {
   readonly maxMembers?: undefined | number
   /** Called for each key evicted for space (not for expiry or invalidation). */
   readonly onEvict?: undefined | ((key: string) => void)
+  /**
+   * Called for each write, with what the key (or group member) held before it
+   * (null: nothing, or it had expired or been evicted), before the write lands.
+   */
+  readonly onWrite?: undefined | ((key: string, before: string | null, after: string) => void)
 }
 
 /** A value as written, and its decoded form once a reader asked for one. */
@@ -50,6 +55,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     }
   }
   const onEvict = options.onEvict
+  const onWrite = options.onWrite
   const entries = new LRUCache<string, Stored>({
     max: maxEntries,
     // Expired entries are dropped when read; no timers per entry.
@@ -68,6 +74,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   }
 
   const write = ({ address, value, ttlMs }: StoreWrite): void => {
+    if (onWrite !== undefined) onWrite(address.key, read(address)?.raw ?? null, value)
     if (address.member === undefined) {
       entries.set(address.key, new Slot(value), { ttl: ttlMs })
       return

@@ -70,6 +70,7 @@ export async function readThrough<T>(
     const held = near?.get(item.address.key, nearNow)
     if (held !== undefined) {
       out[index] = held.value
+      // Not past its freshness: other instances' writes to the entry are not seen here.
       trail?.read(item.address.key, held.freshUntil)
       nearHits += 1
       return
@@ -109,7 +110,7 @@ export async function readThrough<T>(
     const freshness = entry === null ? 'expired' : freshnessOf(entry, now, rt.policy)
     if (entry !== null && freshness === 'fresh') {
       out[index] = entry.value
-      trail?.read(items[index]!.address.key, entry.freshUntil)
+      trail?.read(items[index]!.address.key, entry.freshUntil, entry.freshUntil + rt.policy.staleWhileRevalidateMs)
       env.counters.add(rt.label, 'hits')
       near?.fill(items[index]!.address.key, entry, now, since)
     } else if (entry !== null && entry.value !== null && freshness === 'revalidate') {

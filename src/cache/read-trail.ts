@@ -10,12 +10,15 @@ export class ReadTrail {
   readonly keys = new Set<string>()
   /** Epoch ms: when the least fresh entry read stops being fresh. */
   freshUntil = Number.POSITIVE_INFINITY
+  /** Epoch ms: when the first entry read leaves its stale-while-revalidate window. */
+  staleUntil = Number.POSITIVE_INFINITY
   spoiled = false
 
-  /** A fresh entry under `key` was served, fresh until `freshUntil`. */
-  read(key: string, freshUntil: number): void {
+  /** A fresh entry under `key` was served, fresh until `freshUntil` and servable stale until `staleUntil`. */
+  read(key: string, freshUntil: number, staleUntil: number = freshUntil): void {
     this.keys.add(key)
     if (freshUntil < this.freshUntil) this.freshUntil = freshUntil
+    if (staleUntil < this.staleUntil) this.staleUntil = staleUntil
   }
 
   /** Something was served that no kept answer may repeat. */

@@ -5,8 +5,13 @@ import type { ReadTrail } from './read-trail.js'
 /** A kept answer: the serialized `data` of a query, and until when it may be served. */
 interface Kept {
   readonly data: string
+  /** While every entry it was read from is fresh. */
   readonly until: number
+  /** Past `until`, while every entry it was read from may still be served stale (= `until` without `servesStale`). */
+  readonly staleUntil: number
   readonly keys: ReadonlySet<string>
+  /** Whether an execution was let through past `until` to refresh its entries. */
+  revalidating: boolean
 }
 
 export interface ResponseCacheOptions {
@@ -18,6 +23,13 @@ export interface ResponseCacheOptions {
   readonly maxHoldMs: number
   /** Whether answers are kept and served from the start; see `suspend`. @default true */
   readonly active?: undefined | boolean
+  /**
+   * Serve an answer past its entries' freshness, within their
+   * stale-while-revalidate windows, as the entity cache serves the entries
+   * themselves. Only where every write to those entries is heard (`changed`):
+   * the in-process store. @default false
+   */
+  readonly servesStale?: undefined | boolean
 }
 
 /**
@@ -28,6 +40,14 @@ export interface ResponseCacheOptions {
  * when the least fresh of those entries would, and an invalidation of any of
  * them (a mutation, a domain event, a flush) drops it at once, through the
  * same drops that clear the entity cache's in-process copies.
+ *
+ * With `servesStale`, an answer outlives its first entry's freshness the way
+ * that entry does: the first repeat past it executes (its reads start the
+ * entries' refreshes) and the next ones are served the kept answer, until the
+ * first entry read leaves its stale-while-revalidate window or a refresh
+ * brings back a value other than the one read (`changed`), which drops it.
+ * Refreshes that bring back the same values leave it good: every value in it
+ * is still the cache's.
  *
  * Our own piece: peers key such caches by the types and ids found in the
  * answer; here the tags are the entity-cache keys, so the answers follow the
@@ -47,6 +67,8 @@ export interface ResponseCache {
   keep(key: string, data: string, trail: ReadTrail, since: number, nowMs: number): void
   /** Drops every answer read from any of these entity-cache keys. */
   drop(entityKeys: readonly string[]): void
+  /** An entry under this entity-cache key was written with a value other than the one it held: drops the answers read from it. */
+  changed(entityKey: string): void
   /** Drops everything (namespace flush). */
   clear(): void
   /**
@@ -58,8 +80,21 @@ export interface ResponseCache {
   resume(): void
   readonly active: boolean
   readonly size: number
-  /** Lookups answered and not, answers kept, and answers dropped by invalidations, since start. */
-  stats(): { readonly hits: number; readonly misses: number; readonly kept: number; readonly dropped: number }
+  /**
+   * Lookups answered and not, answers kept, and answers dropped by invalidations or changed values, since
+   * start; `staleHits` are the hits served past freshness (counted in `hits` too), `revalidations` the
+   * executions let through for them.
+   */
+  stats(): ResponseCacheStats
+}
+
+export interface ResponseCacheStats {
+  readonly hits: number
+  readonly misses: number
+  readonly kept: number
+  readonly dropped: number
+  readonly staleHits: number
+  readonly revalidations: number
 }
 
 /** Dropped entity keys remembered for the keep check; an operation overlapping more drops than this keeps nothing. */
@@ -67,6 +102,7 @@ const REMEMBERED_DROPS = 10_000
 
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
   const { maxEntries, maxLength, maxHoldMs } = options
+  const servesStale = options.servesStale ?? false
   if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) throw new TypeError(`createResponseCache: maxEntries must be a positive integer, got ${String(maxEntries)}`)
   /** Entity-cache key → the answers read from it. */
   const byEntity = new Map<string, Set<string>>()
@@ -81,7 +117,16 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
   const answers = new LRUCache<string, Kept>({ max: maxEntries, dispose: (kept, key) => untag(key, kept) })
   const drops = createDropLedger(REMEMBERED_DROPS)
   let active = options.active ?? true
-  const counted = { hits: 0, misses: 0, kept: 0, dropped: 0 }
+  const counted = { hits: 0, misses: 0, kept: 0, dropped: 0, staleHits: 0, revalidations: 0 }
+  const drop = (entityKeys: readonly string[]): void => {
+    drops.dropped(entityKeys)
+    for (const entityKey of entityKeys) {
+      const tagged = byEntity.get(entityKey)
+      if (tagged === undefined) continue
+      // dispose() edits the sets while this runs: iterate over a copy.
+      for (const key of [...tagged]) if (answers.delete(key)) counted.dropped += 1
+    }
+  }
   const clear = (): void => {
     drops.reset()
     answers.clear()
@@ -96,7 +141,16 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
         counted.hits += 1
         return kept.data
       }
-      if (kept !== undefined) answers.delete(key)
+      if (kept !== undefined && kept.staleUntil > nowMs) {
+        if (kept.revalidating) {
+          counted.hits += 1
+          counted.staleHits += 1
+          return kept.data
+        }
+        // This one executes: its reads refresh the entries past freshness; its answer replaces this one if it may be kept.
+        kept.revalidating = true
+        counted.revalidations += 1
+      } else if (kept !== undefined) answers.delete(key)
       counted.misses += 1
       return undefined
     },
@@ -104,7 +158,9 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     keep(key, data, trail, since, nowMs) {
       if (!active || trail.spoiled || trail.freshUntil <= nowMs || data.length > maxLength || drops.droppedSince(since, trail.keys)) return
       // The trail is the operation's own and ends with it: its set of keys is taken, not copied.
-      const kept: Kept = { data, until: Math.min(trail.freshUntil, nowMs + maxHoldMs), keys: trail.keys }
+      const until = Math.min(trail.freshUntil, nowMs + maxHoldMs)
+      const staleUntil = servesStale ? Math.max(until, Math.min(trail.staleUntil, nowMs + maxHoldMs)) : until
+      const kept: Kept = { data, until, staleUntil, keys: trail.keys, revalidating: false }
       answers.set(key, kept)
       counted.kept += 1
       for (const entityKey of kept.keys) {
@@ -113,15 +169,8 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
         tagged.add(key)
       }
     },
-    drop(entityKeys) {
-      drops.dropped(entityKeys)
-      for (const entityKey of entityKeys) {
-        const tagged = byEntity.get(entityKey)
-        if (tagged === undefined) continue
-        // dispose() edits the sets while this runs: iterate over a copy.
-        for (const key of [...tagged]) if (answers.delete(key)) counted.dropped += 1
-      }
-    },
+    drop,
+    changed: (entityKey) => drop([entityKey]),
     clear,
     suspend() {
       active = false

@@ -5,6 +5,7 @@ import type { Store } from '../cache/store.js'
 import { createCacheCounters, type CounterSet } from '../cache/counters.js'
 import type { BreakerState } from '../lib/breaker-state.js'
 import { createEntityCache } from '../cache/entity-cache.js'
+import { sameEntryValue } from '../cache/envelope.js'
 import { createGuardedStore, type GuardedStore } from '../cache/guarded-store.js'
 import { createInvalidationBus, type InvalidationBus } from '../cache/invalidation-bus.js'
 import { createKeyspace } from '../cache/keys.js'
@@ -94,6 +95,10 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
     store = createMemoryStore({
       maxEntries: settings.memoryMaxEntries,
       onEvict: (key) => counters.add(keyspace.resourceOf(key) ?? 'other', 'evictions'),
+      // Every write to an entry happens here, so kept answers may outlive their entries' freshness (see below).
+      onWrite: (key, before, after) => {
+        if (before === null || !sameEntryValue(before, after)) responseCache?.changed(key)
+      },
     })
   }
 
@@ -118,6 +123,8 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
           maxLength: MAX_KEPT_ANSWER_LENGTH,
           maxHoldMs: near === null ? MAX_KEPT_ANSWER_HOLD_MS : Math.min(MAX_KEPT_ANSWER_HOLD_MS, settings.l1TtlMs),
           active: near?.active ?? true,
+          // In Redis, other instances refresh the entries unseen: there an answer lives no longer than its entries are fresh.
+          servesStale: guarded === null,
         })
 
   const cache = createEntityCache({

@@ -107,20 +107,21 @@ export function registerCollectedMetrics(app: FastifyInstance, metrics: Metrics)
   if (kept !== null) {
     metrics.collect({
       name: 'bff_response_cache_lookups_total',
-      help: 'Kept-answer lookups of POST queries by result: hit (answered without executing), miss.',
+      help: 'Kept-answer lookups of POST queries by result: hit (answered without executing), stale_hit (the same, past its entries\' freshness), miss.',
       kind: 'counter',
       labelNames: ['result'],
       read: () => {
         const s = kept.stats()
         return [
-          [{ result: 'hit' }, s.hits],
+          [{ result: 'hit' }, s.hits - s.staleHits],
+          [{ result: 'stale_hit' }, s.staleHits],
           [{ result: 'miss' }, s.misses],
         ]
       },
     })
     metrics.collect({
       name: 'bff_response_cache_answers_total',
-      help: 'Answers kept, and kept answers dropped by an invalidation of what they were read from.',
+      help: 'Answers kept, and kept answers dropped by an invalidation or a changed value of what they were read from.',
       kind: 'counter',
       labelNames: ['event'],
       read: () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decodeEntry, encodeEntry, freshnessOf } from '../../../src/cache/envelope.js'
+import { decodeEntry, encodeEntry, freshnessOf, sameEntryValue } from '../../../src/cache/envelope.js'
 import { userDto } from '../../../src/downstream/dto.js'
 import type { CachePolicy } from '../../../src/cache/ttl-policy.js'
 
@@ -53,5 +53,17 @@ describe('cache entry envelope', () => {
     expect(decodeEntry('not json', userDto)).toBeNull()
     expect(decodeEntry('{"a":1}', userDto)).toBeNull()
     expect(decodeEntry(JSON.stringify([1, 2, { id: 1 }]), userDto)).toBeNull()
+  })
+
+  it('tells entries holding the same value apart from others, whatever their deadlines', () => {
+    const written = encodeEntry(user, 10_000, policy).raw
+    const refetched = encodeEntry({ ...user }, 123_456_789, { ...policy, maxAgeMs: 77 }).raw
+    expect(sameEntryValue(written, refetched)).toBe(true)
+    expect(sameEntryValue(written, encodeEntry({ ...user, name: 'Ada L' }, 10_000, policy).raw)).toBe(false)
+    // Same length, one character apart.
+    expect(sameEntryValue(written, encodeEntry({ ...user, name: 'Adb' }, 10_000, policy).raw)).toBe(false)
+    expect(sameEntryValue(encodeEntry(null, 10_000, policy).raw, encodeEntry(null, 20_000, policy).raw)).toBe(true)
+    expect(sameEntryValue(written, encodeEntry(null, 10_000, policy).raw)).toBe(false)
+    expect(sameEntryValue('not an entry', written)).toBe(false)
   })
 })

@@ -31,4 +31,24 @@ describe('memory store: decoded reads', () => {
     await store.invalidate(['g'])
     expect(await store.getDecoded!([{ key: 'g', member: 'm' }], decode)).toEqual([null])
   })
+
+  it('tells onWrite what each key or group member held before the write (null: nothing)', async () => {
+    const seen: [string, string | null, string][] = []
+    const store = createMemoryStore({ onWrite: (key, before, after) => seen.push([key, before, after]) })
+    await store.setMany([{ address: { key: 'k' }, value: '1', ttlMs: 60_000 }])
+    await store.setMany([{ address: { key: 'k' }, value: '2', ttlMs: 60_000 }])
+    await store.setMany([{ address: { key: 'g', member: 'm' }, value: 'a', ttlMs: 60_000 }])
+    await store.setMany([{ address: { key: 'g', member: 'n' }, value: 'b', ttlMs: 60_000 }])
+    await store.setMany([{ address: { key: 'g', member: 'm' }, value: 'c', ttlMs: 60_000 }])
+    await store.invalidate(['k'])
+    await store.setMany([{ address: { key: 'k' }, value: '3', ttlMs: 60_000 }])
+    expect(seen).toEqual([
+      ['k', null, '1'],
+      ['k', '1', '2'],
+      ['g', null, 'a'],
+      ['g', null, 'b'],
+      ['g', 'a', 'c'],
+      ['k', null, '3'],
+    ])
+  })
 })

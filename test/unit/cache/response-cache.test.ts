@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { ReadTrail } from '../../../src/cache/read-trail.js'
 import { createResponseCache } from '../../../src/cache/response-cache.js'
 
-const trailOf = (reads: Record<string, number>): ReadTrail => {
+const trailOf = (reads: Record<string, number>, staleForMs = 0): ReadTrail => {
   const trail = new ReadTrail()
-  for (const [key, until] of Object.entries(reads)) trail.read(key, until)
+  for (const [key, until] of Object.entries(reads)) trail.read(key, until, until + staleForMs)
   return trail
 }
 const options = { maxEntries: 2, maxLength: 100, maxHoldMs: 1_000 }
@@ -65,5 +65,60 @@ describe('response cache', () => {
     answers.resume()
     answers.keep('b', '2', trailOf({ e1: 500 }), since, 1)
     expect(answers.get('b', 2)).toBeUndefined()
+  })
+
+  describe('served stale (servesStale: the in-process store)', () => {
+    const stale = { ...options, servesStale: true }
+
+    it('lets the first repeat past freshness execute, then serves the answer until the first entry read leaves its stale window', () => {
+      const answers = createResponseCache(stale)
+      // e2 is fresh until 300 and servable stale until 300 + 400.
+      answers.keep('a', '{"x":1}', trailOf({ e1: 500, e2: 300 }, 400), answers.mark(), 0)
+      expect(answers.get('a', 299)).toBe('{"x":1}')
+      expect(answers.get('a', 300)).toBeUndefined()
+      expect(answers.get('a', 301)).toBe('{"x":1}')
+      expect(answers.get('a', 699)).toBe('{"x":1}')
+      expect(answers.get('a', 700)).toBeUndefined()
+      expect(answers.get('a', 701)).toBeUndefined()
+      expect(answers.stats()).toMatchObject({ hits: 3, staleHits: 2, revalidations: 1, misses: 3 })
+    })
+
+    it('replaces the answer with the revalidating execution\'s, when that one may be kept', () => {
+      const answers = createResponseCache(stale)
+      answers.keep('a', 'old', trailOf({ e1: 300 }, 400), answers.mark(), 0)
+      expect(answers.get('a', 300)).toBeUndefined()
+      answers.keep('a', 'new', trailOf({ e1: 800 }, 400), answers.mark(), 310)
+      expect(answers.get('a', 799)).toBe('new')
+      expect(answers.get('a', 800)).toBeUndefined()
+      expect(answers.get('a', 801)).toBe('new')
+    })
+
+    it('drops the answer when an entry it read is written with another value, and keeps none that read it meanwhile', () => {
+      const answers = createResponseCache(stale)
+      answers.keep('a', '1', trailOf({ e1: 300 }, 400), answers.mark(), 0)
+      answers.keep('b', '2', trailOf({ e2: 300 }, 400), answers.mark(), 0)
+      const since = answers.mark()
+      answers.changed('e1')
+      expect(answers.get('a', 301)).toBeUndefined()
+      expect(answers.get('b', 1)).toBe('2')
+      answers.keep('c', '3', trailOf({ e1: 500 }, 400), since, 1)
+      expect(answers.get('c', 2)).toBeUndefined()
+      expect(answers.stats().dropped).toBe(1)
+    })
+
+    it('is never served past maxHoldMs, and without servesStale never past freshness', () => {
+      const held = createResponseCache(stale)
+      held.keep('a', '1', trailOf({ e1: 900 }, 5_000), held.mark(), 0)
+      expect(held.get('a', 899)).toBe('1')
+      expect(held.get('a', 900)).toBeUndefined()
+      expect(held.get('a', 999)).toBe('1')
+      expect(held.get('a', 1_000)).toBeUndefined()
+      expect(held.get('a', 1_001)).toBeUndefined()
+      const fresh = createResponseCache(options)
+      fresh.keep('a', '1', trailOf({ e1: 300 }, 400), fresh.mark(), 0)
+      expect(fresh.get('a', 300)).toBeUndefined()
+      expect(fresh.get('a', 301)).toBeUndefined()
+      expect(fresh.stats()).toMatchObject({ staleHits: 0, revalidations: 0 })
+    })
   })
 })

@@ -1,0 +1,85 @@
+import { request } from 'undici'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createMemoryEventLog } from '../../../src/events/memory-event-log.js'
+import { HOME } from '../../helpers/home-query.js'
+import { gql, mockStats, startStack, type Stack } from '../../helpers/stack.js'
+import { waitFor } from '../../helpers/wait-for.js'
+
+const statsOf = (stack: Stack) => {
+  const cache = stack.app.responseCache
+  if (cache === null) throw new Error('the response cache is off')
+  return cache.stats()
+}
+
+interface HomeData {
+  readonly home: { readonly recommendations: readonly { readonly id: string; readonly price: { readonly formatted: string } }[] }
+}
+
+/**
+ * The in-process store sees every write to its entries, so a kept answer is
+ * served past its entries' freshness, within their stale-while-revalidate
+ * window, for as long as no refresh brings back another value. Prices and
+ * stock are fresh for 1 s here (the SDL says 5), and the BFF hears none of
+ * the services' events: only refreshes can tell it of a change.
+ */
+describe('kept answers past freshness, in-process store', () => {
+  let stack: Stack
+  beforeAll(async () => {
+    stack = await startStack({
+      env: {
+        RESPONSE_CACHE_ENABLED: 'true',
+        CACHE_TTL_OVERRIDES: '{"Product.price":1,"Product.stock":1}',
+        CACHE_TTL_JITTER_PERCENT: '0',
+        CACHE_EVENT_INVALIDATED_MAX_AGE_S: '0',
+        CACHE_STALE_WHILE_REVALIDATE_S: '30',
+      },
+      eventLog: createMemoryEventLog(),
+    })
+  })
+  afterAll(() => stack.close())
+
+  it('lets one repeat past freshness execute, serves the kept answer after it, and drops it once a refresh brings a changed price', async () => {
+    let first = await gql(stack, HOME, { id: '1' })
+    await waitFor(async () => {
+      if (statsOf(stack).kept > 0) return true
+      first = await gql(stack, HOME, { id: '1' })
+      return false
+    }, { message: 'an answer kept' })
+    expect(first.body.errors).toBeUndefined()
+
+    // Past the prices' freshness the next repeat executes (and starts their refreshes)...
+    await waitFor(async () => {
+      const answer = await gql(stack, HOME, { id: '1' })
+      expect(answer.body).toEqual(first.body)
+      return statsOf(stack).revalidations > 0
+    }, { message: 'a repeat let through past freshness' })
+    // ...and the ones after it are answered from the kept answer, which every refresh found unchanged.
+    const staleHits = statsOf(stack).staleHits
+    const repeat = await gql(stack, HOME, { id: '1' })
+    expect(repeat.body).toEqual(first.body)
+    expect(statsOf(stack).staleHits).toBe(staleHits + 1)
+
+    // The price of a recommended product changes, and the BFF is not told.
+    const product = (first.body.data as unknown as HomeData).home.recommendations[0]!
+    const inventory = stack.mocks.urls.inventory
+    const changed = await request(`${inventory}/inventory/${product.id}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ priceAmount: 123_456 }),
+    })
+    expect(changed.statusCode).toBe(200)
+    await changed.body.dump()
+    // Another query reads that price past its freshness: its refresh brings the new value, which drops the answer.
+    const inventoryCalls = (await mockStats(inventory)).requests
+    await waitFor(async () => {
+      await gql(stack, 'query Price($id: ID!) { product(id: $id) { price { formatted } } }', { id: product.id })
+      return statsOf(stack).dropped > 0
+    }, { message: 'the kept answer dropped by a changed price' })
+    expect((await mockStats(inventory)).requests).toBeGreaterThan(inventoryCalls)
+
+    const after = await gql(stack, HOME, { id: '1' })
+    const price = (after.body.data as unknown as HomeData).home.recommendations[0]!.price.formatted
+    expect(price).not.toBe(product.price.formatted)
+    expect(price).toContain('1,234.56')
+  })
+})
