@@ -41,7 +41,7 @@ export async function readThrough<T>(
   const { items } = request
   const out: ReadResult<T>[] = items.map(() => null)
   const waits: Promise<void>[] = []
-  // Only fresh hits may be repeated by a kept answer; everything else spoils the trail.
+  // Only entries served from the cache may be repeated by a kept answer; everything else spoils the trail.
   const { trail } = session
 
   const join = async (index: number, flight: Flight<T>, staleValue: T | undefined): Promise<void> => {
@@ -115,6 +115,8 @@ export async function readThrough<T>(
       near?.fill(items[index]!.address.key, entry, now, since)
     } else if (entry !== null && entry.value !== null && freshness === 'revalidate') {
       out[index] = entry.value
+      // Its refresh starts below: a kept answer may serve it as long as the entry itself may be.
+      trail?.read(items[index]!.address.key, entry.freshUntil, entry.freshUntil + rt.policy.staleWhileRevalidateMs)
       env.counters.add(rt.label, 'staleServed')
       revalidate.push(index)
     } else {
@@ -123,7 +125,7 @@ export async function readThrough<T>(
     }
   })
 
-  if (revalidate.length > 0 || misses.length > 0) trail?.spoil()
+  if (misses.length > 0) trail?.spoil()
   if (revalidate.length > 0) {
     const stale = revalidate.map((index) => items[index]!)
     if (request.coalesce === true) rt.refreshes.add(stale, request.fetch, (batch) => refresh(env, rt, batch, session.bypass))

@@ -1,8 +1,10 @@
 /**
  * What one operation's answer was read from, so the answer itself may be
- * kept (response-cache.ts): the entity-cache keys it read fresh, the moment
- * the first of them stops being fresh, and whether anything was read that
- * the cache cannot vouch for (a miss, a stale entry, a joined call, a
+ * kept (response-cache.ts): the entity-cache keys it read (fresh, or past
+ * freshness within stale-while-revalidate with their refresh started), the
+ * moments the first of them stops being fresh and leaves that window, and
+ * whether anything was read that the cache cannot vouch for (a miss, an
+ * entry served only because the downstream failed, a joined call, a
  * resource that is not cached). One per HTTP request, written by the read
  * path only.
  */
@@ -14,7 +16,7 @@ export class ReadTrail {
   staleUntil = Number.POSITIVE_INFINITY
   spoiled = false
 
-  /** A fresh entry under `key` was served, fresh until `freshUntil` and servable stale until `staleUntil`. */
+  /** The entry under `key` was served: fresh until `freshUntil` (perhaps already past), servable stale until `staleUntil`. */
   read(key: string, freshUntil: number, staleUntil: number = freshUntil): void {
     this.keys.add(key)
     if (freshUntil < this.freshUntil) this.freshUntil = freshUntil

@@ -47,7 +47,8 @@ export interface ResponseCacheOptions {
  * first entry read leaves its stale-while-revalidate window or a refresh
  * brings back a value other than the one read (`changed`), which drops it.
  * Refreshes that bring back the same values leave it good: every value in it
- * is still the cache's.
+ * is still the cache's. An answer read partly past freshness is kept on the
+ * same terms, its refreshes already started by the execution that read it.
  *
  * Our own piece: peers key such caches by the types and ids found in the
  * answer; here the tags are the entity-cache keys, so the answers follow the
@@ -60,9 +61,10 @@ export interface ResponseCache {
   mark(): number
   /**
    * Keeps `data` (serialized) as read along `trail`. Ignored when the trail is
-   * spoiled or already stale, or when an entry it read was dropped since
-   * `since` was marked (or everything was): that invalidation landed while
-   * the operation ran, and its answer may hold the old value.
+   * spoiled or past freshness (with `servesStale`: past its stale window), or
+   * when an entry it read was dropped since `since` was marked (or everything
+   * was): that invalidation landed while the operation ran, and its answer may
+   * hold the old value.
    */
   keep(key: string, data: string, trail: ReadTrail, since: number, nowMs: number): void
   /** Drops every answer read from any of these entity-cache keys. */
@@ -156,11 +158,15 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     },
     mark: drops.mark,
     keep(key, data, trail, since, nowMs) {
-      if (!active || trail.spoiled || trail.freshUntil <= nowMs || data.length > maxLength || drops.droppedSince(since, trail.keys)) return
+      if (!active || trail.spoiled || data.length > maxLength) return
+      // Read past freshness: the refreshes were started by this very operation, as a revalidating repeat's are.
+      const pastFresh = trail.freshUntil <= nowMs
+      if (pastFresh && (!servesStale || trail.staleUntil <= nowMs)) return
+      if (drops.droppedSince(since, trail.keys)) return
       // The trail is the operation's own and ends with it: its set of keys is taken, not copied.
       const until = Math.min(trail.freshUntil, nowMs + maxHoldMs)
       const staleUntil = servesStale ? Math.max(until, Math.min(trail.staleUntil, nowMs + maxHoldMs)) : until
-      const kept: Kept = { data, until, staleUntil, keys: trail.keys, revalidating: false }
+      const kept: Kept = { data, until, staleUntil, keys: trail.keys, revalidating: pastFresh }
       answers.set(key, kept)
       counted.kept += 1
       for (const entityKey of kept.keys) {

@@ -47,12 +47,15 @@ describe('kept answers past freshness, in-process store', () => {
     }, { message: 'an answer kept' })
     expect(first.body.errors).toBeUndefined()
 
-    // Past the prices' freshness the next repeat executes (and starts their refreshes)...
+    // Past the prices' freshness the next repeat executes (and starts their refreshes); it read
+    // only entries the cache may serve, so its answer is kept in the old one's place...
+    const kept = statsOf(stack).kept
     await waitFor(async () => {
       const answer = await gql(stack, HOME, { id: '1' })
       expect(answer.body).toEqual(first.body)
       return statsOf(stack).revalidations > 0
     }, { message: 'a repeat let through past freshness' })
+    expect(statsOf(stack).kept).toBe(kept + 1)
     // ...and the ones after it are answered from the kept answer, which every refresh found unchanged.
     const staleHits = statsOf(stack).staleHits
     const repeat = await gql(stack, HOME, { id: '1' })

@@ -106,6 +106,22 @@ describe('response cache', () => {
       expect(answers.stats().dropped).toBe(1)
     })
 
+    it('keeps an answer read partly past freshness as already revalidating, within its stale window only', () => {
+      const answers = createResponseCache(stale)
+      // e2's freshness ended at 100 (its refresh started by the read); servable until 500.
+      answers.keep('a', '1', trailOf({ e1: 900, e2: 100 }, 400), answers.mark(), 200)
+      expect(answers.get('a', 201)).toBe('1')
+      expect(answers.get('a', 499)).toBe('1')
+      expect(answers.get('a', 500)).toBeUndefined()
+      expect(answers.stats()).toMatchObject({ kept: 1, staleHits: 2, revalidations: 0 })
+      answers.keep('b', '2', trailOf({ e2: 100 }, 400), answers.mark(), 500)
+      expect(answers.get('b', 501)).toBeUndefined()
+      const fresh = createResponseCache(options)
+      fresh.keep('a', '1', trailOf({ e1: 900, e2: 100 }, 400), fresh.mark(), 200)
+      expect(fresh.get('a', 201)).toBeUndefined()
+      expect(fresh.stats().kept).toBe(0)
+    })
+
     it('is never served past maxHoldMs, and without servesStale never past freshness', () => {
       const held = createResponseCache(stale)
       held.keep('a', '1', trailOf({ e1: 900 }, 5_000), held.mark(), 0)
