@@ -95,6 +95,12 @@ export const cacheVars = {
   RESPONSE_CACHE_ENABLED: bool.optional(),
   /** Answers kept at most; the least recently used beyond are dropped. */
   RESPONSE_CACHE_MAX_ENTRIES: int(1, 1_000_000).default(10_000),
+  /**
+   * With the in-process store: serve kept answers past their entries' freshness, within those entries'
+   * stale-while-revalidate window, until a refresh brings back another value (docs/cache.md). false: only
+   * while every entry read is fresh. With Redis answers always end at freshness.
+   */
+  RESPONSE_CACHE_SERVE_STALE: bool.default(true),
 }
 
 /** The entity cache (src/cache): store, keys, TTL policy, stampede and outage handling. */
@@ -140,8 +146,11 @@ export interface CacheConfig {
   readonly l1TtlMs: number
   /** Heartbeat period on the invalidation channel (ms); 0: none. */
   readonly l1HeartbeatMs: number
-  /** Whole answers kept in front of execution (response-cache.ts); null: off (always with Redis and no L1). */
-  readonly responses: { readonly maxEntries: number } | null
+  /**
+   * Whole answers kept in front of execution (response-cache.ts); null: off (always with Redis and no L1).
+   * `serveStale`: past their entries' freshness, within stale-while-revalidate (never with Redis).
+   */
+  readonly responses: { readonly maxEntries: number; readonly serveStale: boolean } | null
 }
 
 /** `redisUrlSet`: REDIS_URL is set (it belongs to the redis section); with it, or cluster nodes, the store is Redis unless CACHE_STORE says otherwise. */
@@ -180,6 +189,7 @@ export function cacheConfig(e: z.output<z.ZodObject<typeof cacheVars>>, redisUrl
     l1TtlMs: e.CACHE_L1_TTL_MS,
     l1HeartbeatMs: e.CACHE_L1_HEARTBEAT_MS,
     responses:
-      e.RESPONSE_CACHE_ENABLED !== false && e.CACHE_ENABLED && (!withRedis || e.CACHE_L1_MAX_ENTRIES > 0) ? { maxEntries: e.RESPONSE_CACHE_MAX_ENTRIES } : null,
+      e.RESPONSE_CACHE_ENABLED !== false && e.CACHE_ENABLED && (!withRedis || e.CACHE_L1_MAX_ENTRIES > 0) ? { maxEntries: e.RESPONSE_CACHE_MAX_ENTRIES, serveStale: e.RESPONSE_CACHE_SERVE_STALE && !withRedis }
+        : null,
   }
 }

@@ -124,7 +124,7 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
           maxHoldMs: near === null ? MAX_KEPT_ANSWER_HOLD_MS : Math.min(MAX_KEPT_ANSWER_HOLD_MS, settings.l1TtlMs),
           active: near?.active ?? true,
           // In Redis, other instances refresh the entries unseen: there an answer lives no longer than its entries are fresh.
-          servesStale: guarded === null,
+          servesStale: guarded === null && settings.responses.serveStale,
         })
 
   const cache = createEntityCache({

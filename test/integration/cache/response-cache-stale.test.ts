@@ -86,3 +86,37 @@ describe('kept answers past freshness, in-process store', () => {
     expect(price).toContain('1,234.56')
   })
 })
+
+describe('kept answers past freshness, turned off (RESPONSE_CACHE_SERVE_STALE=false)', () => {
+  let stack: Stack
+  beforeAll(async () => {
+    stack = await startStack({
+      env: {
+        RESPONSE_CACHE_ENABLED: 'true',
+        RESPONSE_CACHE_SERVE_STALE: 'false',
+        CACHE_TTL_OVERRIDES: '{"Product.price":1,"Product.stock":1}',
+        CACHE_TTL_JITTER_PERCENT: '0',
+        CACHE_EVENT_INVALIDATED_MAX_AGE_S: '0',
+      },
+      eventLog: createMemoryEventLog(),
+    })
+  })
+  afterAll(() => stack.close())
+
+  it('executes every repeat once an entry read is past freshness, until one reads only fresh entries', async () => {
+    await waitFor(async () => {
+      await gql(stack, HOME, { id: '2' })
+      return statsOf(stack).kept > 0
+    }, { message: 'an answer kept' })
+    // Repeats are answered from the kept answer until it ends, at the prices' freshness.
+    const before = statsOf(stack)
+    await waitFor(async () => {
+      await gql(stack, HOME, { id: '2' })
+      return statsOf(stack).misses > before.misses
+    }, { message: 'a repeat past freshness' })
+    // It read revalidating prices: its answer was not kept, and the next repeat is not answered stale.
+    const misses = statsOf(stack).misses
+    await gql(stack, HOME, { id: '2' })
+    expect(statsOf(stack)).toMatchObject({ misses: misses + 1, staleHits: 0, revalidations: 0 })
+  })
+})

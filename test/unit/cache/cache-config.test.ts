@@ -28,6 +28,15 @@ describe('cache configuration', () => {
     expect(loadConfig({ ...redis, CACHE_STORE: 'redis' }).cache.store).toBe('redis')
   })
 
+  it('serves kept answers past freshness only from the in-process store, unless RESPONSE_CACHE_SERVE_STALE=false', () => {
+    const redis = { AUTH_DISABLED: 'true', REDIS_URL: 'redis://127.0.0.1:6379' }
+    expect(loadConfig({ AUTH_DISABLED: 'true' }).cache.responses?.serveStale).toBe(true)
+    expect(loadConfig({ ...redis, CACHE_STORE: 'memory' }).cache.responses?.serveStale).toBe(true)
+    expect(loadConfig(redis).cache.responses?.serveStale).toBe(false)
+    expect(loadConfig({ ...redis, RESPONSE_CACHE_SERVE_STALE: 'true' }).cache.responses?.serveStale).toBe(false)
+    expect(loadConfig({ AUTH_DISABLED: 'true', RESPONSE_CACHE_SERVE_STALE: 'false' }).cache.responses?.serveStale).toBe(false)
+  })
+
   it('refuses CACHE_STORE=redis without Redis, and values it does not know', () => {
     expect(() => loadConfig({ AUTH_DISABLED: 'true', CACHE_STORE: 'redis' })).toThrow(
       expect.objectContaining({ code: 'BFF_ERR_CONFIG_INVALID', message: expect.stringContaining('CACHE_STORE=redis needs REDIS_URL') }),

@@ -16,12 +16,12 @@ describe('loadConfig', () => {
   })
 
   it('keeps whole answers by default, with Redis only behind the L1, and refuses to when asked to with Redis and no L1', () => {
-    expect(loadConfig({ AUTH_DISABLED: 'true' }).cache.responses).toEqual({ maxEntries: 10_000 })
+    expect(loadConfig({ AUTH_DISABLED: 'true' }).cache.responses).toEqual({ maxEntries: 10_000, serveStale: true })
     expect(loadConfig({ AUTH_DISABLED: 'true', RESPONSE_CACHE_ENABLED: 'false' }).cache.responses).toBeNull()
     expect(loadConfig({ AUTH_DISABLED: 'true', CACHE_ENABLED: 'false' }).cache.responses).toBeNull()
     for (const redis of [{ REDIS_URL: 'redis://127.0.0.1:6379' }, { REDIS_CLUSTER_NODES: '127.0.0.1:7000' }]) {
-      expect(loadConfig({ AUTH_DISABLED: 'true', ...redis }).cache.responses).toEqual({ maxEntries: 10_000 })
-      expect(loadConfig({ AUTH_DISABLED: 'true', CACHE_L1_MAX_ENTRIES: '1', ...redis }).cache.responses).toEqual({ maxEntries: 10_000 })
+      expect(loadConfig({ AUTH_DISABLED: 'true', ...redis }).cache.responses).toEqual({ maxEntries: 10_000, serveStale: false })
+      expect(loadConfig({ AUTH_DISABLED: 'true', CACHE_L1_MAX_ENTRIES: '1', ...redis }).cache.responses).toEqual({ maxEntries: 10_000, serveStale: false })
       expect(loadConfig({ AUTH_DISABLED: 'true', CACHE_L1_MAX_ENTRIES: '0', ...redis }).cache.responses).toBeNull()
       expect(loadConfig({ AUTH_DISABLED: 'true', RESPONSE_CACHE_ENABLED: 'false', ...redis }).cache.responses).toBeNull()
       expect(() => loadConfig({ AUTH_DISABLED: 'true', RESPONSE_CACHE_ENABLED: 'true', CACHE_L1_MAX_ENTRIES: '0', ...redis })).toThrow(
