@@ -16,25 +16,31 @@ interface HomeData {
 }
 
 /**
+ * Prices and stock fresh for 1 s (the SDL says 5), and a BFF that hears none
+ * of the services' events: only refreshes can tell it of a change.
+ */
+function startDeafStack(env: Record<string, string>): Promise<Stack> {
+  return startStack({
+    env: {
+      RESPONSE_CACHE_ENABLED: 'true',
+      CACHE_TTL_OVERRIDES: '{"Product.price":1,"Product.stock":1}',
+      CACHE_TTL_JITTER_PERCENT: '0',
+      CACHE_EVENT_INVALIDATED_MAX_AGE_S: '0',
+      ...env,
+    },
+    eventLog: createMemoryEventLog(),
+  })
+}
+
+/**
  * The in-process store sees every write to its entries, so a kept answer is
  * served past its entries' freshness, within their stale-while-revalidate
- * window, for as long as no refresh brings back another value. Prices and
- * stock are fresh for 1 s here (the SDL says 5), and the BFF hears none of
- * the services' events: only refreshes can tell it of a change.
+ * window, for as long as no refresh brings back another value.
  */
 describe('kept answers past freshness, in-process store', () => {
   let stack: Stack
   beforeAll(async () => {
-    stack = await startStack({
-      env: {
-        RESPONSE_CACHE_ENABLED: 'true',
-        CACHE_TTL_OVERRIDES: '{"Product.price":1,"Product.stock":1}',
-        CACHE_TTL_JITTER_PERCENT: '0',
-        CACHE_EVENT_INVALIDATED_MAX_AGE_S: '0',
-        CACHE_STALE_WHILE_REVALIDATE_S: '30',
-      },
-      eventLog: createMemoryEventLog(),
-    })
+    stack = await startDeafStack({ CACHE_STALE_WHILE_REVALIDATE_S: '30' })
   })
   afterAll(() => stack.close())
 
@@ -90,16 +96,7 @@ describe('kept answers past freshness, in-process store', () => {
 describe('kept answers past freshness, turned off (RESPONSE_CACHE_SERVE_STALE=false)', () => {
   let stack: Stack
   beforeAll(async () => {
-    stack = await startStack({
-      env: {
-        RESPONSE_CACHE_ENABLED: 'true',
-        RESPONSE_CACHE_SERVE_STALE: 'false',
-        CACHE_TTL_OVERRIDES: '{"Product.price":1,"Product.stock":1}',
-        CACHE_TTL_JITTER_PERCENT: '0',
-        CACHE_EVENT_INVALIDATED_MAX_AGE_S: '0',
-      },
-      eventLog: createMemoryEventLog(),
-    })
+    stack = await startDeafStack({ RESPONSE_CACHE_SERVE_STALE: 'false' })
   })
   afterAll(() => stack.close())
 
