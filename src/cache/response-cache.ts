@@ -10,8 +10,8 @@ interface Kept {
   /** Past `until`, while every entry it was read from may still be served stale (= `until` without `servesStale`). */
   readonly staleUntil: number
   readonly keys: ReadonlySet<string>
-  /** Whether an execution was let through past `until` to refresh its entries. */
-  revalidating: boolean
+  /** Past `until`, the next repeat from this moment on executes, refreshing the entries then past freshness. */
+  revalidateAt: number
 }
 
 export interface ResponseCacheOptions {
@@ -43,9 +43,10 @@ export interface ResponseCacheOptions {
  *
  * With `servesStale`, an answer outlives its first entry's freshness the way
  * that entry does: the first repeat past it executes (its reads start the
- * entries' refreshes) and the next ones are served the kept answer, until the
- * first entry read leaves its stale-while-revalidate window or a refresh
- * brings back a value other than the one read (`changed`), which drops it.
+ * entries' refreshes), and so does one in every half stale window after it;
+ * the others are served the kept answer, until the first entry read leaves
+ * its stale-while-revalidate window or a refresh brings back a value other
+ * than the one read (`changed`), which drops it.
  * Refreshes that bring back the same values leave it good: every value in it
  * is still the cache's. An answer read partly past freshness is kept on the
  * same terms, its refreshes already started by the execution that read it.
@@ -99,6 +100,14 @@ export interface ResponseCacheStats {
   readonly revalidations: number
 }
 
+/**
+ * While an answer is served past freshness, one repeat in every half of its
+ * stale window executes: an entry that stops being fresh meanwhile is then
+ * refreshed inside its own window, as a read of it would, rather than found
+ * past it (a miss, waited for) by the execution that follows the answer.
+ */
+const revalidateEvery = (kept: Kept): number => (kept.staleUntil - kept.until) / 2
+
 /** Dropped entity keys remembered for the keep check; an operation overlapping more drops than this keeps nothing. */
 const REMEMBERED_DROPS = 10_000
 
@@ -144,13 +153,13 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
         return kept.data
       }
       if (kept !== undefined && kept.staleUntil > nowMs) {
-        if (kept.revalidating) {
+        if (nowMs < kept.revalidateAt) {
           counted.hits += 1
           counted.staleHits += 1
           return kept.data
         }
         // This one executes: its reads refresh the entries past freshness; its answer replaces this one if it may be kept.
-        kept.revalidating = true
+        kept.revalidateAt = nowMs + revalidateEvery(kept)
         counted.revalidations += 1
       } else if (kept !== undefined) answers.delete(key)
       counted.misses += 1
@@ -166,7 +175,8 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       // The trail is the operation's own and ends with it: its set of keys is taken, not copied.
       const until = Math.min(trail.freshUntil, nowMs + maxHoldMs)
       const staleUntil = servesStale ? Math.max(until, Math.min(trail.staleUntil, nowMs + maxHoldMs)) : until
-      const kept: Kept = { data, until, staleUntil, keys: trail.keys, revalidating: pastFresh }
+      const kept: Kept = { data, until, staleUntil, keys: trail.keys, revalidateAt: until }
+      if (pastFresh) kept.revalidateAt = nowMs + revalidateEvery(kept)
       answers.set(key, kept)
       counted.kept += 1
       for (const entityKey of kept.keys) {

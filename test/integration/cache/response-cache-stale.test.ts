@@ -2,6 +2,7 @@ import { request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMemoryEventLog } from '../../../src/events/memory-event-log.js'
 import { HOME } from '../../helpers/home-query.js'
+import { scrape, total } from '../../helpers/metrics.js'
 import { gql, mockStats, startStack, type Stack } from '../../helpers/stack.js'
 import { waitFor } from '../../helpers/wait-for.js'
 
@@ -67,6 +68,12 @@ describe('kept answers past freshness, in-process store', () => {
     const repeat = await gql(stack, HOME, { id: '1' })
     expect(repeat.body).toEqual(first.body)
     expect(statsOf(stack).staleHits).toBe(staleHits + 1)
+    const metrics = await scrape(stack.bffUrl)
+    const counted = statsOf(stack)
+    expect({
+      hit: total(metrics, 'bff_response_cache_lookups_total', { result: 'hit' }),
+      staleHit: total(metrics, 'bff_response_cache_lookups_total', { result: 'stale_hit' }),
+    }).toEqual({ hit: counted.hits - counted.staleHits, staleHit: counted.staleHits })
 
     // The price of a recommended product changes, and the BFF is not told.
     const product = (first.body.data as unknown as HomeData).home.recommendations[0]!
@@ -115,5 +122,51 @@ describe('kept answers past freshness, turned off (RESPONSE_CACHE_SERVE_STALE=fa
     const misses = statsOf(stack).misses
     await gql(stack, HOME, { id: '2' })
     expect(statsOf(stack)).toMatchObject({ misses: misses + 1, staleHits: 0, revalidations: 0 })
+  })
+})
+
+/**
+ * A user who comes back seldom: an entry that stops being fresh while the
+ * kept answer is served stale must still be refreshed inside its own window.
+ * Otherwise the execution after the answer ends finds it past the window, a
+ * miss that answer waits for, where the entity path alone (reading it on every
+ * visit) would have refreshed it in the background.
+ */
+describe('kept answers past freshness keep their entries refreshed', () => {
+  let stack: Stack
+  beforeAll(async () => {
+    // Prices fresh 2 s, the notifications feed 4 s, both servable 4 s more.
+    stack = await startDeafStack({
+      CACHE_TTL_OVERRIDES: '{"Product.price":2,"Product.stock":2,"Home.notifications":4,"NotificationFeed.latest":4}',
+      CACHE_STALE_WHILE_REVALIDATE_S: '4',
+    })
+  })
+  afterAll(() => stack.close())
+
+  const feedMisses = (): number => stack.app.cacheStats.counters()['notifications:feed']?.misses ?? 0
+  const home = () => gql(stack, HOME, { id: '3' })
+  const until = (at: number) => waitFor(() => Date.now() >= at, { timeoutMs: 10_000, message: `${at - Date.now()} ms to pass` })
+
+  it('refreshes an entry that went stale while the answer was served, before its window ends', async () => {
+    await waitFor(async () => {
+      await home()
+      return statsOf(stack).kept > 0
+    }, { message: 'an answer kept' })
+    const misses = feedMisses()
+    // The prices stop being fresh first: that repeat executes and refreshes them.
+    await waitFor(async () => {
+      await home()
+      return statsOf(stack).revalidations > 0
+    }, { message: 'a repeat let through past the prices\' freshness' })
+    const pricesStale = Date.now()
+    // Half a window later the feed (written with the prices) is past freshness too, and this visit refreshes it.
+    await until(pricesStale + 2_500)
+    await home()
+    // Past the feed's old window: had no visit refreshed it, the next execution would miss it.
+    await until(pricesStale + 6_500)
+    const last = await home()
+    expect(last.body.errors).toBeUndefined()
+    expect(feedMisses()).toBe(misses)
+    expect(statsOf(stack).revalidations).toBeGreaterThanOrEqual(2)
   })
 })

@@ -70,17 +70,20 @@ describe('response cache', () => {
   describe('served stale (servesStale: the in-process store)', () => {
     const stale = { ...options, servesStale: true }
 
-    it('lets the first repeat past freshness execute, then serves the answer until the first entry read leaves its stale window', () => {
+    it('lets the first repeat past freshness execute, and one in every half stale window after it, until the first entry read leaves its window', () => {
       const answers = createResponseCache(stale)
       // e2 is fresh until 300 and servable stale until 300 + 400.
       answers.keep('a', '{"x":1}', trailOf({ e1: 500, e2: 300 }, 400), answers.mark(), 0)
       expect(answers.get('a', 299)).toBe('{"x":1}')
       expect(answers.get('a', 300)).toBeUndefined()
       expect(answers.get('a', 301)).toBe('{"x":1}')
+      expect(answers.get('a', 499)).toBe('{"x":1}')
+      expect(answers.get('a', 500)).toBeUndefined()
+      expect(answers.get('a', 501)).toBe('{"x":1}')
       expect(answers.get('a', 699)).toBe('{"x":1}')
       expect(answers.get('a', 700)).toBeUndefined()
       expect(answers.get('a', 701)).toBeUndefined()
-      expect(answers.stats()).toMatchObject({ hits: 3, staleHits: 2, revalidations: 1, misses: 3 })
+      expect(answers.stats()).toMatchObject({ hits: 5, staleHits: 4, revalidations: 2, misses: 4 })
     })
 
     it('replaces the answer with the revalidating execution\'s, when that one may be kept', () => {
@@ -111,9 +114,12 @@ describe('response cache', () => {
       // e2's freshness ended at 100 (its refresh started by the read); servable until 500.
       answers.keep('a', '1', trailOf({ e1: 900, e2: 100 }, 400), answers.mark(), 200)
       expect(answers.get('a', 201)).toBe('1')
+      expect(answers.get('a', 399)).toBe('1')
+      // Half a stale window after the read that started the refreshes, the next repeat executes.
+      expect(answers.get('a', 400)).toBeUndefined()
       expect(answers.get('a', 499)).toBe('1')
       expect(answers.get('a', 500)).toBeUndefined()
-      expect(answers.stats()).toMatchObject({ kept: 1, staleHits: 2, revalidations: 0 })
+      expect(answers.stats()).toMatchObject({ kept: 1, staleHits: 3, revalidations: 1 })
       answers.keep('b', '2', trailOf({ e2: 100 }, 400), answers.mark(), 500)
       expect(answers.get('b', 501)).toBeUndefined()
       const fresh = createResponseCache(options)
@@ -127,7 +133,7 @@ describe('response cache', () => {
       held.keep('a', '1', trailOf({ e1: 900 }, 5_000), held.mark(), 0)
       expect(held.get('a', 899)).toBe('1')
       expect(held.get('a', 900)).toBeUndefined()
-      expect(held.get('a', 999)).toBe('1')
+      expect(held.get('a', 920)).toBe('1')
       expect(held.get('a', 1_000)).toBeUndefined()
       expect(held.get('a', 1_001)).toBeUndefined()
       const fresh = createResponseCache(options)
