@@ -106,7 +106,7 @@ export interface ResponseCacheStats {
  * refreshed inside its own window, as a read of it would, rather than found
  * past it (a miss, waited for) by the execution that follows the answer.
  */
-const revalidateEvery = (kept: Kept): number => (kept.staleUntil - kept.until) / 2
+const revalidateEvery = (kept: Pick<Kept, 'until' | 'staleUntil'>): number => (kept.staleUntil - kept.until) / 2
 
 /** Dropped entity keys remembered for the keep check; an operation overlapping more drops than this keeps nothing. */
 const REMEMBERED_DROPS = 10_000
@@ -175,8 +175,8 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       // The trail is the operation's own and ends with it: its set of keys is taken, not copied.
       const until = Math.min(trail.freshUntil, nowMs + maxHoldMs)
       const staleUntil = servesStale ? Math.max(until, Math.min(trail.staleUntil, nowMs + maxHoldMs)) : until
-      const kept: Kept = { data, until, staleUntil, keys: trail.keys, revalidateAt: until }
-      if (pastFresh) kept.revalidateAt = nowMs + revalidateEvery(kept)
+      const revalidateAt = pastFresh ? nowMs + revalidateEvery({ until, staleUntil }) : until
+      const kept: Kept = { data, until, staleUntil, keys: trail.keys, revalidateAt }
       answers.set(key, kept)
       counted.kept += 1
       for (const entityKey of kept.keys) {

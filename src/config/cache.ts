@@ -189,7 +189,8 @@ export function cacheConfig(e: z.output<z.ZodObject<typeof cacheVars>>, redisUrl
     l1TtlMs: e.CACHE_L1_TTL_MS,
     l1HeartbeatMs: e.CACHE_L1_HEARTBEAT_MS,
     responses:
-      e.RESPONSE_CACHE_ENABLED !== false && e.CACHE_ENABLED && (!withRedis || e.CACHE_L1_MAX_ENTRIES > 0) ? { maxEntries: e.RESPONSE_CACHE_MAX_ENTRIES, serveStale: e.RESPONSE_CACHE_SERVE_STALE && !withRedis }
+      e.RESPONSE_CACHE_ENABLED !== false && e.CACHE_ENABLED && (!withRedis || e.CACHE_L1_MAX_ENTRIES > 0)
+        ? { maxEntries: e.RESPONSE_CACHE_MAX_ENTRIES, serveStale: e.RESPONSE_CACHE_SERVE_STALE && !withRedis }
         : null,
   }
 }

@@ -95,10 +95,14 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
     store = createMemoryStore({
       maxEntries: settings.memoryMaxEntries,
       onEvict: (key) => counters.add(keyspace.resourceOf(key) ?? 'other', 'evictions'),
-      // Every write to an entry happens here, so kept answers may outlive their entries' freshness (see below).
-      onWrite: (key, before, after) => {
-        if (before === null || !sameEntryValue(before, after)) responseCache?.changed(key)
-      },
+      // Every write to an entry happens here, so kept answers may outlive their entries' freshness
+      // (see below); only then is a write compared with what it replaces.
+      onWrite:
+        settings.responses?.serveStale === true
+          ? (key, before, after) => {
+              if (before === null || !sameEntryValue(before, after)) responseCache?.changed(key)
+            }
+          : undefined,
     })
   }
 
@@ -123,8 +127,8 @@ async function cachePlugin(app: FastifyInstance, options: CachePluginOptions): P
           maxLength: MAX_KEPT_ANSWER_LENGTH,
           maxHoldMs: near === null ? MAX_KEPT_ANSWER_HOLD_MS : Math.min(MAX_KEPT_ANSWER_HOLD_MS, settings.l1TtlMs),
           active: near?.active ?? true,
-          // In Redis, other instances refresh the entries unseen: there an answer lives no longer than its entries are fresh.
-          servesStale: guarded === null && settings.responses.serveStale,
+          // Never with Redis (the config sees to it): other instances refresh the entries unseen there.
+          servesStale: settings.responses.serveStale,
         })
 
   const cache = createEntityCache({

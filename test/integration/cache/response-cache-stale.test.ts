@@ -5,23 +5,7 @@ import { HOME } from '../../helpers/home-query.js'
 import { scrape, total } from '../../helpers/metrics.js'
 import { gql, mockStats, startStack, type Stack } from '../../helpers/stack.js'
 import { waitFor } from '../../helpers/wait-for.js'
-
-const statsOf = (stack: Stack) => {
-  const cache = stack.app.responseCache
-  if (cache === null) throw new Error('the response cache is off')
-  return cache.stats()
-}
-
-/** The home query of user `id`, repeated until an answer is kept (the first read misses); the last answer. */
-async function untilKept(stack: Stack, id: string): Promise<Awaited<ReturnType<typeof gql>>> {
-  let answer = await gql(stack, HOME, { id })
-  await waitFor(async () => {
-    if (statsOf(stack).kept > 0) return true
-    answer = await gql(stack, HOME, { id })
-    return false
-  }, { message: 'an answer kept' })
-  return answer
-}
+import { keptHome, statsOf } from './kept-answers.js'
 
 interface HomeData {
   readonly home: { readonly recommendations: readonly { readonly id: string; readonly price: { readonly formatted: string } }[] }
@@ -57,7 +41,7 @@ describe('kept answers past freshness, in-process store', () => {
   afterAll(() => stack.close())
 
   it('lets one repeat past freshness execute, serves the kept answer after it, and drops it once a refresh brings a changed price', async () => {
-    const first = await untilKept(stack, '1')
+    const first = await keptHome(stack, '1')
     expect(first.body.errors).toBeUndefined()
 
     // Past the prices' freshness the next repeat executes (and starts their refreshes); it read
@@ -114,7 +98,7 @@ describe('kept answers past freshness, turned off (RESPONSE_CACHE_SERVE_STALE=fa
   afterAll(() => stack.close())
 
   it('executes every repeat once an entry read is past freshness, until one reads only fresh entries', async () => {
-    await untilKept(stack, '2')
+    await keptHome(stack, '2')
     // Repeats are answered from the kept answer until it ends, at the prices' freshness.
     const before = statsOf(stack)
     await waitFor(async () => {
@@ -151,7 +135,7 @@ describe('kept answers past freshness keep their entries refreshed', () => {
   const until = (at: number) => waitFor(() => Date.now() >= at, { timeoutMs: 10_000, message: `${at - Date.now()} ms to pass` })
 
   it('refreshes an entry that went stale while the answer was served, before its window ends', async () => {
-    await untilKept(stack, '3')
+    await keptHome(stack, '3')
     const misses = feedMisses()
     // The prices stop being fresh first: that repeat executes and refreshes them.
     await waitFor(async () => {

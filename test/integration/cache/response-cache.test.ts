@@ -3,24 +3,11 @@ import { SERVICE_NAMES } from '../../../src/config/services.js'
 import { HOME } from '../../helpers/home-query.js'
 import { gql, mockStats, resetMocks, setFaults, startStack, type Stack } from '../../helpers/stack.js'
 import { bearer, tokenFor, USER_1_UNREAD } from '../identity/identity-stack.js'
+import { keptHome, statsOf } from './kept-answers.js'
 
 async function downstreamRequests(stack: Stack): Promise<number> {
   const stats = await Promise.all(SERVICE_NAMES.map((name) => mockStats(stack.mocks.urls[name])))
   return stats.reduce((sum, one) => sum + one.requests, 0)
-}
-
-const statsOf = (stack: Stack) => {
-  const cache = stack.app.responseCache
-  if (cache === null) throw new Error('the response cache is off')
-  return cache.stats()
-}
-
-/** The home query until its answer is kept: the first reads miss, the next one reads only fresh entries. */
-async function keptHome(stack: Stack, id: string, headers: Record<string, string> = {}) {
-  let answer = await gql(stack, HOME, { id }, { headers })
-  for (let i = 0; i < 5 && statsOf(stack).kept === 0; i += 1) answer = await gql(stack, HOME, { id }, { headers })
-  expect(statsOf(stack).kept).toBeGreaterThan(0)
-  return answer
 }
 
 describe('kept answers (RESPONSE_CACHE_ENABLED), seen from outside', () => {
