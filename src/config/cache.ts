@@ -89,7 +89,8 @@ export const cacheVars = {
    */
   CACHE_L1_HEARTBEAT_MS: int(0, 10_000).default(250),
   /**
-   * Keep whole query answers read only from fresh cache entries, tagged with them. Unset: on, except with
+   * Keep whole query answers read only from cache entries (fresh, or past it within stale-while-revalidate with
+   * the in-process store: RESPONSE_CACHE_SERVE_STALE), tagged with them. Unset: on, except with
    * entities in Redis and no L1 (CACHE_L1_MAX_ENTRIES=0), where true is refused: there they live behind the L1.
    */
   RESPONSE_CACHE_ENABLED: bool.optional(),
